@@ -1,0 +1,219 @@
+//! The catalog: one TOML file per check under `checks/`, compiled into the binary. Code decides
+//! which outcome a check reaches; the catalog holds what it means, its status and cause, and how
+//! to fix it, in English, Traditional Chinese and Simplified Chinese.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+use crate::finding::{Cause, Status};
+use crate::lang::Lang;
+
+/// Words in every language. Fields are optional so a missing translation falls back to English
+/// at run time; a test makes sure none is missing.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Text {
+    pub en: Option<String>,
+    #[serde(rename = "zh-TW")]
+    pub zh_tw: Option<String>,
+    #[serde(rename = "zh-CN")]
+    pub zh_cn: Option<String>,
+}
+
+impl Text {
+    pub fn get(&self, lang: Lang) -> &str {
+        let chosen = match lang {
+            Lang::En => &self.en,
+            Lang::ZhTw => &self.zh_tw,
+            Lang::ZhCn => &self.zh_cn,
+        };
+        chosen.as_deref().or(self.en.as_deref()).unwrap_or_default()
+    }
+
+    pub fn has(&self, lang: Lang) -> bool {
+        let v = match lang {
+            Lang::En => &self.en,
+            Lang::ZhTw => &self.zh_tw,
+            Lang::ZhCn => &self.zh_cn,
+        };
+        v.as_deref().is_some_and(|s| !s.trim().is_empty())
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FixEntry {
+    pub text: Text,
+    #[serde(default)]
+    pub commands: Vec<String>,
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Outcome {
+    pub status: Status,
+    pub cause: Option<Cause>,
+    pub summary: Text,
+    /// The cause in plain words: why this happens and what it breaks.
+    pub why: Option<Text>,
+    #[serde(default)]
+    pub fix: Vec<FixEntry>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Need {
+    Network,
+    Git,
+    Target,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckEntry {
+    pub id: String,
+    pub category: String,
+    #[serde(default)]
+    pub needs: Vec<Need>,
+    pub title: Text,
+    /// What the check looks at, for `hfdoctor explain <id>` and docs/.
+    pub about: Text,
+    pub outcome: BTreeMap<String, Outcome>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MessagesFile {
+    msg: BTreeMap<String, Text>,
+}
+
+pub struct Catalog {
+    pub checks: Vec<CheckEntry>,
+    /// Outcomes the runner gives any check: timeout, crash, the skips.
+    pub runner: BTreeMap<String, Outcome>,
+    /// The CLI's own words and shared phrases.
+    pub messages: BTreeMap<String, Text>,
+}
+
+/// The catalog sources, in registry order. `checks::REGISTRY` and this list must agree, which
+/// a test asserts.
+pub const CHECK_SOURCES: &[(&str, &str)] = &[
+    ("token-file", include_str!("../checks/token-file.toml")),
+    (
+        "env-conflicts",
+        include_str!("../checks/env-conflicts.toml"),
+    ),
+];
+const RUNNER_SOURCE: &str = include_str!("../checks/_runner.toml");
+const MESSAGES_SOURCE: &str = include_str!("../checks/_messages.toml");
+
+#[derive(Debug, Deserialize)]
+struct RunnerFile {
+    outcome: BTreeMap<String, Outcome>,
+}
+
+impl Catalog {
+    pub fn get() -> &'static Catalog {
+        static CATALOG: OnceLock<Catalog> = OnceLock::new();
+        CATALOG.get_or_init(|| Self::parse().unwrap_or_else(|e| panic!("catalog: {e}")))
+    }
+
+    pub fn parse() -> Result<Catalog, String> {
+        let checks = CHECK_SOURCES
+            .iter()
+            .map(|(name, src)| {
+                toml::from_str::<CheckEntry>(src).map_err(|e| format!("checks/{name}.toml: {e}"))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let runner: RunnerFile =
+            toml::from_str(RUNNER_SOURCE).map_err(|e| format!("checks/_runner.toml: {e}"))?;
+        let messages: MessagesFile =
+            toml::from_str(MESSAGES_SOURCE).map_err(|e| format!("checks/_messages.toml: {e}"))?;
+        Ok(Catalog {
+            checks,
+            runner: runner.outcome,
+            messages: messages.msg,
+        })
+    }
+
+    pub fn check(&self, id: &str) -> Option<&CheckEntry> {
+        self.checks.iter().find(|c| c.id == id)
+    }
+
+    /// The outcome for a check: its own, or one the runner gives every check.
+    pub fn outcome(&self, check: &str, outcome: &str) -> Option<&Outcome> {
+        self.check(check)
+            .and_then(|c| c.outcome.get(outcome))
+            .or_else(|| self.runner.get(outcome))
+    }
+
+    /// A shared message; the key itself when it is missing, so the gap is visible.
+    pub fn msg(&self, key: &str, lang: Lang) -> String {
+        self.messages
+            .get(key)
+            .map(|t| t.get(lang).to_string())
+            .unwrap_or_else(|| key.to_string())
+    }
+}
+
+/// Fill `{name}` placeholders. An unknown placeholder stays as written, so a missing value is
+/// visible instead of silently dropped.
+pub fn fill(template: &str, params: &dyn Fn(&str) -> Option<String>) -> String {
+    let mut out = String::with_capacity(template.len() + 32);
+    let mut rest = template;
+    while let Some(start) = rest.find('{') {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 1..];
+        match after.find('}') {
+            Some(end)
+                if after[..end]
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_')
+                    && end > 0 =>
+            {
+                let name = &after[..end];
+                match params(name) {
+                    Some(v) => out.push_str(&v),
+                    None => out.push_str(&rest[start..start + end + 2]),
+                }
+                rest = &after[end + 1..];
+            }
+            _ => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Every `{name}` a template uses.
+pub fn placeholders(template: &str) -> Vec<String> {
+    let names = std::cell::RefCell::new(Vec::new());
+    fill(template, &|name| {
+        names.borrow_mut().push(name.to_string());
+        None
+    });
+    names.into_inner()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fill_replaces_known_and_keeps_unknown() {
+        let p = |n: &str| (n == "path").then(|| "~/x".to_string());
+        assert_eq!(fill("at {path} and {nope}", &p), "at ~/x and {nope}");
+        assert_eq!(fill("json {\"a\": 1} {", &p), "json {\"a\": 1} {");
+        assert_eq!(placeholders("{a} b {c_d}"), vec!["a", "c_d"]);
+    }
+
+    #[test]
+    fn catalog_parses() {
+        Catalog::parse().unwrap();
+    }
+}

@@ -1,0 +1,422 @@
+//! env-conflicts: which token wins and what it shadows, and every environment variable that
+//! silently changes what the client does (offline mode, implicit token, endpoint, paths, OIDC).
+
+use std::path::Path;
+
+use crate::context::{is_true_value, Context};
+use crate::endpoint::{EndpointKind, EndpointSource};
+use crate::finding::Found;
+use crate::shell::quote;
+use crate::token::{problem_of, FileState, PathOrigin, Problem, Source, TokenDiscovery};
+
+pub fn run(ctx: &Context) -> Vec<Found> {
+    let disc = ctx.token();
+    let mut out = Vec::new();
+    token_variables(ctx, disc, &mut out);
+    token_paths(ctx, disc, &mut out);
+    stored_tokens(ctx, disc, &mut out);
+    oidc(ctx, disc, &mut out);
+    if disc.implicit_disabled {
+        let value = ctx
+            .env
+            .get("HF_HUB_DISABLE_IMPLICIT_TOKEN")
+            .unwrap_or_default();
+        out.push(Found::new("implicit-token-disabled").with("value", value));
+    }
+    offline(ctx, &mut out);
+    endpoint(ctx, disc, &mut out);
+    if out.is_empty() {
+        let source = disc
+            .in_effect
+            .as_ref()
+            .map(|e| e.source.id(ctx.home.as_deref()))
+            .unwrap_or_else(|| "-".into());
+        out.push(Found::new("ok").detail("source", source));
+    }
+    out
+}
+
+fn token_variables(ctx: &Context, disc: &TokenDiscovery, out: &mut Vec<Found>) {
+    let hf = disc.env_token("HF_TOKEN");
+    let legacy = disc.env_token("HUGGING_FACE_HUB_TOKEN");
+
+    // Empty or whitespace-only values: the `or` on raw values makes these differ.
+    for t in [hf, legacy].into_iter().flatten() {
+        if t.cleaned.is_some() {
+            continue;
+        }
+        let whitespace = !t.raw.is_empty();
+        let legacy_hidden =
+            t.name == "HF_TOKEN" && whitespace && legacy.is_some_and(|l| l.cleaned.is_some());
+        if legacy_hidden {
+            out.push(
+                Found::new("whitespace-hides-legacy")
+                    .with("var", t.name)
+                    .where_set(ctx, t.name),
+            );
+        } else {
+            let how = if whitespace {
+                "value-whitespace"
+            } else {
+                "value-empty"
+            };
+            out.push(
+                Found::new("env-empty")
+                    .with("var", t.name)
+                    .with_msg("how", how)
+                    .where_set(ctx, t.name),
+            );
+        }
+    }
+
+    if let (Some(h), Some(l)) = (hf, legacy) {
+        if let (Some(hc), Some(lc)) = (&h.cleaned, &l.cleaned) {
+            if hc != lc && disc.env_selected == Some("HF_TOKEN") {
+                out.push(
+                    Found::new("legacy-differs")
+                        .with("masked", hc.masked())
+                        .with("legacy_masked", lc.masked())
+                        .where_set(ctx, "HUGGING_FACE_HUB_TOKEN"),
+                );
+            }
+        }
+    }
+
+    // The variable in effect: is its value something the Hub can accept?
+    let Some(winner) = disc.in_effect.as_ref().and_then(|e| match e.source {
+        Source::Env(name) => disc.env_token(name),
+        _ => None,
+    }) else {
+        return;
+    };
+    let raw = winner.raw.expose();
+    match problem_of(raw) {
+        Some(p) if p.is_fatal() => out.push(
+            Found::new("env-malformed")
+                .with("var", winner.name)
+                .with_msg("problem", p.message_key())
+                .with(
+                    "masked",
+                    winner
+                        .cleaned
+                        .as_ref()
+                        .map(|c| c.masked())
+                        .unwrap_or_default(),
+                )
+                .where_set(ctx, winner.name),
+        ),
+        Some(Problem::UnusualShape) => out.push(
+            Found::new("env-unusual-shape")
+                .with("var", winner.name)
+                .with(
+                    "masked",
+                    winner
+                        .cleaned
+                        .as_ref()
+                        .map(|c| c.masked())
+                        .unwrap_or_default(),
+                ),
+        ),
+        _ => {
+            // Clean for huggingface_hub, but git-xet and scripts send HF_TOKEN as it is.
+            if raw != raw.trim() {
+                out.push(Found::new("env-needs-cleaning").with("var", winner.name));
+            }
+        }
+    }
+
+    // The env token shadows a different token in the file: `hf auth login` seems to do nothing.
+    if let (Some(env_token), Some(file_token)) = (winner.cleaned.as_ref(), disc.file.cleaned()) {
+        if env_token != file_token {
+            let mut f = Found::new("env-shadows-file")
+                .with("var", winner.name)
+                .with("masked", env_token.masked())
+                .with("file_masked", file_token.masked())
+                .with("path", ctx.display_path(&disc.file.path))
+                .where_set(ctx, winner.name);
+            // The names `hf auth login` stored them under tell people which is which.
+            for (key, token) in [("env_name", env_token), ("file_name", file_token)] {
+                if let Some(name) = disc.stored.name_of(token) {
+                    f = f.detail(key, name);
+                }
+            }
+            if let FileState::Read {
+                modified: Some(m), ..
+            } = disc.file.state
+            {
+                if let Ok(age) = m.elapsed() {
+                    f = f.detail("file_age", human_age(age.as_secs()));
+                }
+            }
+            out.push(f);
+        }
+    }
+}
+
+/// `HF_TOKEN_PATH`, `HF_HOME`, `XDG_CACHE_HOME`: values that make the token path surprising.
+fn token_paths(ctx: &Context, disc: &TokenDiscovery, out: &mut Vec<Found>) {
+    let env = &ctx.env;
+    if let Some(value) = env.get("HF_TOKEN_PATH") {
+        let state = if value.is_empty() {
+            Some("path-empty")
+        } else {
+            match &disc.file.state {
+                FileState::Missing => Some("path-missing"),
+                FileState::IsDirectory => Some("path-directory"),
+                _ => None,
+            }
+        };
+        if let Some(state) = state {
+            out.push(
+                Found::new("token-path-unusable")
+                    .with("value", value)
+                    .with_msg("what", state),
+            );
+        }
+    }
+    let relative_because = match disc.paths.decided_by {
+        PathOrigin::HfHome if env.get("HF_HOME").is_some_and(|v| v.is_empty()) => Some("HF_HOME"),
+        PathOrigin::XdgCacheHome if env.get("XDG_CACHE_HOME").is_some_and(|v| v.is_empty()) => {
+            Some("XDG_CACHE_HOME")
+        }
+        _ => None,
+    };
+    if let Some(var) = relative_because {
+        out.push(
+            Found::new("relative-token-path")
+                .with("var", var)
+                .with("path", disc.paths.token_path.clone())
+                .with("cwd", ctx.display_path(&ctx.cwd)),
+        );
+    }
+    if disc.paths.decided_by == PathOrigin::Staging {
+        out.push(Found::new("staging-mode").with("path", ctx.display_path(&disc.file.path)));
+    }
+}
+
+fn stored_tokens(ctx: &Context, disc: &TokenDiscovery, out: &mut Vec<Found>) {
+    let stored = &disc.stored;
+    let path = ctx.display_path(&stored.path);
+    if let Some(error) = &stored.parse_error {
+        out.push(
+            Found::new("stored-unreadable")
+                .with("path", path.clone())
+                .with("error", first_line(error)),
+        );
+        return;
+    }
+    if let Some(file_token) = disc.file.cleaned() {
+        if !stored.entries.is_empty() && stored.name_of(file_token).is_none() {
+            let names: Vec<&str> = stored.entries.iter().map(|e| e.name.as_str()).collect();
+            out.push(
+                Found::new("stored-no-active")
+                    .with("path", path)
+                    .with("file_masked", file_token.masked())
+                    .with("names", names.join(", "))
+                    .with("first_name", quote(names[0])),
+            );
+        }
+    }
+}
+
+fn oidc(ctx: &Context, disc: &TokenDiscovery, out: &mut Vec<Found>) {
+    let Some(resource) = &disc.oidc_resource else {
+        return;
+    };
+    let env = &ctx.env;
+    let github = env.get("GITHUB_ACTIONS").as_deref() == Some("true");
+    let shadowed: Vec<String> = disc
+        .others()
+        .iter()
+        .filter(|o| !matches!(o.source, Source::Stored(_)))
+        .map(|o| o.source.id(ctx.home.as_deref()))
+        .collect();
+    let shadowed = if shadowed.is_empty() {
+        "-".to_string()
+    } else {
+        shadowed.join(", ")
+    };
+    if env.non_empty("HF_OIDC_ID_TOKEN").is_some() {
+        out.push(
+            Found::new("oidc")
+                .with("resource", resource.clone())
+                .with("id_token_from", "HF_OIDC_ID_TOKEN")
+                .with("shadowed", shadowed),
+        );
+    } else if !github {
+        out.push(Found::new("oidc-no-id-token").with("resource", resource.clone()));
+    } else if env.non_empty("ACTIONS_ID_TOKEN_REQUEST_URL").is_none()
+        || env.non_empty("ACTIONS_ID_TOKEN_REQUEST_TOKEN").is_none()
+    {
+        out.push(Found::new("oidc-github-no-permission").with("resource", resource.clone()));
+    } else {
+        out.push(
+            Found::new("oidc")
+                .with("resource", resource.clone())
+                .with("id_token_from", "GitHub Actions")
+                .with("shadowed", shadowed),
+        );
+    }
+}
+
+/// `HF_HUB_OFFLINE or TRANSFORMERS_OFFLINE`, with the client's exact truthiness: the first
+/// non-empty raw value decides, and only 1/ON/YES/TRUE mean offline.
+fn offline(ctx: &Context, out: &mut Vec<Found>) {
+    let env = &ctx.env;
+    let decided_by = ["HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"]
+        .into_iter()
+        .find(|v| env.non_empty(v).is_some());
+    let Some(var) = decided_by else {
+        return;
+    };
+    let value = env.get(var).unwrap_or_default();
+    if is_true_value(&value) {
+        out.push(
+            Found::new("offline-mode")
+                .with("var", var)
+                .with("value", value),
+        );
+        return;
+    }
+    let plainly_false = matches!(
+        value.to_ascii_lowercase().as_str(),
+        "0" | "false" | "no" | "off"
+    );
+    if !plainly_false {
+        out.push(
+            Found::new("offline-value-ignored")
+                .with("var", var)
+                .with("value", value),
+        );
+    } else if var == "HF_HUB_OFFLINE" && env.is_true("TRANSFORMERS_OFFLINE") {
+        out.push(
+            Found::new("offline-value-ignored")
+                .with("var", "TRANSFORMERS_OFFLINE")
+                .with("value", env.get("TRANSFORMERS_OFFLINE").unwrap_or_default())
+                .detail("overridden_by", format!("HF_HUB_OFFLINE={value}")),
+        );
+    }
+}
+
+fn endpoint(ctx: &Context, disc: &TokenDiscovery, out: &mut Vec<Found>) {
+    let ep = ctx.endpoint();
+    if ep.source == EndpointSource::Staging {
+        // Reported with the token path under `staging-mode`.
+        return;
+    }
+    let value = match &ep.source {
+        EndpointSource::Env(raw) => raw.clone(),
+        _ => return,
+    };
+    let found = match &ep.kind {
+        EndpointKind::Hub if !ep.is_insecure() => return,
+        EndpointKind::Empty => Found::new("endpoint-empty"),
+        EndpointKind::NoScheme => Found::new("endpoint-no-scheme").with(
+            "suggestion",
+            format!("https://{}", value.trim_start_matches("//")),
+        ),
+        _ if ep.is_insecure() && disc.in_effect.is_some() => {
+            Found::new("endpoint-insecure").with("host", ep.host.clone().unwrap_or_default())
+        }
+        EndpointKind::KnownMirror(host) => Found::new("endpoint-mirror").with("host", host.clone()),
+        EndpointKind::Loopback(host) | EndpointKind::Other(host) => {
+            Found::new("endpoint-custom").with("host", host.clone())
+        }
+        EndpointKind::Hub => {
+            Found::new("endpoint-custom").with("host", ep.host.clone().unwrap_or_default())
+        }
+    };
+    out.push(found.with("value", value));
+}
+
+/// Shell start-up files that may set a variable, each with the line, e.g. `~/.bashrc:12`.
+/// Bounded: a handful of files, each read up to 1 MiB.
+trait WhereSet {
+    fn where_set(self, ctx: &Context, var: &str) -> Self;
+}
+
+impl WhereSet for Found {
+    /// `{where}`: the files and lines, or words saying none of the usual files sets it.
+    fn where_set(self, ctx: &Context, var: &str) -> Self {
+        let hits = find_assignments(ctx, var);
+        if hits.is_empty() {
+            self.with_msg("where", "where-unknown")
+        } else {
+            self.with("where", hits.join(", "))
+        }
+    }
+}
+
+const RC_FILES: &[&str] = &[
+    ".bashrc",
+    ".bash_profile",
+    ".profile",
+    ".zshrc",
+    ".zprofile",
+    ".zshenv",
+    ".config/fish/config.fish",
+];
+
+pub fn find_assignments(ctx: &Context, var: &str) -> Vec<String> {
+    let pattern = format!(
+        r"^\s*(?:export\s+|declare\s+-x\s+|setenv\s+|set\s+(?:-[a-zA-Z]+\s+)*)?{}(?:=|\s)",
+        regex::escape(var)
+    );
+    let Ok(re) = regex::Regex::new(&pattern) else {
+        return Vec::new();
+    };
+    let mut files: Vec<std::path::PathBuf> = ctx
+        .home
+        .iter()
+        .flat_map(|h| RC_FILES.iter().map(move |f| h.join(f)))
+        .collect();
+    files.push(ctx.cwd.join(".env"));
+    let mut hits = Vec::new();
+    for file in files {
+        let Some(text) = read_bounded(&file) else {
+            continue;
+        };
+        for (i, line) in text.lines().enumerate() {
+            if re.is_match(line) {
+                hits.push(format!("{}:{}", ctx.display_path(&file), i + 1));
+                if hits.len() >= 10 {
+                    return hits;
+                }
+            }
+        }
+    }
+    hits
+}
+
+fn read_bounded(path: &Path) -> Option<String> {
+    use std::io::Read;
+    let meta = std::fs::metadata(path).ok()?;
+    if !meta.is_file() {
+        return None;
+    }
+    let mut buf = Vec::new();
+    std::fs::File::open(path)
+        .ok()?
+        .take(1 << 20)
+        .read_to_end(&mut buf)
+        .ok()?;
+    Some(String::from_utf8_lossy(&buf).into_owned())
+}
+
+fn first_line(s: &str) -> String {
+    s.lines()
+        .next()
+        .unwrap_or_default()
+        .chars()
+        .take(200)
+        .collect()
+}
+
+fn human_age(secs: u64) -> String {
+    match secs {
+        s if s < 120 => format!("{s} s"),
+        s if s < 7200 => format!("{} min", s / 60),
+        s if s < 172_800 => format!("{} h", s / 3600),
+        s => format!("{} days", s / 86400),
+    }
+}

@@ -1,0 +1,23 @@
+//! The registry: the one list of checks, in the order they run and print. Each check is a file
+//! here (what it probes, which outcome it reaches) and a file of the same name under `checks/`
+//! at the top (what each outcome means and how to fix it).
+
+pub mod env_conflicts;
+pub mod token_file;
+
+use crate::runner::{CheckDef, Run};
+
+pub const REGISTRY: &[CheckDef] = &[
+    CheckDef {
+        id: "token-file",
+        run: Run::Blocking(token_file::run),
+    },
+    CheckDef {
+        id: "env-conflicts",
+        run: Run::Blocking(env_conflicts::run),
+    },
+];
+
+pub fn ids() -> impl Iterator<Item = &'static str> {
+    REGISTRY.iter().map(|c| c.id)
+}

@@ -1,0 +1,112 @@
+//! Command-line definitions.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::lang::Lang;
+
+pub const EXIT_CODES: &str = "\
+Exit codes:
+  0  nothing failed (warnings allowed, unless --strict)
+  1  a check failed, timed out or crashed (or warned, with --strict)
+  2  usage error: unknown flag, value or check id
+  3  hfdoctor itself could not run";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "hfdoctor",
+    version,
+    about = "Finds what is wrong with this machine's access to the Hugging Face Hub, and how to fix it.",
+    after_help = EXIT_CODES,
+    args_conflicts_with_subcommands = false
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    /// Run only these checks (ids from `hfdoctor list`, comma-separated or repeated).
+    #[arg(long, value_delimiter = ',', value_name = "IDS")]
+    pub only: Vec<String>,
+
+    /// Do not run these checks.
+    #[arg(long, value_delimiter = ',', value_name = "IDS")]
+    pub skip: Vec<String>,
+
+    /// Make no network request; checks that need the network say skip.
+    #[arg(long)]
+    pub offline: bool,
+
+    /// Seconds each check may take before it is reported as a timeout.
+    #[arg(long, value_name = "SECS", default_value = "5", value_parser = parse_timeout)]
+    pub timeout: Duration,
+
+    /// Warnings fail the run too (exit code 1).
+    #[arg(long)]
+    pub strict: bool,
+
+    /// Show details and per-check timings.
+    #[arg(short, long, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text", global = true)]
+    pub format: Format,
+
+    /// Colour: auto uses it on a terminal unless NO_COLOR or CI is set.
+    #[arg(
+        long,
+        value_enum,
+        default_value = "auto",
+        global = true,
+        value_name = "WHEN"
+    )]
+    pub color: ColorChoice,
+
+    /// Language of the output; default from LC_ALL, LC_MESSAGES or LANG.
+    #[arg(long, value_enum, global = true)]
+    pub lang: Option<Lang>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List the checks: id, category, what each needs, title.
+    List,
+    /// Write docs/checks/*.md from the catalog (for hfdoctor's developers).
+    #[command(hide = true)]
+    GenerateDocs {
+        /// Fail instead of writing when a page is out of date.
+        #[arg(long)]
+        check: bool,
+        /// Where the pages go.
+        #[arg(default_value = "docs/checks")]
+        dir: PathBuf,
+    },
+}
+
+fn parse_timeout(s: &str) -> Result<Duration, String> {
+    let secs: f64 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("'{s}' is not a number of seconds"))?;
+    if !(secs > 0.0 && secs <= 3600.0) {
+        return Err(format!(
+            "{s} is out of range: use more than 0 and at most 3600"
+        ));
+    }
+    Ok(Duration::from_secs_f64(secs))
+}

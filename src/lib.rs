@@ -1,0 +1,16 @@
+//! hfdoctor: finds what is wrong with this machine's access to the Hugging Face Hub and says
+//! how to fix it. The binary (`main.rs`) is a thin shell around this library.
+
+pub mod catalog;
+pub mod checks;
+pub mod cli;
+pub mod context;
+pub mod docs;
+pub mod endpoint;
+pub mod finding;
+pub mod lang;
+pub mod render;
+pub mod runner;
+pub mod secret;
+pub mod shell;
+pub mod token;

@@ -1,0 +1,222 @@
+//! Thin: parse the command line, build the context, run the checks, render, exit.
+
+use std::io::{IsTerminal, Write};
+
+use clap::Parser;
+
+use hfdoctor::catalog::Catalog;
+use hfdoctor::checks::{self, REGISTRY};
+use hfdoctor::cli::{Cli, ColorChoice, Command, Format};
+use hfdoctor::context::{Context, Options};
+use hfdoctor::lang::{lang_from_env, utf8_from_env};
+use hfdoctor::render::text::{Spinner, Style, TextRenderer};
+use hfdoctor::render::{exit_code, json, Words};
+use hfdoctor::runner::{self, CheckDef};
+
+const EXIT_USAGE: i32 = 2;
+const EXIT_INTERNAL: i32 = 3;
+
+fn main() {
+    // A panic inside a check becomes a `crash` finding; nothing should print a Rust backtrace
+    // at people. Set HFDOCTOR_DEBUG=1 to see panics as Rust prints them.
+    if std::env::var_os("HFDOCTOR_DEBUG").is_none() {
+        std::panic::set_hook(Box::new(|_| {}));
+    }
+    let code = match std::panic::catch_unwind(real_main) {
+        Ok(code) => code,
+        Err(_) => {
+            eprintln!("hfdoctor: internal error; run again with HFDOCTOR_DEBUG=1 and report it");
+            EXIT_INTERNAL
+        }
+    };
+    let _ = std::io::stdout().flush();
+    // Exit without waiting for checks abandoned at their deadline.
+    std::process::exit(code);
+}
+
+fn real_main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { EXIT_USAGE } else { 0 };
+        }
+    };
+    let options = Options {
+        offline: cli.offline,
+        timeout: cli.timeout,
+        ..Options::default()
+    };
+    let ctx = Context::from_process(options);
+    let lang = cli.lang.unwrap_or_else(|| lang_from_env(&ctx.env));
+    let words = Words::new(lang);
+
+    match &cli.command {
+        Some(Command::List) => return list(&cli, &words),
+        Some(Command::GenerateDocs { check, dir }) => return generate_docs(*check, dir),
+        None => {}
+    }
+
+    let selected = match select(&cli) {
+        Ok(s) => s,
+        Err(message) => {
+            eprintln!("hfdoctor: {message}");
+            return EXIT_USAGE;
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("hfdoctor: cannot start: {e}");
+            return EXIT_INTERNAL;
+        }
+    };
+    runtime.block_on(run(cli, ctx, words, selected))
+}
+
+async fn run(cli: Cli, ctx: std::sync::Arc<Context>, words: Words, selected: Vec<CheckDef>) -> i32 {
+    match cli.format {
+        Format::Json => {
+            let findings = runner::run(ctx.clone(), &selected, |_, _| {}).await;
+            let code = exit_code(&findings, cli.strict);
+            let value = json::report(&ctx, &words, &findings, code);
+            let text = serde_json::to_string_pretty(&value).unwrap_or_default();
+            println!("{text}");
+            code
+        }
+        Format::Text => {
+            let utf8 = utf8_from_env(&ctx.env);
+            let stdout_tty = std::io::stdout().is_terminal();
+            let color = match cli.color {
+                ColorChoice::Always => true,
+                ColorChoice::Never => false,
+                ColorChoice::Auto => {
+                    stdout_tty
+                        && ctx.env.non_empty("NO_COLOR").is_none()
+                        && ctx.env.get("CI").is_none()
+                }
+            };
+            let ids: Vec<&str> = selected.iter().map(|c| c.id).collect();
+            let renderer = TextRenderer::new(
+                words,
+                Style {
+                    color,
+                    utf8,
+                    verbose: cli.verbose > 0,
+                },
+                &ids,
+            );
+            let spinner = Spinner::wanted(&ctx).then(|| {
+                let label = ids.first().map(|id| id.to_string()).unwrap_or_default();
+                Spinner::start(label, utf8)
+            });
+            let print = |text: &str, next: Option<String>| match &spinner {
+                Some(s) => s.print(text, next),
+                None => {
+                    let mut out = std::io::stdout().lock();
+                    let _ = out.write_all(text.as_bytes());
+                    let _ = out.flush();
+                }
+            };
+            print(&renderer.header(&ctx), ids.first().map(|s| s.to_string()));
+            let findings = runner::run(ctx.clone(), &selected, |i, found| {
+                let text: String = found.iter().map(|f| renderer.finding(f)).collect();
+                print(&text, ids.get(i + 1).map(|s| s.to_string()));
+            })
+            .await;
+            print(&renderer.footer(&findings), None);
+            exit_code(&findings, cli.strict)
+        }
+    }
+}
+
+/// The checks to run after --only and --skip; an unknown id is a usage error.
+fn select(cli: &Cli) -> Result<Vec<CheckDef>, String> {
+    let known: Vec<&str> = checks::ids().collect();
+    for id in cli.only.iter().chain(&cli.skip) {
+        if !known.contains(&id.as_str()) {
+            return Err(format!(
+                "unknown check id '{id}'; known ids: {} (see `hfdoctor list`)",
+                known.join(", ")
+            ));
+        }
+    }
+    Ok(REGISTRY
+        .iter()
+        .filter(|c| cli.only.is_empty() || cli.only.iter().any(|o| o == c.id))
+        .filter(|c| !cli.skip.iter().any(|s| s == c.id))
+        .copied()
+        .collect())
+}
+
+fn list(cli: &Cli, words: &Words) -> i32 {
+    let catalog = Catalog::get();
+    let rows: Vec<_> = REGISTRY
+        .iter()
+        .filter_map(|c| catalog.check(c.id))
+        .collect();
+    match cli.format {
+        Format::Json => {
+            let value: Vec<_> = rows
+                .iter()
+                .map(|c| {
+                    serde_json::json!({
+                        "id": c.id,
+                        "category": c.category,
+                        "title": c.title.get(words.lang),
+                        "needs": c.needs,
+                    })
+                })
+                .collect();
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&value).unwrap_or_default()
+            );
+        }
+        Format::Text => {
+            let width = rows.iter().map(|c| c.id.len()).max().unwrap_or(0);
+            for c in rows {
+                let needs = if c.needs.is_empty() {
+                    "-".to_string()
+                } else {
+                    c.needs
+                        .iter()
+                        .map(|n| format!("{n:?}").to_lowercase())
+                        .collect::<Vec<_>>()
+                        .join(",")
+                };
+                println!(
+                    "{:width$}  {:8}  {:16}  {}",
+                    c.id,
+                    c.category,
+                    needs,
+                    c.title.get(words.lang)
+                );
+            }
+        }
+    }
+    0
+}
+
+fn generate_docs(check: bool, dir: &std::path::Path) -> i32 {
+    match hfdoctor::docs::generate(dir, &Catalog::get().checks, check) {
+        Ok(stale) if check && !stale.is_empty() => {
+            eprintln!("out of date: {}", stale.join(", "));
+            1
+        }
+        Ok(stale) => {
+            for name in stale {
+                println!("wrote {}", dir.join(name).display());
+            }
+            0
+        }
+        Err(e) => {
+            eprintln!("hfdoctor: {e}");
+            EXIT_INTERNAL
+        }
+    }
+}

@@ -1,0 +1,212 @@
+//! Text for people: a status symbol, the check's title and a one-line summary per finding; under
+//! every finding that does not pass, the cause in plain words and the fixes with the exact
+//! commands. Printed as results arrive, in registry order.
+
+use std::io::{IsTerminal, Write};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use owo_colors::OwoColorize;
+use unicode_width::UnicodeWidthStr;
+
+use crate::context::Context;
+use crate::finding::{Finding, Status};
+use crate::render::{counts, Words};
+
+pub struct Style {
+    pub color: bool,
+    /// The terminal's character set is UTF-8; otherwise symbols fall back to ASCII.
+    pub utf8: bool,
+    pub verbose: bool,
+}
+
+pub struct TextRenderer {
+    words: Words,
+    style: Style,
+    title_width: usize,
+}
+
+impl TextRenderer {
+    pub fn new(words: Words, style: Style, check_ids: &[&str]) -> Self {
+        let title_width = check_ids
+            .iter()
+            .map(|id| words.title(id).width())
+            .max()
+            .unwrap_or(0);
+        TextRenderer {
+            words,
+            style,
+            title_width,
+        }
+    }
+
+    fn symbol(&self, status: Status) -> String {
+        let (u, a) = match status {
+            Status::Pass => ("✓", "PASS"),
+            Status::Warn => ("!", "WARN"),
+            Status::Fail => ("✗", "FAIL"),
+            Status::Skip => ("-", "SKIP"),
+            Status::Timeout => ("⏱", "TIME"),
+            Status::Crash => ("☠", "CRSH"),
+        };
+        let s = if self.style.utf8 { u } else { a };
+        if !self.style.color {
+            return s.to_string();
+        }
+        match status {
+            Status::Pass => s.green().to_string(),
+            Status::Warn => s.yellow().to_string(),
+            Status::Fail => s.red().bold().to_string(),
+            Status::Skip => s.dimmed().to_string(),
+            Status::Timeout | Status::Crash => s.magenta().bold().to_string(),
+        }
+    }
+
+    /// Replace the few typographic characters we use when the terminal is not UTF-8.
+    fn chars(&self, s: String) -> String {
+        if self.style.utf8 {
+            return s;
+        }
+        s.replace('…', "...")
+            .replace('—', "-")
+            .replace('·', "|")
+            .replace(['‘', '’'], "'")
+    }
+
+    fn dim(&self, s: &str) -> String {
+        if self.style.color {
+            s.dimmed().to_string()
+        } else {
+            s.to_string()
+        }
+    }
+
+    pub fn header(&self, ctx: &Context) -> String {
+        let version = format!("hfdoctor {}", env!("CARGO_PKG_VERSION"));
+        let endpoint = format!("{} {}", self.words.msg("endpoint"), ctx.endpoint().url);
+        let line = self.words.token_line(ctx, ctx.token());
+        self.chars(format!(
+            "{} · {}\n{}\n\n",
+            self.dim(&version),
+            endpoint,
+            line
+        ))
+    }
+
+    pub fn finding(&self, f: &Finding) -> String {
+        let w = &self.words;
+        let title = w.title(f.check);
+        let pad = " ".repeat(self.title_width.saturating_sub(title.width()));
+        let symbol_width = if self.style.utf8 { 1 } else { 4 };
+        let indent = " ".repeat(symbol_width + 1 + self.title_width + 2);
+        let mut out = format!(
+            "{} {}{}  {}",
+            self.symbol(f.status),
+            title,
+            pad,
+            w.summary(f)
+        );
+        if self.style.verbose {
+            out.push_str(&self.dim(&format!(" ({} ms)", f.duration_ms)));
+        }
+        out.push('\n');
+        if f.status != Status::Pass && f.status != Status::Skip {
+            if let Some(why) = w.why(f) {
+                out.push_str(&format!("{indent}{}: {why}\n", self.dim(&w.msg("cause"))));
+            }
+            for fix in w.fixes(f) {
+                out.push_str(&format!(
+                    "{indent}{}: {}\n",
+                    self.dim(&w.msg("fix")),
+                    fix.text
+                ));
+                for cmd in &fix.commands {
+                    let cmd = if self.style.color {
+                        cmd.bold().to_string()
+                    } else {
+                        cmd.clone()
+                    };
+                    out.push_str(&format!("{indent}  $ {cmd}\n"));
+                }
+                if let Some(url) = &fix.url {
+                    out.push_str(&format!("{indent}  {}: {url}\n", w.msg("see")));
+                }
+            }
+        }
+        if self.style.verbose {
+            for (k, v) in &f.details {
+                out.push_str(&self.dim(&format!("{indent}{k}: {v}")));
+                out.push('\n');
+            }
+        }
+        self.chars(out)
+    }
+
+    pub fn footer(&self, findings: &[Finding]) -> String {
+        let c = counts(findings);
+        let n = |s: Status| c.get(&s).copied().unwrap_or(0).to_string();
+        let line = self.words.msg_with(
+            "counts",
+            &[
+                ("pass", &n(Status::Pass)),
+                ("warn", &n(Status::Warn)),
+                ("fail", &n(Status::Fail)),
+                ("skip", &n(Status::Skip)),
+                ("timeout", &n(Status::Timeout)),
+                ("crash", &n(Status::Crash)),
+            ],
+        );
+        self.chars(format!("\n{line}\n"))
+    }
+}
+
+/// A one-line spinner on stderr naming the check still running. Only on a terminal, never in
+/// CI; cleared before anything is printed on stdout.
+#[derive(Clone)]
+pub struct Spinner {
+    state: Arc<Mutex<Option<String>>>,
+}
+
+impl Spinner {
+    pub fn wanted(ctx: &Context) -> bool {
+        std::io::stderr().is_terminal() && ctx.env.get("CI").is_none()
+    }
+
+    pub fn start(label: String, utf8: bool) -> Self {
+        let state = Arc::new(Mutex::new(Some(label)));
+        let shared = state.clone();
+        tokio::spawn(async move {
+            let frames: Vec<&str> = if utf8 {
+                vec!["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"]
+            } else {
+                vec!["|", "/", "-", "\\"]
+            };
+            // Quick checks finish before the spinner would show: wait a little first.
+            tokio::time::sleep(Duration::from_millis(150)).await;
+            for i in 0.. {
+                {
+                    let guard = shared.lock().unwrap_or_else(|e| e.into_inner());
+                    let Some(label) = guard.as_ref() else { break };
+                    let mut err = std::io::stderr().lock();
+                    let _ = write!(err, "\r\x1b[2K{} {label}", frames[i % frames.len()]);
+                    let _ = err.flush();
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        });
+        Spinner { state }
+    }
+
+    /// Clear the spinner line, print `text` on stdout, then spin on `next` (or stop). The lock
+    /// is held throughout so the spinner never writes between the two.
+    pub fn print(&self, text: &str, next: Option<String>) {
+        let mut guard = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let mut err = std::io::stderr().lock();
+        let _ = write!(err, "\r\x1b[2K");
+        let _ = err.flush();
+        let mut out = std::io::stdout().lock();
+        let _ = out.write_all(text.as_bytes());
+        let _ = out.flush();
+        *guard = next;
+    }
+}

@@ -1,0 +1,245 @@
+//! Runs the selected checks concurrently, each under its own deadline, and hands their findings
+//! back in registry order as soon as each one and every one before it is done. A deadline
+//! becomes a `timeout` finding, a panic a `crash` finding; the others still finish.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crate::catalog::{Catalog, Need};
+use crate::context::Context;
+use crate::finding::{Finding, Found, Status};
+
+pub type CheckFuture = Pin<Box<dyn Future<Output = Vec<Found>> + Send>>;
+
+#[derive(Clone, Copy)]
+pub enum Run {
+    /// Local work (files, environment): runs on a blocking thread so a stuck file system
+    /// cannot stall the others.
+    Blocking(fn(&Context) -> Vec<Found>),
+    /// Network or subprocess work.
+    Async(fn(Arc<Context>) -> CheckFuture),
+}
+
+#[derive(Clone, Copy)]
+pub struct CheckDef {
+    pub id: &'static str,
+    pub run: Run,
+}
+
+/// Why a check was not run at all, if it needs something that is not there.
+fn skip_reason(ctx: &Context, needs: &[Need]) -> Option<&'static str> {
+    needs.iter().find_map(|need| match need {
+        Need::Network if ctx.options.offline => Some("skipped-offline"),
+        Need::Git if !ctx.in_git_worktree() => Some("skipped-no-git"),
+        Need::Target if ctx.options.target.is_none() => Some("skipped-no-target"),
+        _ => None,
+    })
+}
+
+fn finding(id: &'static str, found: Found, catalog: &Catalog, duration: Duration) -> Finding {
+    let outcome = catalog.outcome(id, found.outcome);
+    debug_assert!(
+        outcome.is_some(),
+        "no catalog words for {id}/{}",
+        found.outcome
+    );
+    Finding {
+        check: id,
+        outcome: found.outcome,
+        status: outcome.map(|o| o.status).unwrap_or(Status::Crash),
+        cause: outcome.and_then(|o| o.cause),
+        params: found.params,
+        details: found.details,
+        duration_ms: duration.as_millis() as u64,
+    }
+}
+
+/// Run `checks` and call `on_ready` with each check's findings, in registry order.
+pub async fn run(
+    ctx: Arc<Context>,
+    checks: &[CheckDef],
+    mut on_ready: impl FnMut(usize, Vec<Finding>),
+) -> Vec<Finding> {
+    let catalog = Catalog::get();
+    let deadline = ctx.options.timeout;
+    let started = Instant::now();
+    let mut handles = Vec::with_capacity(checks.len());
+    for def in checks {
+        let needs = catalog
+            .check(def.id)
+            .map(|c| c.needs.as_slice())
+            .unwrap_or(&[]);
+        if let Some(reason) = skip_reason(&ctx, needs) {
+            handles.push(Err(reason));
+            continue;
+        }
+        let ctx = ctx.clone();
+        let handle = match def.run {
+            Run::Blocking(f) => tokio::task::spawn_blocking(move || {
+                let t = Instant::now();
+                (f(&ctx), t.elapsed())
+            }),
+            Run::Async(f) => tokio::spawn(async move {
+                let t = Instant::now();
+                (f(ctx).await, t.elapsed())
+            }),
+        };
+        handles.push(Ok(handle));
+    }
+
+    let mut all = Vec::new();
+    for (i, (def, handle)) in checks.iter().zip(handles).enumerate() {
+        let findings = match handle {
+            Err(reason) => vec![finding(def.id, Found::new(reason), catalog, Duration::ZERO)],
+            Ok(handle) => {
+                let abort = handle.abort_handle();
+                match tokio::time::timeout_at((started + deadline).into(), handle).await {
+                    Ok(Ok((found, took))) if !found.is_empty() => found
+                        .into_iter()
+                        .map(|f| finding(def.id, f, catalog, took))
+                        .collect(),
+                    Ok(Ok((_, took))) => vec![finding(
+                        def.id,
+                        Found::new("crash").with("message", "the check reported nothing"),
+                        catalog,
+                        took,
+                    )],
+                    Ok(Err(join_error)) => {
+                        let message = if join_error.is_panic() {
+                            panic_message(join_error.into_panic())
+                        } else {
+                            "cancelled".to_string()
+                        };
+                        vec![finding(
+                            def.id,
+                            Found::new("crash").with("message", message),
+                            catalog,
+                            started.elapsed(),
+                        )]
+                    }
+                    Err(_elapsed) => {
+                        abort.abort();
+                        vec![finding(
+                            def.id,
+                            Found::new("timeout").with("seconds", format_secs(deadline)),
+                            catalog,
+                            started.elapsed(),
+                        )]
+                    }
+                }
+            }
+        };
+        on_ready(i, findings.clone());
+        all.extend(findings);
+    }
+    all
+}
+
+fn format_secs(d: Duration) -> String {
+    let s = d.as_secs_f64();
+    if s.fract() == 0.0 {
+        format!("{}", s as u64)
+    } else {
+        format!("{s:.1}")
+    }
+}
+
+fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {
+    let text = if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_string()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "a panic without a message".to_string()
+    };
+    // One line, bounded: this goes into reports.
+    let first = text.lines().next().unwrap_or_default();
+    first.chars().take(300).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::context::{Env, Options};
+
+    fn ctx(offline: bool, timeout_ms: u64) -> Arc<Context> {
+        Context::new(
+            Env::default(),
+            std::env::temp_dir(),
+            Options {
+                offline,
+                timeout: Duration::from_millis(timeout_ms),
+                ..Options::default()
+            },
+        )
+    }
+
+    fn slow(_: Arc<Context>) -> CheckFuture {
+        Box::pin(async {
+            tokio::time::sleep(Duration::from_secs(30)).await;
+            vec![Found::new("ok")]
+        })
+    }
+
+    fn panics(_: &Context) -> Vec<Found> {
+        panic!("boom\nsecond line")
+    }
+
+    fn fine(_: &Context) -> Vec<Found> {
+        vec![Found::new("ok")]
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn timeout_and_crash_do_not_stop_the_others_and_order_holds() {
+        std::panic::set_hook(Box::new(|_| {}));
+        let checks = [
+            CheckDef {
+                id: "token-file",
+                run: Run::Async(slow),
+            },
+            CheckDef {
+                id: "env-conflicts",
+                run: Run::Blocking(panics),
+            },
+            CheckDef {
+                id: "token-file",
+                run: Run::Blocking(fine),
+            },
+        ];
+        let t = Instant::now();
+        let mut order = Vec::new();
+        let out = run(ctx(false, 200), &checks, |i, _| order.push(i)).await;
+        assert!(t.elapsed() < Duration::from_secs(2), "{:?}", t.elapsed());
+        assert_eq!(order, vec![0, 1, 2]);
+        assert_eq!(out[0].status, Status::Timeout);
+        assert_eq!(out[0].code(), "token-file/timeout");
+        assert_eq!(out[1].status, Status::Crash);
+        assert!(out[1]
+            .details
+            .iter()
+            .any(|(k, v)| k == "message" && v == "boom"));
+        assert_eq!(out[2].status, Status::Pass);
+    }
+
+    #[tokio::test]
+    async fn needs_decide_skips() {
+        let c = ctx(true, 1000);
+        assert_eq!(skip_reason(&c, &[Need::Network]), Some("skipped-offline"));
+        assert_eq!(skip_reason(&c, &[Need::Target]), Some("skipped-no-target"));
+        let online = ctx(false, 1000);
+        assert_eq!(skip_reason(&online, &[Need::Network]), None);
+        assert_eq!(skip_reason(&online, &[]), None);
+        // The skip outcomes exist in the catalog for every check.
+        for reason in ["skipped-offline", "skipped-no-git", "skipped-no-target"] {
+            let f = finding(
+                "token-file",
+                Found::new(reason),
+                Catalog::get(),
+                Duration::ZERO,
+            );
+            assert_eq!(f.status, Status::Skip);
+        }
+    }
+}

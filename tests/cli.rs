@@ -1,0 +1,276 @@
+//! The command line: flags, exit codes, formats, languages, the JSON contract.
+
+mod support;
+
+use serde_json::Value;
+use support::*;
+
+#[test]
+fn json_contract_every_field_in_every_state() {
+    // Three states: nothing at all; a healthy token; conflicts and failures.
+    let empty = World::new();
+    let healthy = World::new();
+    healthy.write_token(TOKEN_A);
+    let mut broken = World::new();
+    broken.write_token(format!("\"{TOKEN_A}\""));
+    broken.set("HF_TOKEN", TOKEN_B).set("HF_ENDPOINT", "");
+
+    for w in [&empty, &healthy, &broken] {
+        let run = w.json(&["--offline"]);
+        let j = run.json();
+        let obj = j.as_object().unwrap();
+        for key in [
+            "schema_version",
+            "hfdoctor_version",
+            "endpoint",
+            "target",
+            "token",
+            "checks",
+            "counts",
+            "exit_code",
+        ] {
+            assert!(obj.contains_key(key), "missing {key}: {j}");
+        }
+        assert_eq!(j["schema_version"], 1);
+        assert_eq!(j["hfdoctor_version"], env!("CARGO_PKG_VERSION"));
+        assert!(j["endpoint"].is_string());
+        assert_eq!(j["target"], Value::Null);
+        let token = j["token"].as_object().unwrap();
+        assert!(token.contains_key("in_effect"));
+        assert!(token["others"].is_array());
+        if let Some(e) = token["in_effect"].as_object() {
+            assert!(e["source"].is_string());
+            assert!(e.contains_key("masked"));
+        }
+        for other in token["others"].as_array().unwrap() {
+            assert!(other["source"].is_string());
+            assert!(other["masked"].is_string());
+            assert!(other["same_as_in_effect"].is_boolean());
+        }
+        let checks = j["checks"].as_array().unwrap();
+        assert!(!checks.is_empty());
+        for c in checks {
+            let c = c.as_object().unwrap();
+            for key in [
+                "id",
+                "status",
+                "code",
+                "cause",
+                "summary",
+                "details",
+                "fixes",
+                "duration_ms",
+            ] {
+                assert!(c.contains_key(key), "check lacks {key}: {c:?}");
+            }
+            assert!(["token-file", "env-conflicts"].contains(&c["id"].as_str().unwrap()));
+            assert!(["pass", "warn", "fail", "skip", "timeout", "crash"]
+                .contains(&c["status"].as_str().unwrap()));
+            assert!(c["code"]
+                .as_str()
+                .unwrap()
+                .starts_with(&format!("{}/", c["id"].as_str().unwrap())));
+            assert!(c["cause"].is_null() || c["cause"].is_string());
+            assert!(!c["summary"].as_str().unwrap().is_empty());
+            assert!(c["details"].is_object());
+            assert!(c["duration_ms"].is_u64());
+            for fix in c["fixes"].as_array().unwrap() {
+                assert!(fix["text"].is_string());
+                assert!(fix["commands"].is_array());
+                assert!(fix.as_object().unwrap().contains_key("url"));
+            }
+        }
+        let counts = j["counts"].as_object().unwrap();
+        let mut total = 0;
+        for s in ["pass", "warn", "fail", "skip", "timeout", "crash"] {
+            total += counts[s].as_u64().unwrap();
+        }
+        assert_eq!(total as usize, checks.len());
+        assert_eq!(j["exit_code"], run.code);
+    }
+    // The broken world fails and says why.
+    let j = broken.json(&["--offline"]).json();
+    assert_eq!(j["exit_code"], 1);
+    assert!(find(&j, "env-conflicts/endpoint-empty").is_some());
+}
+
+#[test]
+fn exit_codes() {
+    let healthy = World::new();
+    healthy.write_token(TOKEN_A);
+    assert_eq!(healthy.run(&["--offline"]).code, 0);
+
+    // A warning passes, unless --strict.
+    let warn = World::new();
+    assert_eq!(warn.run(&["--offline"]).code, 0);
+    assert_eq!(warn.run(&["--offline", "--strict"]).code, 1);
+
+    let fail = World::new();
+    fail.write_token("'quoted'");
+    assert_eq!(fail.run(&["--offline"]).code, 1);
+}
+
+#[test]
+fn usage_errors_exit_2_with_one_clear_line() {
+    let w = World::new();
+    for args in [
+        &["--no-such-flag"][..],
+        &["--timeout", "0"],
+        &["--timeout", "abc"],
+        &["--timeout", "-3"],
+        &["--format", "yaml"],
+        &["--lang", "fr"],
+        &["--color", "sometimes"],
+    ] {
+        let r = w.run(args);
+        assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
+        assert!(r.stderr.contains("error"), "{args:?}: {}", r.stderr);
+        assert!(!r.stderr.contains("backtrace"), "{}", r.stderr);
+    }
+    let r = w.run(&["--only", "token-fil"]);
+    assert_eq!(r.code, 2);
+    assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("unknown check id 'token-fil'"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn help_documents_exit_codes() {
+    let r = World::new().run(&["--help"]);
+    assert_eq!(r.code, 0);
+    assert!(r.stdout.contains("Exit codes:"), "{}", r.stdout);
+    assert!(r.stdout.contains("3  hfdoctor itself could not run"));
+}
+
+#[test]
+fn only_and_skip_select_checks() {
+    let w = World::new();
+    let j = w.json(&["--offline", "--only", "token-file"]).json();
+    let ids: Vec<&str> = j["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, vec!["token-file"]);
+    let j = w.json(&["--offline", "--skip", "token-file"]).json();
+    assert!(j["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|c| c["id"] == "env-conflicts"));
+}
+
+#[test]
+fn results_print_in_registry_order_with_a_count_line() {
+    let w = World::new();
+    let out = w.run(&["--offline", "--color", "never"]).stdout;
+    let a = out.find("Token file").unwrap();
+    let b = out.find("Environment").unwrap();
+    assert!(a < b, "{out}");
+    let last = out.trim_end().lines().last().unwrap();
+    assert_eq!(
+        last,
+        "1 pass · 1 warn · 0 fail · 0 skip · 0 timeout · 0 crash"
+    );
+}
+
+#[test]
+fn list_prints_the_registry() {
+    let w = World::new();
+    let r = w.run(&["list"]);
+    assert_eq!(r.code, 0);
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert!(lines[0].starts_with("token-file"), "{}", r.stdout);
+    assert!(lines[0].contains("auth") && lines[0].contains("Token file"));
+    assert!(lines[1].starts_with("env-conflicts"));
+    let j: Value = serde_json::from_str(&w.run(&["list", "--format", "json"]).stdout).unwrap();
+    assert_eq!(j[0]["id"], "token-file");
+    assert_eq!(j[0]["needs"], serde_json::json!([]));
+    assert_eq!(j[1]["category"], "auth");
+}
+
+#[test]
+fn verbose_shows_details_and_timings() {
+    let w = World::new();
+    w.write_token(TOKEN_A);
+    let out = w.run(&["--offline", "-v", "--color", "never"]).stdout;
+    assert!(out.contains(" ms)"), "{out}");
+    assert!(out.contains("path: ~/.cache/huggingface/token"), "{out}");
+}
+
+#[test]
+fn language_from_flag_and_locale() {
+    let mut w = World::new();
+    let out = w.run(&["--offline", "--lang", "zh-TW"]).stdout;
+    assert!(out.contains("檔案"), "{out}");
+    w.set("LANG", "zh_CN.UTF-8");
+    let out = w.run(&["--offline"]).stdout;
+    assert!(out.contains("文件"), "{out}");
+    assert!(!out.contains("檔案"), "{out}");
+    w.set("LC_ALL", "zh_HK.UTF-8");
+    let out = w.run(&["--offline"]).stdout;
+    assert!(out.contains("檔案"), "{out}");
+    let j = w.json(&["--offline"]).json();
+    assert_eq!(j["lang"], "zh-TW");
+}
+
+#[test]
+fn ascii_symbols_outside_utf8_locales() {
+    let mut w = World::new();
+    w.write_token(TOKEN_A);
+    w.set("LANG", "C");
+    let out = w.run(&["--offline"]).stdout;
+    assert!(out.contains("PASS Token file"), "{out}");
+    assert!(out.is_ascii(), "{out}");
+    assert!(out.contains("hf_...Abcd"), "{out}");
+}
+
+#[test]
+fn colour_follows_flags_and_no_color() {
+    let mut w = World::new();
+    let esc = "\u{1b}[";
+    assert!(
+        !w.run(&["--offline"]).stdout.contains(esc),
+        "not a tty: no colour"
+    );
+    assert!(w
+        .run(&["--offline", "--color", "always"])
+        .stdout
+        .contains(esc));
+    w.set("NO_COLOR", "1");
+    assert!(!w
+        .run(&["--offline", "--color", "auto"])
+        .stdout
+        .contains(esc));
+    assert!(!w
+        .run(&["--offline", "--color", "never"])
+        .stdout
+        .contains(esc));
+}
+
+#[cfg(unix)]
+#[test]
+fn odd_environment_values_do_not_crash() {
+    use std::os::unix::ffi::OsStrExt;
+    let w = World::new();
+    let mut cmd = w.command(&["--offline", "--format", "json"]);
+    cmd.env(
+        "HF_TOKEN",
+        std::ffi::OsStr::from_bytes(b"hf_\xff\xfe\x00"[..5].as_ref()),
+    )
+    .env("HF_HOME", std::ffi::OsStr::from_bytes(b"/tmp/\xff"))
+    .env("HF_ENDPOINT", "https://[::1");
+    let out = cmd.output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let j: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(find(&j, "env-conflicts/env-malformed").is_some(), "{j}");
+    assert!(
+        find(&j, "env-conflicts/endpoint-no-scheme").is_some(),
+        "{j}"
+    );
+}

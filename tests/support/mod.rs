@@ -1,0 +1,181 @@
+//! A world for one test: its own HOME in a temp dir, an explicit environment (nothing of the
+//! developer's own leaks in), and helpers to run hfdoctor in it and read what it said.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+pub const TOKEN_A: &str = "hf_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaAbcd";
+pub const TOKEN_B: &str = "hf_bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbWxyz";
+pub const TOKEN_C: &str = "hf_ccccccccccccccccccccccccccccccQrst";
+
+/// Every token the tests use is a well-formed user token: hf_ and 34 letters.
+#[test]
+fn tokens_have_the_user_token_shape() {
+    for t in [TOKEN_A, TOKEN_B, TOKEN_C] {
+        assert_eq!(t.len(), 37, "{t}");
+    }
+}
+
+pub struct World {
+    pub dir: tempfile::TempDir,
+    pub home: PathBuf,
+    pub cwd: PathBuf,
+    pub env: Vec<(String, String)>,
+}
+
+pub struct Run {
+    pub stdout: String,
+    pub stderr: String,
+    pub code: i32,
+}
+
+impl Run {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("not JSON ({e}):\n{}\n{}", self.stdout, self.stderr))
+    }
+}
+
+impl World {
+    pub fn new() -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let home = dir.path().join("home");
+        let cwd = home.join("work");
+        std::fs::create_dir_all(&cwd).unwrap();
+        World {
+            home,
+            cwd,
+            env: vec![("LANG".into(), "en_US.UTF-8".into())],
+            dir,
+        }
+    }
+
+    pub fn set(&mut self, key: &str, value: &str) -> &mut Self {
+        self.env.retain(|(k, _)| k != key);
+        self.env.push((key.into(), value.into()));
+        self
+    }
+
+    pub fn default_token_path(&self) -> PathBuf {
+        self.home.join(".cache/huggingface/token")
+    }
+
+    /// Write a file (creating parents) with mode 600, as `hf auth login` does.
+    pub fn write(&self, path: &Path, content: impl AsRef<[u8]>) {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, content).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        }
+    }
+
+    pub fn write_token(&self, content: impl AsRef<[u8]>) {
+        self.write(&self.default_token_path(), content);
+    }
+
+    pub fn write_stored(&self, entries: &[(&str, &str)]) {
+        let text: String = entries
+            .iter()
+            .map(|(name, tok)| format!("[{name}]\nhf_token = {tok}\n\n"))
+            .collect();
+        self.write(&self.home.join(".cache/huggingface/stored_tokens"), text);
+    }
+
+    pub fn command(&self, args: &[&str]) -> std::process::Command {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_hfdoctor"));
+        cmd.env_clear()
+            .env("HOME", &self.home)
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .current_dir(&self.cwd)
+            .args(args);
+        for (k, v) in &self.env {
+            cmd.env(k, v);
+        }
+        cmd
+    }
+
+    pub fn run(&self, args: &[&str]) -> Run {
+        let out = self.command(args).output().expect("run hfdoctor");
+        let run = Run {
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+            code: out.status.code().unwrap_or(-1),
+        };
+        assert!(
+            !run.stderr.contains("panicked") && !run.stderr.contains("RUST_BACKTRACE"),
+            "hfdoctor panicked:\n{}",
+            run.stderr
+        );
+        run
+    }
+
+    pub fn json(&self, args: &[&str]) -> Run {
+        let mut all = vec!["--format", "json"];
+        all.extend_from_slice(args);
+        self.run(&all)
+    }
+
+    /// Run in both formats and return the JSON finding with `code` and the text output.
+    /// Fails the test when either format lacks the outcome, or the text leaves a placeholder.
+    pub fn outcome(&self, code: &str) -> (Value, String) {
+        let json = self.json(&["--offline"]).json();
+        let finding = find(&json, code).unwrap_or_else(|| {
+            panic!(
+                "no finding {code} in:\n{}",
+                serde_json::to_string_pretty(&json["checks"]).unwrap()
+            )
+        });
+        let text = self.run(&["--offline", "--color", "never"]).stdout;
+        let summary = finding["summary"].as_str().unwrap();
+        assert!(
+            text.contains(summary),
+            "text output lacks the summary of {code}:\n{summary}\n---\n{text}"
+        );
+        assert_no_placeholder(&text);
+        assert_no_placeholder(&json.to_string());
+        (finding, text)
+    }
+}
+
+pub fn find(json: &Value, code: &str) -> Option<Value> {
+    json["checks"]
+        .as_array()?
+        .iter()
+        .find(|c| c["code"] == code)
+        .cloned()
+}
+
+pub fn codes(json: &Value) -> Vec<String> {
+    json["checks"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|c| c["code"].as_str().unwrap_or_default().to_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// An unfilled `{name}` means a finding lacks a value its words need.
+pub fn assert_no_placeholder(text: &str) {
+    let re = regex::Regex::new(r"\{[a-z_]+\}").unwrap();
+    assert!(
+        !re.is_match(text),
+        "unfilled placeholder {:?} in:\n{text}",
+        re.find(text).map(|m| m.as_str())
+    );
+}
+
+pub fn fix_commands(finding: &Value) -> Vec<String> {
+    finding["fixes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|f| f["commands"].as_array().unwrap().clone())
+        .map(|c| c.as_str().unwrap().to_string())
+        .collect()
+}
