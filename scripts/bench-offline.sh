@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Wall time and peak memory of `hfdoctor --offline` (release build), median of N runs, in a
+# throwaway HOME holding a token file, a stored_tokens file and a shell rc file to scan.
+# Uses hyperfine when present (apt-get install hyperfine); falls back to a plain loop.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs="${RUNS:-30}"
+cargo build --release --quiet
+bin="$PWD/target/release/hfdoctor"
+home=$(mktemp -d)
+trap 'rm -rf "$home"' EXIT
+mkdir -p "$home/.cache/huggingface"
+printf 'hf_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaAbcd\n' > "$home/.cache/huggingface/token"
+printf '[work]\nhf_token = hf_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaAbcd\n' > "$home/.cache/huggingface/stored_tokens"
+chmod 600 "$home/.cache/huggingface/"*
+seq 1 2000 | sed 's/^/alias a=b # line /' > "$home/.bashrc"
+run() { env -i HOME="$home" PATH="$PATH" LANG=en_US.UTF-8 HF_TOKEN=hf_bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbWxyz "$bin" --offline >/dev/null; }
+export -f run; export home bin
+
+if command -v hyperfine >/dev/null; then
+  hyperfine --warmup 3 --runs "$runs" --shell=bash -N 'run' 2>/dev/null || hyperfine --warmup 3 --runs "$runs" 'bash -c run'
+fi
+
+times=(); rss=()
+for _ in $(seq 1 "$runs"); do
+  out=$(env -i HOME="$home" PATH="$PATH" LANG=en_US.UTF-8 HF_TOKEN=hf_bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbWxyz \
+    /usr/bin/time -f '%e %M' "$bin" --offline 2>&1 >/dev/null | tail -1)
+  start=$(date +%s%N); run; end=$(date +%s%N)
+  times+=( $(( (end - start) / 1000 )) )
+  rss+=( "${out#* }" )
+done
+median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+echo "hfdoctor --offline, $runs runs: median wall $(( $(median "${times[@]}") / 1000 )).$(( $(median "${times[@]}") % 1000 / 100 )) ms, median peak RSS $(median "${rss[@]}") KiB"
