@@ -105,6 +105,9 @@ pub const CHECK_SOURCES: &[(&str, &str)] = &[
         "env-conflicts",
         include_str!("../checks/env-conflicts.toml"),
     ),
+    ("token-valid", include_str!("../checks/token-valid.toml")),
+    ("repo-access", include_str!("../checks/repo-access.toml")),
+    ("gated-access", include_str!("../checks/gated-access.toml")),
 ];
 const RUNNER_SOURCE: &str = include_str!("../checks/_runner.toml");
 const MESSAGES_SOURCE: &str = include_str!("../checks/_messages.toml");

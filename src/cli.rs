@@ -6,6 +6,7 @@ use std::time::Duration;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::lang::Lang;
+use crate::repo::RepoType;
 
 pub const EXIT_CODES: &str = "\
 Exit codes:
@@ -46,6 +47,18 @@ pub struct Cli {
     /// Do not run these checks.
     #[arg(long, value_delimiter = ',', value_name = "IDS")]
     pub skip: Vec<String>,
+
+    /// The repository to check: `namespace/name` (or its https://huggingface.co/… URL).
+    #[arg(long, value_name = "ID")]
+    pub repo: Option<String>,
+
+    /// The type of --repo.
+    #[arg(long, value_enum, default_value = "model", value_name = "TYPE")]
+    pub repo_type: RepoType,
+
+    /// You mean to push or upload: check write access too.
+    #[arg(long)]
+    pub write: bool,
 
     /// Make no network request; checks that need the network say skip.
     #[arg(long)]

@@ -9,6 +9,8 @@ use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use crate::endpoint::Endpoint;
+use crate::hub::HubClient;
+use crate::repo::RepoType;
 use crate::token::TokenDiscovery;
 
 /// A snapshot of the environment variables, taken once. Values stay `OsString` because a
@@ -73,7 +75,7 @@ pub fn is_true_value(v: &str) -> bool {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Target {
     pub repo_id: String,
-    pub repo_type: String,
+    pub repo_type: RepoType,
     pub from: String,
 }
 
@@ -83,6 +85,8 @@ pub struct Options {
     pub offline: bool,
     pub timeout: Duration,
     pub target: Option<Target>,
+    /// The user means to push or upload: write access is needed.
+    pub write: bool,
 }
 
 impl Default for Options {
@@ -91,6 +95,7 @@ impl Default for Options {
             offline: false,
             timeout: Duration::from_secs(5),
             target: None,
+            write: false,
         }
     }
 }
@@ -103,6 +108,7 @@ pub struct Context {
     pub options: Options,
     token: OnceLock<TokenDiscovery>,
     endpoint: OnceLock<Endpoint>,
+    hub: OnceLock<HubClient>,
 }
 
 impl Context {
@@ -118,6 +124,7 @@ impl Context {
             options,
             token: OnceLock::new(),
             endpoint: OnceLock::new(),
+            hub: OnceLock::new(),
         })
     }
 
@@ -133,6 +140,42 @@ impl Context {
 
     pub fn endpoint(&self) -> &Endpoint {
         self.endpoint.get_or_init(|| Endpoint::from_env(&self.env))
+    }
+
+    /// The Hub client, built on first use (an offline run never pays for TLS roots).
+    pub fn hub(&self) -> &HubClient {
+        self.hub.get_or_init(|| {
+            HubClient::new(&self.env, self.endpoint().clone(), self.options.timeout)
+        })
+    }
+
+    /// The token the client sends with downloads and API calls: none when
+    /// HF_HUB_DISABLE_IMPLICIT_TOKEN is set or the token only exists after OIDC.
+    pub fn token_sent(&self) -> Option<&crate::secret::Secret> {
+        let disc = self.token();
+        if disc.implicit_disabled {
+            None
+        } else {
+            disc.in_effect_token()
+        }
+    }
+
+    /// Request ids the Hub returned during this run (none when no request was made).
+    pub fn request_ids(&self) -> Vec<String> {
+        self.hub
+            .get()
+            .map(|h| {
+                h.request_ids
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .clone()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Write access is needed: --write, or (later) a Hub git remote in this repository.
+    pub fn needs_write(&self) -> bool {
+        self.options.write
     }
 
     /// A path for people to read: the home directory shown as `~`, so reports and

@@ -7,10 +7,11 @@ use clap::Parser;
 use hfdoctor::catalog::Catalog;
 use hfdoctor::checks::{self, REGISTRY};
 use hfdoctor::cli::{Cli, ColorChoice, Command, Format};
-use hfdoctor::context::{Context, Options};
+use hfdoctor::context::{Context, Options, Target};
 use hfdoctor::lang::{lang_from_env, utf8_from_env};
 use hfdoctor::render::text::{Spinner, Style, TextRenderer};
 use hfdoctor::render::{exit_code, json, Words};
+use hfdoctor::repo::parse_repo_arg;
 use hfdoctor::runner::{self, CheckDef};
 
 const EXIT_USAGE: i32 = 2;
@@ -42,10 +43,25 @@ fn real_main() -> i32 {
             return if e.use_stderr() { EXIT_USAGE } else { 0 };
         }
     };
+    let target = match &cli.repo {
+        None => None,
+        Some(arg) => match parse_repo_arg(arg, cli.repo_type) {
+            Ok((repo_id, repo_type)) => Some(Target {
+                repo_id,
+                repo_type,
+                from: "--repo".into(),
+            }),
+            Err(message) => {
+                eprintln!("hfdoctor: --repo: {message}");
+                return EXIT_USAGE;
+            }
+        },
+    };
     let options = Options {
         offline: cli.offline,
         timeout: cli.timeout,
-        ..Options::default()
+        target,
+        write: cli.write,
     };
     let ctx = Context::from_process(options);
     let lang = cli.lang.unwrap_or_else(|| lang_from_env(&ctx.env));

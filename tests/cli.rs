@@ -28,6 +28,7 @@ fn json_contract_every_field_in_every_state() {
             "checks",
             "counts",
             "exit_code",
+            "request_ids",
         ] {
             assert!(obj.contains_key(key), "missing {key}: {j}");
         }
@@ -63,7 +64,8 @@ fn json_contract_every_field_in_every_state() {
             ] {
                 assert!(c.contains_key(key), "check lacks {key}: {c:?}");
             }
-            assert!(["token-file", "env-conflicts"].contains(&c["id"].as_str().unwrap()));
+            let known: Vec<String> = hfdoctor::checks::ids().map(str::to_string).collect();
+            assert!(known.contains(&c["id"].as_str().unwrap().to_string()));
             assert!(["pass", "warn", "fail", "skip", "timeout", "crash"]
                 .contains(&c["status"].as_str().unwrap()));
             assert!(c["code"]
@@ -156,12 +158,16 @@ fn only_and_skip_select_checks() {
         .map(|c| c["id"].as_str().unwrap())
         .collect();
     assert_eq!(ids, vec!["token-file"]);
-    let j = w.json(&["--offline", "--skip", "token-file"]).json();
-    assert!(j["checks"]
+    let j = w
+        .json(&["--offline", "--skip", "token-file,token-valid"])
+        .json();
+    let ids: Vec<&str> = j["checks"]
         .as_array()
         .unwrap()
         .iter()
-        .all(|c| c["id"] == "env-conflicts"));
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, vec!["env-conflicts", "repo-access", "gated-access"]);
 }
 
 #[test]
@@ -174,7 +180,7 @@ fn results_print_in_registry_order_with_a_count_line() {
     let last = out.trim_end().lines().last().unwrap();
     assert_eq!(
         last,
-        "1 pass · 1 warn · 0 fail · 0 skip · 0 timeout · 0 crash"
+        "1 pass · 1 warn · 0 fail · 3 skip · 0 timeout · 0 crash"
     );
 }
 

@@ -51,7 +51,10 @@ fn python() -> Option<PathBuf> {
     }
     let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/hf-venv/bin/python");
     let ok = Command::new(&p)
-        .args(["-c", "import huggingface_hub as h; assert h.__version__.startswith('2.')"])
+        .args([
+            "-c",
+            "import huggingface_hub as h; assert h.__version__.startswith('2.')",
+        ])
         .status()
         .is_ok_and(|s| s.success());
     ok.then_some(p)
@@ -88,9 +91,18 @@ fn cases() -> Vec<Case> {
         d.to_string_lossy().into_owned()
     }
     vec![
-        Case { name: "nothing", setup: |_| {} },
-        Case { name: "file only", setup: |w| w.write_token(format!("{TOKEN_A}\n")) },
-        Case { name: "file with CRLF", setup: |w| w.write_token(format!("{TOKEN_A}\r\n")) },
+        Case {
+            name: "nothing",
+            setup: |_| {},
+        },
+        Case {
+            name: "file only",
+            setup: |w| w.write_token(format!("{TOKEN_A}\n")),
+        },
+        Case {
+            name: "file with CRLF",
+            setup: |w| w.write_token(format!("{TOKEN_A}\r\n")),
+        },
         Case {
             name: "HF_TOKEN over file",
             setup: |w| {
@@ -98,11 +110,17 @@ fn cases() -> Vec<Case> {
                 w.set("HF_TOKEN", TOKEN_B);
             },
         },
-        Case { name: "legacy only", setup: |w| { w.set("HUGGING_FACE_HUB_TOKEN", TOKEN_B); } },
+        Case {
+            name: "legacy only",
+            setup: |w| {
+                w.set("HUGGING_FACE_HUB_TOKEN", TOKEN_B);
+            },
+        },
         Case {
             name: "both env vars",
             setup: |w| {
-                w.set("HF_TOKEN", TOKEN_A).set("HUGGING_FACE_HUB_TOKEN", TOKEN_B);
+                w.set("HF_TOKEN", TOKEN_A)
+                    .set("HUGGING_FACE_HUB_TOKEN", TOKEN_B);
             },
         },
         Case {
@@ -115,7 +133,8 @@ fn cases() -> Vec<Case> {
             name: "whitespace HF_TOKEN hides legacy",
             setup: |w| {
                 w.write_token(TOKEN_C);
-                w.set("HF_TOKEN", "   ").set("HUGGING_FACE_HUB_TOKEN", TOKEN_B);
+                w.set("HF_TOKEN", "   ")
+                    .set("HUGGING_FACE_HUB_TOKEN", TOKEN_B);
             },
         },
         Case {
@@ -130,7 +149,10 @@ fn cases() -> Vec<Case> {
             setup: |w| {
                 // The break sits inside the last four characters, so a wrong cleaning shows
                 // in the masked form both sides compare.
-                w.set("HF_TOKEN", " hf_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaAb\r\ncd \n");
+                w.set(
+                    "HF_TOKEN",
+                    " hf_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaAb\r\ncd \n",
+                );
             },
         },
         Case {
@@ -146,8 +168,14 @@ fn cases() -> Vec<Case> {
                 w.set("HF_HUB_DISABLE_IMPLICIT_TOKEN", "1");
             },
         },
-        Case { name: "BOM kept", setup: |w| w.write_token(format!("\u{feff}{TOKEN_A}\r\n")) },
-        Case { name: "whitespace file", setup: |w| w.write_token("  \n") },
+        Case {
+            name: "BOM kept",
+            setup: |w| w.write_token(format!("\u{feff}{TOKEN_A}\r\n")),
+        },
+        Case {
+            name: "whitespace file",
+            setup: |w| w.write_token("  \n"),
+        },
         Case {
             name: "HF_TOKEN_PATH file",
             setup: |w| {
@@ -221,7 +249,8 @@ fn cases() -> Vec<Case> {
             setup: |w| {
                 w.write(&w.home.join("v/t"), TOKEN_B);
                 let home = w.home.to_str().unwrap().to_string();
-                w.set("MYDIR", &format!("{home}/v")).set("HF_TOKEN_PATH", "${MYDIR}/t");
+                w.set("MYDIR", &format!("{home}/v"))
+                    .set("HF_TOKEN_PATH", "${MYDIR}/t");
             },
         },
         Case {
@@ -231,7 +260,8 @@ fn cases() -> Vec<Case> {
                 w.write(&w.home.join("y/tok"), TOKEN_C);
                 w.write(&w.home.join("x/token"), TOKEN_A);
                 let y = w.home.join("y/tok");
-                w.set("HF_HOME", &d).set("HF_TOKEN_PATH", y.to_str().unwrap());
+                w.set("HF_HOME", &d)
+                    .set("HF_TOKEN_PATH", y.to_str().unwrap());
             },
         },
         Case {
@@ -302,7 +332,9 @@ fn compare(name: &str, w: &World, truth: &Value, ours: &Value) -> Result<(), Str
         return if effect.is_null() && fails {
             Ok(())
         } else {
-            Err(format!("{name}: python raises {err}, hfdoctor says {effect}"))
+            Err(format!(
+                "{name}: python raises {err}, hfdoctor says {effect}"
+            ))
         };
     }
     match truth["source"].as_str() {
@@ -310,7 +342,9 @@ fn compare(name: &str, w: &World, truth: &Value, ours: &Value) -> Result<(), Str
             if effect.is_null() {
                 Ok(())
             } else {
-                Err(format!("{name}: python has no token, hfdoctor says {effect}"))
+                Err(format!(
+                    "{name}: python has no token, hfdoctor says {effect}"
+                ))
             }
         }
         Some(source) => {
@@ -319,8 +353,8 @@ fn compare(name: &str, w: &World, truth: &Value, ours: &Value) -> Result<(), Str
             } else {
                 source.to_string()
             };
-            let ok = effect["source"] == expected_source.as_str()
-                && effect["masked"] == truth["masked"];
+            let ok =
+                effect["source"] == expected_source.as_str() && effect["masked"] == truth["masked"];
             if ok {
                 Ok(())
             } else {

@@ -3,7 +3,10 @@
 //! at the top (what each outcome means and how to fix it).
 
 pub mod env_conflicts;
+pub mod gated_access;
+pub mod repo_access;
 pub mod token_file;
+pub mod token_valid;
 
 use crate::runner::{CheckDef, Run};
 
@@ -15,6 +18,18 @@ pub const REGISTRY: &[CheckDef] = &[
     CheckDef {
         id: "env-conflicts",
         run: Run::Blocking(env_conflicts::run),
+    },
+    CheckDef {
+        id: "token-valid",
+        run: Run::Async(token_valid::run),
+    },
+    CheckDef {
+        id: "repo-access",
+        run: Run::Async(repo_access::run),
+    },
+    CheckDef {
+        id: "gated-access",
+        run: Run::Async(gated_access::run),
     },
 ];
 

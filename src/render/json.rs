@@ -49,11 +49,9 @@ pub fn report(ctx: &Context, words: &Words, findings: &[Finding], exit_code: i32
             })
         })
         .collect();
-    let target = ctx
-        .options
-        .target
-        .as_ref()
-        .map(|t| json!({ "repo_id": t.repo_id, "repo_type": t.repo_type, "from": t.from }));
+    let target = ctx.options.target.as_ref().map(
+        |t| json!({ "repo_id": t.repo_id, "repo_type": t.repo_type.as_str(), "from": t.from }),
+    );
     let counts: Map<String, Value> = counts(findings)
         .into_iter()
         .map(|(s, n)| (s.as_str().to_string(), json!(n)))
@@ -72,5 +70,6 @@ pub fn report(ctx: &Context, words: &Words, findings: &[Finding], exit_code: i32
         "checks": findings.iter().map(|f| finding(words, f)).collect::<Vec<_>>(),
         "counts": counts,
         "exit_code": exit_code,
+        "request_ids": ctx.request_ids(),
     })
 }

@@ -89,7 +89,7 @@ impl Words {
             .map(|fix| RenderedFix {
                 text: self.render(f, fix.text.get(self.lang)),
                 commands: fix.commands.iter().map(|c| self.render(f, c)).collect(),
-                url: fix.url.clone(),
+                url: fix.url.as_ref().map(|u| self.render(f, u)),
             })
             .collect()
     }

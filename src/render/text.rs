@@ -24,6 +24,9 @@ pub struct TextRenderer {
     words: Words,
     style: Style,
     title_width: usize,
+    /// Cause-and-fix blocks already printed: the same block again (one unreachable endpoint
+    /// seen by three checks) is not repeated.
+    printed: std::cell::RefCell<std::collections::HashSet<String>>,
 }
 
 impl TextRenderer {
@@ -37,6 +40,7 @@ impl TextRenderer {
             words,
             style,
             title_width,
+            printed: Default::default(),
         }
     }
 
@@ -110,7 +114,9 @@ impl TextRenderer {
             out.push_str(&self.dim(&format!(" ({} ms)", f.duration_ms)));
         }
         out.push('\n');
+        let mut block = String::new();
         if f.status != Status::Pass && f.status != Status::Skip {
+            let out = &mut block;
             if let Some(why) = w.why(f) {
                 out.push_str(&format!("{indent}{}: {why}\n", self.dim(&w.msg("cause"))));
             }
@@ -131,6 +137,13 @@ impl TextRenderer {
                 if let Some(url) = &fix.url {
                     out.push_str(&format!("{indent}  {}: {url}\n", w.msg("see")));
                 }
+            }
+        }
+        if !block.is_empty() {
+            if self.printed.borrow_mut().insert(block.clone()) {
+                out.push_str(&block);
+            } else {
+                out.push_str(&format!("{indent}{}\n", self.dim(&w.msg("as-above"))));
             }
         }
         if self.style.verbose {

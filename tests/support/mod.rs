@@ -2,6 +2,8 @@
 //! developer's own leaks in), and helpers to run hfdoctor in it and read what it said.
 #![allow(dead_code)]
 
+pub mod hub;
+
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
@@ -122,14 +124,21 @@ impl World {
     /// Run in both formats and return the JSON finding with `code` and the text output.
     /// Fails the test when either format lacks the outcome, or the text leaves a placeholder.
     pub fn outcome(&self, code: &str) -> (Value, String) {
-        let json = self.json(&["--offline"]).json();
+        self.outcome_with(code, &["--offline"])
+    }
+
+    /// `outcome` with these arguments (e.g. `--repo x --write`, without `--offline`).
+    pub fn outcome_with(&self, code: &str, args: &[&str]) -> (Value, String) {
+        let json = self.json(args).json();
         let finding = find(&json, code).unwrap_or_else(|| {
             panic!(
                 "no finding {code} in:\n{}",
                 serde_json::to_string_pretty(&json["checks"]).unwrap()
             )
         });
-        let text = self.run(&["--offline", "--color", "never"]).stdout;
+        let mut text_args = args.to_vec();
+        text_args.extend_from_slice(&["--color", "never"]);
+        let text = self.run(&text_args).stdout;
         let summary = finding["summary"].as_str().unwrap();
         assert!(
             text.contains(summary),

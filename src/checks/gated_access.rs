@@ -1,0 +1,106 @@
+//! gated-access: for a gated target, whether this user may download its files: terms accepted,
+//! request pending, no token sent, or a fine-grained token without the "public gated repos"
+//! permission. Where the server's answer and the token's scopes say different things (the
+//! order of the Hub's gate checks is not documented, §10.3), both are reported.
+
+use std::sync::Arc;
+
+use crate::checks::repo_access::{info_path, repo_url, RepoInfo};
+use crate::context::Context;
+use crate::finding::Found;
+use crate::hub::{call_failed, GateState, Kind, WhoamiResult};
+use crate::runner::CheckFuture;
+
+pub fn run(ctx: Arc<Context>) -> CheckFuture {
+    Box::pin(async move { check(&ctx).await })
+}
+
+async fn check(ctx: &Context) -> Vec<Found> {
+    let Some(target) = ctx.options.target.clone() else {
+        return vec![Found::new("skipped-no-target")];
+    };
+    let hub = ctx.hub();
+    let token = ctx.token_sent();
+    let path = info_path(&target);
+    let check_path = format!("{path}/auth-check");
+    let (info, access, who) = tokio::join!(
+        hub.get_shared(&path, token),
+        hub.get(&check_path, token),
+        async {
+            match ctx.token().in_effect_token() {
+                Some(t) => Some(hub.whoami(t).await),
+                None => None,
+            }
+        }
+    );
+    let base = |outcome: &'static str| {
+        Found::new(outcome)
+            .with("repo", target.repo_id.clone())
+            .with("type", target.repo_type.as_str())
+    };
+    let info = match info {
+        Ok(a) => a,
+        Err(e) => return vec![call_failed(ctx, &e)],
+    };
+    if info.kind() != Kind::Ok {
+        return vec![base("not-visible")];
+    }
+    let repo: RepoInfo = info.json().unwrap_or_default();
+    let Some(mode) = repo.gate().map(str::to_string) else {
+        return vec![base("not-gated")];
+    };
+    let url = repo_url(ctx, target.repo_type, &target.repo_id);
+    let gated = |outcome: &'static str| {
+        base(outcome)
+            .with("mode", mode.clone())
+            .with("url", url.clone())
+    };
+    let fine_no_gated = match &who {
+        Some(WhoamiResult::Valid(w, _)) => w
+            .fine_grained()
+            .is_some_and(|f| f.can_read_gated_repos == Some(false)),
+        _ => false,
+    };
+    let token_invalid =
+        matches!(&who, Some(WhoamiResult::Refused(a)) if a.kind() == Kind::InvalidToken);
+    let access = match access {
+        Ok(a) => a,
+        Err(e) => return vec![call_failed(ctx, &e)],
+    };
+    let mut out = Vec::new();
+    match access.kind() {
+        Kind::Ok => out.push(gated("granted")),
+        Kind::Gated(GateState::NotLoggedIn) if access.authorized => {
+            // §10.4: an invalid token on a gated route may look like "not logged in".
+            out.push(if token_invalid {
+                gated("token-invalid")
+            } else {
+                gated("unsure")
+                    .with("status", access.status.to_string())
+                    .with("message", access.message().unwrap_or_default())
+            })
+        }
+        Kind::Gated(GateState::NotLoggedIn) | Kind::AnonymousNotFound => {
+            let why = if ctx.token().implicit_disabled && ctx.token().in_effect_token().is_some() {
+                "anon-implicit-disabled"
+            } else {
+                "anon-no-token"
+            };
+            out.push(gated("not-logged-in").with_msg("reason", why));
+        }
+        Kind::Gated(GateState::NotRequested) => out.push(gated("not-requested")),
+        Kind::Gated(GateState::Pending) => out.push(gated("pending")),
+        Kind::FineGrainedGated => out.push(gated("fine-grained")),
+        Kind::InvalidToken => out.push(gated("token-invalid")),
+        _ => out.push(
+            gated("unsure")
+                .with("status", access.status.to_string())
+                .with("message", access.message().unwrap_or_default()),
+        ),
+    }
+    // Both facts when both are known: the scope will bite even once the gate opens.
+    if fine_no_gated && access.kind() != Kind::FineGrainedGated {
+        out.push(gated("fine-grained"));
+    }
+    out
+}

@@ -1,0 +1,253 @@
+//! repo-access: the target repository exists as named, this token (as the client sends it) can
+//! see it, it is the right type, and, when writing, the account and token may push to it. A
+//! refusal is explained by its reason: token role, fine-grained scope, org role, org policy.
+
+use std::sync::Arc;
+
+use futures_util::future::join_all;
+use serde::Deserialize;
+
+use crate::context::{Context, Target};
+use crate::finding::Found;
+use crate::hub::{call_failed, Answer, CallError, Kind, Whoami, WhoamiResult};
+use crate::repo::RepoType;
+use crate::runner::CheckFuture;
+
+pub fn run(ctx: Arc<Context>) -> CheckFuture {
+    Box::pin(async move { check(&ctx).await })
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct RepoInfo {
+    pub private: bool,
+    pub disabled: bool,
+    /// `false`, `"auto"` or `"manual"`.
+    pub gated: serde_json::Value,
+}
+
+impl RepoInfo {
+    pub fn gate(&self) -> Option<&str> {
+        self.gated.as_str()
+    }
+}
+
+pub fn info_path(target: &Target) -> String {
+    format!("{}/{}", target.repo_type.api(), target.repo_id)
+}
+
+/// The repo's page, which is also its git URL.
+pub fn repo_url(ctx: &Context, repo_type: RepoType, id: &str) -> String {
+    format!("{}/{}{}", ctx.endpoint().url, repo_type.url_prefix(), id)
+}
+
+async fn check(ctx: &Context) -> Vec<Found> {
+    let Some(target) = ctx.options.target.clone() else {
+        return vec![Found::new("skipped-no-target")];
+    };
+    let hub = ctx.hub();
+    let token = ctx.token_sent();
+    let info_path = info_path(&target);
+    let write_path = format!("{info_path}/auth-check/write");
+    // Independent requests go out together: info, the write check, whoami for explanations.
+    let (info, write, who) = tokio::join!(
+        hub.get_shared(&info_path, token),
+        async {
+            if ctx.needs_write() {
+                Some(hub.get(&write_path, token).await)
+            } else {
+                None
+            }
+        },
+        async {
+            match ctx.token().in_effect_token() {
+                Some(t) => Some(hub.whoami(t).await),
+                None => None,
+            }
+        }
+    );
+    let who = match who {
+        Some(WhoamiResult::Valid(w, _)) => Some(*w),
+        _ => None,
+    };
+    let base = |outcome: &'static str| {
+        Found::new(outcome)
+            .with("repo", target.repo_id.clone())
+            .with("type", target.repo_type.as_str())
+    };
+    let info = match info {
+        Ok(a) => a,
+        Err(e) => return vec![call_failed(ctx, &e)],
+    };
+    let mut out = Vec::new();
+    match info.kind() {
+        Kind::Ok => {
+            let repo: RepoInfo = info.json().unwrap_or_default();
+            if repo.disabled {
+                return vec![base("disabled")];
+            }
+            let visibility = if repo.private { "private" } else { "public" };
+            out.push(
+                base("ok")
+                    .with_msg("visibility", visibility)
+                    .detail("request_id", info.request_id.clone().unwrap_or_default()),
+            );
+            if let Some(write) = write {
+                out.push(judge_write(ctx, &target, write, who.as_ref(), &base));
+            }
+        }
+        Kind::InvalidToken => out.push(base("token-invalid")),
+        Kind::AnonymousNotFound | Kind::NotFound => {
+            out.push(not_found(ctx, &target, &info, who.as_ref(), &base).await)
+        }
+        Kind::Disabled => out.push(base("disabled")),
+        Kind::OrgPolicy => {
+            out.push(base("org-policy").with("message", info.message().unwrap_or_default()))
+        }
+        Kind::RateLimited => out.push(base("rate-limited").with(
+            "reset",
+            info.reset_secs.map_or("?".into(), |s| s.to_string()),
+        )),
+        _ => out.push(unsure(base("unsure"), &info)),
+    }
+    out
+}
+
+fn unsure(f: Found, a: &Answer) -> Found {
+    f.with("status", a.status.to_string())
+        .with("message", a.message().unwrap_or_else(|| "-".into()))
+        .detail("request_id", a.request_id.clone().unwrap_or_default())
+}
+
+/// 401 to an anonymous caller or 404 `RepoNotFound`: tell apart a wrong type, no token, an
+/// account without access, a fine-grained scope that misses it, and a repo that does not exist.
+async fn not_found(
+    ctx: &Context,
+    target: &Target,
+    info: &Answer,
+    who: Option<&Whoami>,
+    base: &(dyn Fn(&'static str) -> Found + Sync),
+) -> Found {
+    let hub = ctx.hub();
+    let token = ctx.token_sent();
+    let others: Vec<RepoType> = RepoType::ALL
+        .into_iter()
+        .filter(|t| *t != target.repo_type)
+        .collect();
+    let paths: Vec<String> = others
+        .iter()
+        .map(|t| format!("{}/{}", t.api(), target.repo_id))
+        .collect();
+    let answers = join_all(paths.iter().map(|p| hub.get_shared(p, token))).await;
+    if let Some((t, _)) = others
+        .iter()
+        .zip(&answers)
+        .find(|(_, a)| matches!(a, Ok(a) if a.kind() == Kind::Ok))
+    {
+        return base("wrong-repo-type")
+            .with("actual", t.as_str())
+            .with("url", repo_url(ctx, *t, &target.repo_id))
+            .param("flag", format!("--repo-type {}", t.as_str()));
+    }
+    if !info.authorized {
+        let why = if ctx.token().implicit_disabled && ctx.token().in_effect_token().is_some() {
+            "anon-implicit-disabled"
+        } else {
+            "anon-no-token"
+        };
+        return base("not-found-anonymous").with_msg("reason", why);
+    }
+    let namespace = target.repo_id.split_once('/').map(|(ns, _)| ns);
+    let writable = who
+        .map(|w| w.writable_namespaces().join(", "))
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "-".into());
+    let account = who.map(|w| w.name.clone()).unwrap_or_else(|| "?".into());
+    // A fine-grained token whose account belongs to the namespace but whose scopes do not
+    // cover it: the account could see it, the token cannot.
+    if let (Some(w), Some(ns)) = (who, namespace) {
+        let member = w.name == ns || w.org_role(ns).is_some();
+        if let Some(perms) = w.scoped_permissions(&target.repo_id, target.repo_type.as_str()) {
+            if member
+                && !perms
+                    .iter()
+                    .any(|p| p == "repo.content.read" || p == "repo.write")
+            {
+                return base("fine-grained-scope")
+                    .with("account", account)
+                    .with("namespace", ns.to_string())
+                    .with("permission", "repo.content.read");
+            }
+        }
+        if ctx.needs_write() {
+            let can_write = w.writable_namespaces().iter().any(|n| n == ns);
+            if can_write {
+                return base("missing-can-create").with("account", account);
+            }
+        }
+    }
+    base("repo-not-found")
+        .with("account", account)
+        .with("writable", writable)
+        .detail("request_id", info.request_id.clone().unwrap_or_default())
+}
+
+/// Why a write check was refused, from the server's words and the token's role and scopes.
+fn judge_write(
+    ctx: &Context,
+    target: &Target,
+    write: Result<Answer, CallError>,
+    who: Option<&Whoami>,
+    base: &(dyn Fn(&'static str) -> Found + Sync),
+) -> Found {
+    let answer = match write {
+        Ok(a) => a,
+        Err(e) => return call_failed(ctx, &e),
+    };
+    let namespace = target
+        .repo_id
+        .split_once('/')
+        .map(|(ns, _)| ns.to_string())
+        .unwrap_or_default();
+    let account = who.map(|w| w.name.clone()).unwrap_or_else(|| "?".into());
+    match answer.kind() {
+        Kind::Ok => base("write-ok"),
+        Kind::ContributorOnly => base("contributor")
+            .with("account", account)
+            .with("namespace", namespace),
+        Kind::OrgPolicy => base("org-policy").with("message", answer.message().unwrap_or_default()),
+        Kind::InvalidToken => base("token-invalid"),
+        Kind::AnonymousNotFound if !answer.authorized => base("write-no-token"),
+        Kind::RateLimited => base("rate-limited").with(
+            "reset",
+            answer.reset_secs.map_or("?".into(), |s| s.to_string()),
+        ),
+        Kind::ReadOnly | Kind::NotFound | Kind::AnonymousNotFound => {
+            // The server says "read access only" (W1, §10.2); the role and scopes say why.
+            let Some(w) = who else {
+                return unsure(base("write-unsure"), &answer);
+            };
+            if w.role() == Some("read") {
+                return base("write-read-token").with("account", account);
+            }
+            if let Some(perms) = w.scoped_permissions(&target.repo_id, target.repo_type.as_str()) {
+                if !perms.iter().any(|p| p == "repo.write") {
+                    return base("write-fine-grained")
+                        .with("account", account)
+                        .with("namespace", namespace);
+                }
+            }
+            match w.org_role(&namespace) {
+                Some(role) => base("write-org-role")
+                    .with("account", account)
+                    .with("namespace", namespace)
+                    .with("org_role", role.to_string()),
+                None if w.name != namespace => base("write-not-member")
+                    .with("account", account)
+                    .with("namespace", namespace),
+                None => unsure(base("write-unsure"), &answer),
+            }
+        }
+        _ => unsure(base("write-unsure"), &answer),
+    }
+}

@@ -1,0 +1,186 @@
+//! token-valid: asks whoami-v2 (once) whether the token in effect is valid, for which account,
+//! with which role, orgs and fine-grained scopes, and whether that role is enough for what the
+//! user means to do. When the token is refused, it judges the shadowed sources too, so the fix
+//! can point at the one that works.
+
+use std::sync::Arc;
+
+use futures_util::future::join_all;
+
+use crate::context::Context;
+use crate::finding::Found;
+use crate::hub::{call_failed, Kind, Whoami, WhoamiResult};
+use crate::runner::CheckFuture;
+use crate::secret::Secret;
+use crate::shell::quote;
+use crate::token::Source;
+
+pub fn run(ctx: Arc<Context>) -> CheckFuture {
+    Box::pin(async move { check(&ctx).await })
+}
+
+async fn check(ctx: &Context) -> Vec<Found> {
+    let disc = ctx.token();
+    let home = ctx.home.as_deref();
+    let Some(effect) = &disc.in_effect else {
+        return vec![if ctx.needs_write() {
+            Found::new("no-token-needed")
+        } else {
+            Found::new("no-token")
+        }];
+    };
+    let Some(token) = &effect.token else {
+        return vec![Found::new("oidc")];
+    };
+    let hub = ctx.hub();
+    let source = effect.source.label(home);
+    let with_source = |f: Found| {
+        f.param("source", source.clone())
+            .detail("source", effect.source.id(home))
+            .with("masked", token.masked())
+    };
+    if !hub.may_send_token() {
+        return vec![with_source(Found::new("not-sent")).with("endpoint", hub.endpoint.url.clone())];
+    }
+    match hub.whoami(token).await {
+        WhoamiResult::Valid(who, answer) => {
+            let mut out = vec![with_source(valid(&who))
+                .detail("request_id", answer.request_id.unwrap_or_default())];
+            if ctx.needs_write() {
+                if let Some(f) = write_role(&who) {
+                    out.push(with_source(f));
+                }
+            }
+            out
+        }
+        WhoamiResult::Refused(answer) => match answer.kind() {
+            Kind::InvalidToken => vec![invalid(ctx, &effect.source, token).await],
+            Kind::RateLimited => vec![Found::new("rate-limited").with(
+                "reset",
+                answer.reset_secs.map_or("?".into(), |s| s.to_string()),
+            )],
+            _ => vec![Found::new("unexpected")
+                .with("status", answer.status.to_string())
+                .with("message", answer.message().unwrap_or_default())
+                .detail("request_id", answer.request_id.unwrap_or_default())],
+        },
+        WhoamiResult::Failed(err) => vec![call_failed(ctx, &err)],
+    }
+}
+
+fn valid(who: &Whoami) -> Found {
+    let token = who.auth.access_token.clone().unwrap_or_default();
+    let orgs = if who.orgs.is_empty() {
+        "-".to_string()
+    } else {
+        who.orgs
+            .iter()
+            .map(|o| format!("{} ({})", o.name, o.role_in_org.as_deref().unwrap_or("?")))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let created = token
+        .created_at
+        .as_deref()
+        .map(|c| c.get(..10).unwrap_or(c).to_string())
+        .unwrap_or_else(|| "?".into());
+    let name = token
+        .display_name
+        .clone()
+        .unwrap_or_else(|| "(OAuth)".into());
+    let role = token.role.clone().unwrap_or_else(|| "?".into());
+    let base = |outcome| {
+        Found::new(outcome)
+            .with("account", who.name.clone())
+            .with("token_name", name.clone())
+            .with("role", role.clone())
+            .with("orgs", orgs.clone())
+            .with("created", created.clone())
+    };
+    match who.fine_grained() {
+        None => base("valid"),
+        Some(fine) => {
+            let names_with = |perm: &str| {
+                let names: Vec<String> = fine
+                    .scoped
+                    .iter()
+                    .filter(|s| s.permissions.iter().any(|p| p == perm))
+                    .map(|s| s.entity.name.clone())
+                    .collect();
+                if names.is_empty() {
+                    "-".to_string()
+                } else {
+                    names.join(", ")
+                }
+            };
+            let gated = if fine.can_read_gated_repos.unwrap_or(false) {
+                "yes"
+            } else {
+                "no"
+            };
+            base("valid-fine-grained")
+                .with("write_ns", names_with("repo.write"))
+                .with("read_ns", names_with("repo.content.read"))
+                .with_msg("gated", gated)
+        }
+    }
+}
+
+/// The role is not enough to push or upload anywhere.
+fn write_role(who: &Whoami) -> Option<Found> {
+    match who.role() {
+        Some("read") => Some(Found::new("read-only").with("account", who.name.clone())),
+        Some("fineGrained") if who.writable_namespaces().is_empty() => {
+            Some(Found::new("fine-grained-no-write").with("account", who.name.clone()))
+        }
+        _ => None,
+    }
+}
+
+/// The token in effect is refused: judge the other sources (one whoami each) so the fix can
+/// name one that works.
+async fn invalid(ctx: &Context, source: &Source, token: &Secret) -> Found {
+    let home = ctx.home.as_deref();
+    let disc = ctx.token();
+    let mut candidates: Vec<(Source, Secret)> = disc
+        .others()
+        .into_iter()
+        .filter(|o| !o.same_as_in_effect)
+        .map(|o| (o.source, o.token))
+        .collect();
+    candidates.truncate(6);
+    let hub = ctx.hub();
+    let judged = join_all(candidates.iter().map(|(_, t)| hub.whoami(t))).await;
+    let base = Found::new("invalid")
+        .param("source", source.label(home))
+        .detail("source", source.id(home))
+        .with("masked", token.masked());
+    let valid_other = candidates
+        .iter()
+        .zip(judged)
+        .find_map(|((s, _), r)| match r {
+            WhoamiResult::Valid(w, _) => Some((s.clone(), w)),
+            _ => None,
+        });
+    let Some((other, who)) = valid_other else {
+        return match source {
+            Source::Env(var) => base.param("unset", format!("unset {var}")),
+            _ => base.param("unset", "hf auth login --force"),
+        };
+    };
+    // How to make the valid one the one in effect.
+    let fix = match (source, &other) {
+        (Source::Env(var), _) => format!("unset {var}"),
+        (_, Source::Stored(name)) => format!("hf auth switch --token-name {}", quote(name)),
+        _ => "hf auth login --force".to_string(),
+    };
+    Found::new("invalid-other-valid")
+        .param("source", source.label(home))
+        .detail("source", source.id(home))
+        .with("masked", token.masked())
+        .param("other", other.label(home))
+        .detail("other", other.id(home))
+        .with("account", who.name.clone())
+        .with("role", who.role().unwrap_or("?").to_string())
+        .param("fix_cmd", fix)
+}

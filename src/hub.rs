@@ -1,0 +1,597 @@
+//! The Hub client: reqwest with rustls, the endpoint and proxy variables as the Python client
+//! reads them, `SSL_CERT_FILE`/`SSL_CERT_DIR` on top of the public roots, one deadline per
+//! request, bodies capped at 1 MiB. whoami-v2 is asked once per token and shared (the endpoint
+//! is strictly rate limited). Answers are classified from status, `X-Error-Code` and
+//! `X-Error-Message` (hub-semantics §4.1), keeping the request id for the report.
+//!
+//! The token goes only to the endpoint's host, never over plain http to a host that is not
+//! this machine, and never across a redirect to another host.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde::Deserialize;
+use tokio::sync::OnceCell;
+
+use crate::context::Env;
+use crate::endpoint::{Endpoint, EndpointKind};
+use crate::secret::Secret;
+
+pub const MAX_BODY: usize = 1 << 20;
+
+#[derive(Debug, Clone)]
+pub struct Answer {
+    pub status: u16,
+    pub error_code: Option<String>,
+    pub error_message: Option<String>,
+    pub request_id: Option<String>,
+    /// Seconds until the rate-limit window resets (`RateLimit: …;t=N`).
+    pub reset_secs: Option<u64>,
+    pub body: Vec<u8>,
+    /// The token went with the request.
+    pub authorized: bool,
+}
+
+impl Answer {
+    /// The server's message: `X-Error-Message`, else the JSON body's `error`.
+    pub fn message(&self) -> Option<String> {
+        if let Some(m) = &self.error_message {
+            return Some(m.clone());
+        }
+        let v: serde_json::Value = serde_json::from_slice(&self.body).ok()?;
+        match &v["error"] {
+            serde_json::Value::String(s) => Some(s.clone()),
+            serde_json::Value::Array(a) => a.first().and_then(|x| x.as_str()).map(str::to_string),
+            _ => None,
+        }
+    }
+
+    pub fn json<T: for<'de> Deserialize<'de>>(&self) -> Option<T> {
+        serde_json::from_slice(&self.body).ok()
+    }
+
+    pub fn kind(&self) -> Kind {
+        classify(self)
+    }
+}
+
+/// What an answer means, in the terms of hub-semantics §4.3.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Kind {
+    Ok,
+    /// T1: 401 `Invalid credentials in Authorization header`.
+    InvalidToken,
+    /// P1/N1: 401 without a code to an anonymous caller: private or missing.
+    AnonymousNotFound,
+    /// P2/N2: 404 `RepoNotFound`.
+    NotFound,
+    /// G1/G2/G2b: `X-Error-Code: GatedRepo`.
+    Gated(GateState),
+    /// G3: a fine-grained token without "read access to public gated repos".
+    FineGrainedGated,
+    /// D1.
+    Disabled,
+    /// W1: read access only.
+    ReadOnly,
+    /// W2: an org contributor: pull requests only.
+    ContributorOnly,
+    /// O1/O2: the organization's token policy.
+    OrgPolicy,
+    RevisionNotFound,
+    EntryNotFound,
+    RateLimited,
+    /// Anything else: kept with its status and message, never guessed at.
+    Other,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GateState {
+    NotLoggedIn,
+    NotRequested,
+    Pending,
+    /// A gate answer we could not place; reported as is.
+    Unknown,
+}
+
+pub fn classify(a: &Answer) -> Kind {
+    let msg = a.message().unwrap_or_default();
+    let lower = msg.to_ascii_lowercase();
+    match (a.status, a.error_code.as_deref()) {
+        (200..=299, _) => Kind::Ok,
+        (429, _) => Kind::RateLimited,
+        (_, Some("RevisionNotFound")) => Kind::RevisionNotFound,
+        (_, Some("EntryNotFound")) => Kind::EntryNotFound,
+        (_, Some("GatedRepo")) => Kind::Gated(if a.status == 401 {
+            GateState::NotLoggedIn
+        } else if lower.contains("awaiting a review") {
+            GateState::Pending
+        } else if lower.contains("not in the authorized list") {
+            GateState::NotRequested
+        } else {
+            GateState::Unknown
+        }),
+        _ if msg == "Access to this resource is disabled." => Kind::Disabled,
+        (401, _) if msg == "Invalid credentials in Authorization header" => Kind::InvalidToken,
+        (_, Some("RepoNotFound")) => Kind::NotFound,
+        (401, _) => Kind::AnonymousNotFound,
+        (403, _) if lower.contains("public gated repositories") => Kind::FineGrainedGated,
+        (403, _)
+            if lower.contains("organization token policy")
+                || lower.contains("revoked by the organization") =>
+        {
+            Kind::OrgPolicy
+        }
+        (403, _) if lower.contains("create_pr=1") => Kind::ContributorOnly,
+        (403, _) if lower.contains("read access but not the required permissions") => {
+            Kind::ReadOnly
+        }
+        _ => Kind::Other,
+    }
+}
+
+/// Why a request got no answer.
+#[derive(Debug, Clone)]
+pub enum CallError {
+    Timeout,
+    Tls(String),
+    Connect(String),
+    /// The endpoint is unusable (empty, no scheme): nothing was sent.
+    BadEndpoint,
+    Other(String),
+}
+
+impl CallError {
+    pub fn describe(&self) -> String {
+        match self {
+            CallError::Timeout => "no answer before the deadline".into(),
+            CallError::Tls(e) => format!("TLS: {e}"),
+            CallError::Connect(e) => e.clone(),
+            CallError::BadEndpoint => "HF_ENDPOINT is not a usable URL".into(),
+            CallError::Other(e) => e.clone(),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// whoami-v2
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Whoami {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub orgs: Vec<Org>,
+    pub auth: Auth,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Org {
+    pub name: String,
+    #[serde(rename = "roleInOrg")]
+    pub role_in_org: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Auth {
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(rename = "accessToken")]
+    pub access_token: Option<AccessToken>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct AccessToken {
+    #[serde(rename = "displayName")]
+    pub display_name: Option<String>,
+    pub role: Option<String>,
+    #[serde(rename = "createdAt")]
+    pub created_at: Option<String>,
+    #[serde(rename = "fineGrained")]
+    pub fine_grained: Option<FineGrained>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct FineGrained {
+    #[serde(rename = "canReadGatedRepos")]
+    pub can_read_gated_repos: Option<bool>,
+    pub global: Vec<String>,
+    pub scoped: Vec<Scoped>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Scoped {
+    pub entity: Entity,
+    pub permissions: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Entity {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub name: String,
+}
+
+impl Whoami {
+    pub fn role(&self) -> Option<&str> {
+        self.auth.access_token.as_ref()?.role.as_deref()
+    }
+
+    pub fn fine_grained(&self) -> Option<&FineGrained> {
+        self.auth.access_token.as_ref()?.fine_grained.as_ref()
+    }
+
+    pub fn org_role(&self, org: &str) -> Option<&str> {
+        self.orgs
+            .iter()
+            .find(|o| o.name == org)
+            .and_then(|o| o.role_in_org.as_deref())
+    }
+
+    /// The fine-grained permissions that apply to a repo: its namespace's scope, or a scope
+    /// naming the repo itself.
+    pub fn scoped_permissions(&self, repo_id: &str, repo_type: &str) -> Option<Vec<String>> {
+        let fine = self.fine_grained()?;
+        let namespace = repo_id.split_once('/').map(|(ns, _)| ns).unwrap_or("");
+        Some(
+            fine.scoped
+                .iter()
+                .filter(|s| {
+                    ((s.entity.kind == "user" || s.entity.kind == "org")
+                        && s.entity.name == namespace)
+                        || (s.entity.kind == repo_type
+                            && s.entity.name.trim_start_matches("datasets/") == repo_id)
+                })
+                .flat_map(|s| s.permissions.clone())
+                .collect(),
+        )
+    }
+
+    /// Namespaces this token can write to: the account and orgs with write or admin, narrowed
+    /// by fine-grained scopes.
+    pub fn writable_namespaces(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let token_can = |ns: &str| match self.fine_grained() {
+            Some(fine) => fine
+                .scoped
+                .iter()
+                .any(|s| s.entity.name == ns && s.permissions.iter().any(|p| p == "repo.write")),
+            None => self.role() == Some("write") || self.role() == Some("admin"),
+        };
+        if token_can(&self.name) {
+            out.push(self.name.clone());
+        }
+        for o in &self.orgs {
+            if matches!(o.role_in_org.as_deref(), Some("write" | "admin")) && token_can(&o.name) {
+                out.push(o.name.clone());
+            }
+        }
+        out
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum WhoamiResult {
+    Valid(Box<Whoami>, Answer),
+    Refused(Answer),
+    Failed(CallError),
+}
+
+// ---------------------------------------------------------------------------------------------
+// The client
+
+/// One answer several checks wait on.
+type SharedAnswer = Arc<OnceCell<Result<Answer, CallError>>>;
+
+pub struct HubClient {
+    http: Option<reqwest::Client>,
+    pub endpoint: Endpoint,
+    deadline: Duration,
+    whoami: Mutex<HashMap<String, Arc<OnceCell<WhoamiResult>>>>,
+    shared: Mutex<HashMap<(String, bool), SharedAnswer>>,
+    /// Every request id the Hub returned, for reports.
+    pub request_ids: Mutex<Vec<String>>,
+}
+
+impl HubClient {
+    pub fn new(env: &Env, endpoint: Endpoint, deadline: Duration) -> Self {
+        let usable = matches!(endpoint.scheme.as_deref(), Some("http" | "https"));
+        let http = usable
+            .then(|| build_http(env, &endpoint, deadline))
+            .flatten();
+        HubClient {
+            http,
+            endpoint,
+            deadline,
+            whoami: Mutex::new(HashMap::new()),
+            shared: Mutex::new(HashMap::new()),
+            request_ids: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// May a token go to the endpoint: https, or plain http to this machine only.
+    pub fn may_send_token(&self) -> bool {
+        match self.endpoint.scheme.as_deref() {
+            Some("https") => true,
+            Some("http") => matches!(self.endpoint.kind, EndpointKind::Loopback(_)),
+            _ => false,
+        }
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&Secret>) -> Result<Answer, CallError> {
+        let Some(http) = &self.http else {
+            return Err(CallError::BadEndpoint);
+        };
+        let url = format!("{}{}", self.endpoint.url, path);
+        let mut request = http.get(&url);
+        let authorized = token.is_some() && self.may_send_token();
+        if let (Some(token), true) = (token, authorized) {
+            request = request.header(
+                reqwest::header::AUTHORIZATION,
+                format!("Bearer {}", token.expose()),
+            );
+        }
+        let send = async {
+            let mut response = request.send().await.map_err(call_error)?;
+            let header = |name: &str| {
+                response
+                    .headers()
+                    .get(name)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_string)
+            };
+            let request_id = header("x-request-id")
+                .or_else(|| header("x-amzn-trace-id"))
+                .or_else(|| header("x-amz-cf-id"));
+            let mut answer = Answer {
+                status: response.status().as_u16(),
+                error_code: header("x-error-code"),
+                error_message: header("x-error-message"),
+                reset_secs: header("ratelimit").and_then(|v| parse_reset(&v)),
+                request_id,
+                body: Vec::new(),
+                authorized,
+            };
+            while let Some(chunk) = response.chunk().await.map_err(call_error)? {
+                let room = MAX_BODY - answer.body.len();
+                answer
+                    .body
+                    .extend_from_slice(&chunk[..chunk.len().min(room)]);
+                if answer.body.len() >= MAX_BODY {
+                    break;
+                }
+            }
+            Ok(answer)
+        };
+        let answer = tokio::time::timeout(self.deadline, send)
+            .await
+            .map_err(|_| CallError::Timeout)??;
+        if let Some(id) = &answer.request_id {
+            self.request_ids
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(id.clone());
+        }
+        Ok(answer)
+    }
+
+    /// A GET that several checks need (repo info): asked once, shared. Keyed by path and by
+    /// whether a token went with it (one token is sent implicitly in a run).
+    pub async fn get_shared(
+        &self,
+        path: &str,
+        token: Option<&Secret>,
+    ) -> Result<Answer, CallError> {
+        let cell = {
+            let mut map = self.shared.lock().unwrap_or_else(|e| e.into_inner());
+            map.entry((path.to_string(), token.is_some()))
+                .or_insert_with(|| Arc::new(OnceCell::new()))
+                .clone()
+        };
+        cell.get_or_init(|| self.get(path, token)).await.clone()
+    }
+
+    /// whoami-v2 for a token, asked at most once per run and shared by every check.
+    pub async fn whoami(&self, token: &Secret) -> WhoamiResult {
+        let cell = {
+            let mut map = self.whoami.lock().unwrap_or_else(|e| e.into_inner());
+            map.entry(token.expose().to_string())
+                .or_insert_with(|| Arc::new(OnceCell::new()))
+                .clone()
+        };
+        cell.get_or_init(|| async {
+            match self.get("/api/whoami-v2", Some(token)).await {
+                Ok(a) if a.status == 200 => match a.json::<Whoami>() {
+                    Some(w) if !w.name.is_empty() => WhoamiResult::Valid(Box::new(w), a),
+                    _ => WhoamiResult::Failed(CallError::Other(
+                        "whoami-v2 answered 200 with a body that is not the Hub's".into(),
+                    )),
+                },
+                Ok(a) => WhoamiResult::Refused(a),
+                Err(e) => WhoamiResult::Failed(e),
+            }
+        })
+        .await
+        .clone()
+    }
+}
+
+/// A request that got no answer, as a finding any network check can give (the words are in
+/// checks/_runner.toml).
+pub fn call_failed(ctx: &crate::context::Context, err: &CallError) -> crate::finding::Found {
+    let outcome = match err {
+        CallError::Tls(_) => "tls-failed",
+        CallError::BadEndpoint => "bad-endpoint",
+        CallError::Timeout => "no-answer",
+        _ => "unreachable",
+    };
+    crate::finding::Found::new(outcome)
+        .with("endpoint", ctx.endpoint().url.clone())
+        .with("error", err.describe())
+}
+
+fn build_http(env: &Env, endpoint: &Endpoint, deadline: Duration) -> Option<reqwest::Client> {
+    let origin = url::Url::parse(&endpoint.url).ok()?.origin();
+    let mut builder = reqwest::Client::builder()
+        .user_agent(concat!("hfdoctor/", env!("CARGO_PKG_VERSION")))
+        .timeout(deadline)
+        .connect_timeout(deadline)
+        .use_rustls_tls()
+        // Follow a redirect only within the endpoint's own origin (renamed repos answer 307
+        // with a relative Location); never carry the token anywhere else.
+        .redirect(reqwest::redirect::Policy::custom(move |attempt| {
+            if attempt.previous().len() >= 5 {
+                attempt.stop()
+            } else if attempt.url().origin() == origin {
+                attempt.follow()
+            } else {
+                attempt.stop()
+            }
+        }));
+    for cert in extra_roots(env) {
+        builder = builder.add_root_certificate(cert);
+    }
+    builder.build().ok()
+}
+
+/// Certificates from `SSL_CERT_FILE` and `SSL_CERT_DIR`, which huggingface_hub 1.x/2.x honour.
+fn extra_roots(env: &Env) -> Vec<reqwest::Certificate> {
+    let mut pems = Vec::new();
+    if let Some(file) = env.non_empty("SSL_CERT_FILE") {
+        if let Ok(bytes) = std::fs::read(&file) {
+            pems.push(bytes);
+        }
+    }
+    if let Some(dirs) = env.non_empty("SSL_CERT_DIR") {
+        for dir in std::env::split_paths(&dirs) {
+            let Ok(entries) = std::fs::read_dir(dir) else {
+                continue;
+            };
+            for entry in entries.flatten().take(1000) {
+                if let Ok(bytes) = std::fs::read(entry.path()) {
+                    pems.push(bytes);
+                }
+            }
+        }
+    }
+    pems.iter()
+        .flat_map(|pem| reqwest::Certificate::from_pem_bundle(pem).unwrap_or_default())
+        .collect()
+}
+
+fn call_error(e: reqwest::Error) -> CallError {
+    if e.is_timeout() {
+        return CallError::Timeout;
+    }
+    // The chain of sources names the real reason (refused, DNS, certificate).
+    let mut text = e.to_string();
+    let mut source = std::error::Error::source(&e);
+    while let Some(s) = source {
+        text = s.to_string();
+        source = s.source();
+    }
+    let lower = text.to_ascii_lowercase();
+    if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake") {
+        CallError::Tls(text)
+    } else if e.is_connect() {
+        CallError::Connect(text)
+    } else {
+        CallError::Other(text)
+    }
+}
+
+/// `RateLimit: "api";r=0;t=55` → 55.
+pub fn parse_reset(value: &str) -> Option<u64> {
+    value
+        .split(';')
+        .find_map(|part| part.trim().strip_prefix("t="))
+        .and_then(|t| t.trim().parse().ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answer(status: u16, code: Option<&str>, message: &str) -> Answer {
+        Answer {
+            status,
+            error_code: code.map(str::to_string),
+            error_message: Some(message.to_string()),
+            request_id: None,
+            reset_secs: None,
+            body: Vec::new(),
+            authorized: false,
+        }
+    }
+
+    #[test]
+    fn classification_follows_the_scenario_matrix() {
+        let cases = [
+            (401, None, "Invalid username or password.", Kind::AnonymousNotFound),
+            (404, Some("RepoNotFound"), "Repository not found", Kind::NotFound),
+            (401, None, "Invalid credentials in Authorization header", Kind::InvalidToken),
+            (401, Some("GatedRepo"), "Access to model a/b is restricted. You must have access to it and be authenticated to access it. Please log in.", Kind::Gated(GateState::NotLoggedIn)),
+            (403, Some("GatedRepo"), "Access to model a/b is restricted and you are not in the authorized list. Visit https://huggingface.co/a/b to ask for access.", Kind::Gated(GateState::NotRequested)),
+            (403, Some("GatedRepo"), "Your request to access model a/b is awaiting a review from the repo authors.", Kind::Gated(GateState::Pending)),
+            (403, None, "Please enable access to public gated repositories in your fine-grained token settings to view this repository.", Kind::FineGrainedGated),
+            (403, None, "Access to this resource is disabled.", Kind::Disabled),
+            (404, Some("RevisionNotFound"), "Invalid rev id: nope", Kind::RevisionNotFound),
+            (404, Some("EntryNotFound"), "Entry not found", Kind::EntryNotFound),
+            (403, None, "Due to the organization token policy, your token needs to be approved by the organization before you can access this resource.", Kind::OrgPolicy),
+            (403, None, "Your token has been revoked by the organization administrator, you can no longer access organization resources. Please contact them for more information.", Kind::OrgPolicy),
+            (403, None, "You have read access but not the required permissions for this operation", Kind::ReadOnly),
+            (403, None, "pass `create_pr=1` as a query parameter to create a Pull Request.", Kind::ContributorOnly),
+            (429, None, "", Kind::RateLimited),
+            (403, None, "Something new", Kind::Other),
+            (500, None, "", Kind::Other),
+        ];
+        for (status, code, msg, kind) in cases {
+            assert_eq!(classify(&answer(status, code, msg)), kind, "{status} {msg}");
+        }
+        // P1/N1 still hold if the Hub starts adding RepoNotFound to the anonymous 401 (§10.5).
+        assert_eq!(
+            classify(&answer(
+                401,
+                Some("RepoNotFound"),
+                "Invalid username or password."
+            )),
+            Kind::NotFound
+        );
+    }
+
+    #[test]
+    fn token_only_over_https_or_to_this_machine() {
+        let client = |url: &str| {
+            let env = Env::from_pairs([("HF_ENDPOINT", url)]);
+            HubClient::new(&env, Endpoint::from_env(&env), Duration::from_secs(1))
+        };
+        assert!(client("https://huggingface.co").may_send_token());
+        assert!(client("https://hub.corp.example").may_send_token());
+        assert!(client("http://127.0.0.1:8080").may_send_token());
+        assert!(client("http://localhost:8080").may_send_token());
+        assert!(!client("http://hub.corp.example").may_send_token());
+        assert!(!client("http://10.0.0.5").may_send_token());
+        assert!(!client("").may_send_token());
+    }
+
+    #[test]
+    fn rate_limit_reset() {
+        assert_eq!(parse_reset("\"api\";r=0;t=55"), Some(55));
+        assert_eq!(parse_reset("garbage"), None);
+    }
+
+    #[test]
+    fn body_message_when_no_header() {
+        let mut a = answer(403, None, "");
+        a.error_message = None;
+        a.body = br#"{"error":"from body"}"#.to_vec();
+        assert_eq!(a.message().as_deref(), Some("from body"));
+    }
+}

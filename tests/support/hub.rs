@@ -1,0 +1,742 @@
+//! A stand-in for the Hub on 127.0.0.1, answering as hub-semantics.md §3–5 says the real one
+//! does, to the header: status, `X-Error-Code`, `X-Error-Message`, JSON bodies, `X-Repo-Commit`,
+//! a request id on every answer, `RateLimit` headers. Each test builds its own world (accounts,
+//! tokens, repos, gate states) and reads the log of what hfdoctor asked.
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde_json::{json, Value};
+
+#[derive(Clone, Debug)]
+pub struct Fine {
+    pub can_read_gated: bool,
+    /// (entity type, entity name, permissions)
+    pub scoped: Vec<(String, String, Vec<String>)>,
+    pub global: Vec<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Token {
+    pub value: String,
+    pub user: String,
+    /// "read", "write" or "fineGrained"
+    pub role: String,
+    pub name: String,
+    pub fine: Option<Fine>,
+    pub revoked: bool,
+    /// Orgs whose token policy has not approved this token yet (O1).
+    pub org_pending: Vec<String>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Repo {
+    pub id: String,
+    /// "model", "dataset" or "space"
+    pub kind: String,
+    pub private: bool,
+    /// None, "auto" or "manual"
+    pub gated: Option<String>,
+    pub disabled: bool,
+    pub files: Vec<String>,
+    /// user → "granted" | "pending"
+    pub access: HashMap<String, String>,
+}
+
+impl Repo {
+    fn new(kind: &str, id: &str) -> Self {
+        Repo {
+            id: id.into(),
+            kind: kind.into(),
+            files: vec!["config.json".into(), "README.md".into()],
+            ..Default::default()
+        }
+    }
+    pub fn model(id: &str) -> Self {
+        Self::new("model", id)
+    }
+    pub fn dataset(id: &str) -> Self {
+        Self::new("dataset", id)
+    }
+    pub fn space(id: &str) -> Self {
+        Self::new("space", id)
+    }
+    pub fn private(mut self) -> Self {
+        self.private = true;
+        self
+    }
+    pub fn gated(mut self, mode: &str) -> Self {
+        self.gated = Some(mode.into());
+        self
+    }
+    pub fn disabled(mut self) -> Self {
+        self.disabled = true;
+        self
+    }
+    pub fn access(mut self, user: &str, state: &str) -> Self {
+        self.access.insert(user.into(), state.into());
+        self
+    }
+    fn namespace(&self) -> &str {
+        self.id.split_once('/').map(|(ns, _)| ns).unwrap_or("")
+    }
+    fn sha(&self) -> String {
+        let mut h: u64 = 1469598103934665603;
+        for b in self.id.bytes() {
+            h = (h ^ b as u64).wrapping_mul(1099511628211);
+        }
+        format!("{h:016x}{h:016x}{:08x}", h as u32)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Logged {
+    pub method: String,
+    pub path: String,
+    pub authorized: bool,
+}
+
+#[derive(Default)]
+pub struct HubWorld {
+    /// user → [(org, roleInOrg)]
+    pub users: HashMap<String, Vec<(String, String)>>,
+    pub tokens: Vec<Token>,
+    pub repos: Vec<Repo>,
+    pub latency: Duration,
+    /// Path prefixes answered with 429 and `RateLimit` headers.
+    pub rate_limited: Vec<String>,
+    /// Path prefixes answered by something that is not the Hub: (prefix, status, body).
+    pub broken: Vec<(String, u16, String)>,
+    /// §10.4: on gated repos an invalid token looks like no token (401 GatedRepo).
+    pub invalid_token_on_gated_as_g1: bool,
+    /// Path prefixes answered with 307 to this Location (to test that no token follows).
+    pub redirects: Vec<(String, String)>,
+}
+
+impl HubWorld {
+    pub fn new() -> Self {
+        Self::default()
+    }
+    pub fn user(mut self, name: &str, orgs: &[(&str, &str)]) -> Self {
+        self.users.insert(
+            name.into(),
+            orgs.iter()
+                .map(|(o, r)| (o.to_string(), r.to_string()))
+                .collect(),
+        );
+        self
+    }
+    pub fn token(mut self, value: &str, user: &str, role: &str) -> Self {
+        self.tokens.push(Token {
+            value: value.into(),
+            user: user.into(),
+            role: role.into(),
+            name: format!("{user}-{role}"),
+            fine: None,
+            revoked: false,
+            org_pending: vec![],
+        });
+        self
+    }
+    pub fn fine_grained(mut self, value: &str, user: &str, fine: Fine) -> Self {
+        self.tokens.push(Token {
+            value: value.into(),
+            user: user.into(),
+            role: "fineGrained".into(),
+            name: format!("{user}-fine"),
+            fine: Some(fine),
+            revoked: false,
+            org_pending: vec![],
+        });
+        self
+    }
+    pub fn revoked(mut self, value: &str, user: &str) -> Self {
+        self = self.token(value, user, "write");
+        self.tokens.last_mut().unwrap().revoked = true;
+        self
+    }
+    pub fn pending_in_org(mut self, org: &str) -> Self {
+        self.tokens.last_mut().unwrap().org_pending.push(org.into());
+        self
+    }
+    pub fn repo(mut self, repo: Repo) -> Self {
+        self.repos.push(repo);
+        self
+    }
+    pub fn latency(mut self, d: Duration) -> Self {
+        self.latency = d;
+        self
+    }
+    pub fn rate_limited(mut self, prefix: &str) -> Self {
+        self.rate_limited.push(prefix.into());
+        self
+    }
+    pub fn broken(mut self, prefix: &str, status: u16, body: &str) -> Self {
+        self.broken.push((prefix.into(), status, body.into()));
+        self
+    }
+    pub fn redirect(mut self, prefix: &str, location: &str) -> Self {
+        self.redirects.push((prefix.into(), location.into()));
+        self
+    }
+    pub fn invalid_token_on_gated_as_g1(mut self) -> Self {
+        self.invalid_token_on_gated_as_g1 = true;
+        self
+    }
+}
+
+pub struct HubServer {
+    pub url: String,
+    log: Arc<Mutex<Vec<Logged>>>,
+    server: Arc<tiny_http::Server>,
+}
+
+impl Drop for HubServer {
+    fn drop(&mut self) {
+        self.server.unblock();
+    }
+}
+
+impl HubServer {
+    pub fn start(world: HubWorld) -> Self {
+        Self::serve(world, None)
+    }
+
+    /// Served over TLS with a certificate for 127.0.0.1 and localhost; `ca_pem` is what a
+    /// client must trust.
+    pub fn start_tls(world: HubWorld, tls: &TestTls) -> Self {
+        Self::serve(world, Some(tls))
+    }
+
+    fn serve(world: HubWorld, tls: Option<&TestTls>) -> Self {
+        let config = tiny_http::ServerConfig {
+            addr: tiny_http::ConfigListenAddr::from_socket_addrs("127.0.0.1:0").unwrap(),
+            ssl: tls.map(|t| tiny_http::SslConfig {
+                certificate: t.cert_pem.clone().into_bytes(),
+                private_key: t.key_pem.clone().into_bytes(),
+            }),
+        };
+        let server = Arc::new(tiny_http::Server::new(config).expect("bind stand-in"));
+        let port = server.server_addr().to_ip().unwrap().port();
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        let url = format!("{scheme}://127.0.0.1:{port}");
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let world = Arc::new(world);
+        let (s, l) = (server.clone(), log.clone());
+        std::thread::spawn(move || {
+            for request in s.incoming_requests() {
+                let (world, log) = (world.clone(), l.clone());
+                std::thread::spawn(move || serve_one(&world, &log, request));
+            }
+        });
+        HubServer { url, log, server }
+    }
+
+    pub fn log(&self) -> Vec<Logged> {
+        self.log.lock().unwrap().clone()
+    }
+
+    pub fn count(&self, path_prefix: &str) -> usize {
+        self.log()
+            .iter()
+            .filter(|r| r.path.starts_with(path_prefix))
+            .count()
+    }
+}
+
+pub struct TestTls {
+    pub ca_pem: String,
+    pub cert_pem: String,
+    pub key_pem: String,
+}
+
+impl TestTls {
+    pub fn new() -> Self {
+        use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, KeyPair};
+        let ca_key = KeyPair::generate().unwrap();
+        let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
+        ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        ca_params
+            .distinguished_name
+            .push(DnType::CommonName, "hfdoctor test CA");
+        let ca = ca_params.self_signed(&ca_key).unwrap();
+        let key = KeyPair::generate().unwrap();
+        let params =
+            CertificateParams::new(vec!["127.0.0.1".to_string(), "localhost".to_string()]).unwrap();
+        let cert = params.signed_by(&key, &ca, &ca_key).unwrap();
+        TestTls {
+            ca_pem: ca.pem(),
+            cert_pem: cert.pem(),
+            key_pem: key.serialize_pem(),
+        }
+    }
+}
+
+static REQUEST_SEQ: AtomicU64 = AtomicU64::new(1);
+
+struct Answer {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Answer {
+    fn json(status: u16, body: Value) -> Self {
+        Answer {
+            status,
+            headers: vec![(
+                "Content-Type".into(),
+                "application/json; charset=utf-8".into(),
+            )],
+            body: body.to_string().into_bytes(),
+        }
+    }
+    /// An error as the Hub sends it: JSON `{"error": …}`, `X-Error-Message`, maybe a code.
+    fn error(status: u16, code: Option<&str>, message: &str) -> Self {
+        let mut a = Self::json(status, json!({ "error": message }));
+        a.headers.push(("X-Error-Message".into(), message.into()));
+        if let Some(code) = code {
+            a.headers.push(("X-Error-Code".into(), code.into()));
+        }
+        if status == 401 {
+            a.headers.push((
+                "WWW-Authenticate".into(),
+                "Bearer realm=\"Authentication required\", charset=\"UTF-8\"".into(),
+            ));
+        }
+        a
+    }
+    fn text(status: u16, body: &str) -> Self {
+        Answer {
+            status,
+            headers: vec![("Content-Type".into(), "text/plain; charset=utf-8".into())],
+            body: body.as_bytes().to_vec(),
+        }
+    }
+}
+
+fn serve_one(world: &HubWorld, log: &Mutex<Vec<Logged>>, mut request: tiny_http::Request) {
+    if !world.latency.is_zero() {
+        std::thread::sleep(world.latency);
+    }
+    let method = request.method().as_str().to_string();
+    let path = request.url().to_string();
+    let auth = request
+        .headers()
+        .iter()
+        .find(|h| h.field.equiv("Authorization"))
+        .map(|h| h.value.as_str().to_string());
+    let mut sink = Vec::new();
+    let _ = request.as_reader().take(1 << 20).read_to_end(&mut sink);
+    log.lock().unwrap().push(Logged {
+        method: method.clone(),
+        path: path.clone(),
+        authorized: auth.is_some(),
+    });
+    let mut answer = route(world, &method, &path, auth.as_deref());
+    let n = REQUEST_SEQ.fetch_add(1, Ordering::Relaxed);
+    answer.headers.push((
+        "X-Request-Id".into(),
+        format!("Root=1-6a00{n:04x}-{n:024x}"),
+    ));
+    if answer.status != 429 {
+        answer
+            .headers
+            .push(("RateLimit".into(), "\"api\";r=499;t=300".into()));
+        answer.headers.push((
+            "RateLimit-Policy".into(),
+            "\"fixed window\";\"api\";q=500;w=300".into(),
+        ));
+    }
+    let mut response = tiny_http::Response::from_data(answer.body).with_status_code(answer.status);
+    for (k, v) in answer.headers {
+        response.add_header(tiny_http::Header::from_bytes(k.as_bytes(), v.as_bytes()).unwrap());
+    }
+    let _ = request.respond(response);
+}
+
+enum Caller<'a> {
+    Anonymous,
+    Invalid,
+    User(&'a Token),
+}
+
+fn caller<'a>(world: &'a HubWorld, auth: Option<&str>) -> Caller<'a> {
+    let Some(auth) = auth else {
+        return Caller::Anonymous;
+    };
+    let token = if let Some(t) = auth.strip_prefix("Bearer ") {
+        t.to_string()
+    } else if let Some(b) = auth.strip_prefix("Basic ") {
+        decode_basic_password(b).unwrap_or_default()
+    } else {
+        String::new()
+    };
+    if token.is_empty() {
+        return Caller::Anonymous;
+    }
+    match world.tokens.iter().find(|t| t.value == token && !t.revoked) {
+        Some(t) => Caller::User(t),
+        None => Caller::Invalid,
+    }
+}
+
+fn decode_basic_password(b64: &str) -> Option<String> {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut bits = 0u32;
+    let mut n = 0;
+    let mut out = Vec::new();
+    for c in b64.trim().bytes().filter(|c| *c != b'=') {
+        let v = ALPHABET.iter().position(|a| *a == c)? as u32;
+        bits = (bits << 6) | v;
+        n += 6;
+        if n >= 8 {
+            n -= 8;
+            out.push((bits >> n) as u8);
+        }
+    }
+    let text = String::from_utf8(out).ok()?;
+    text.split_once(':').map(|(_, p)| p.to_string())
+}
+
+const INVALID_CREDENTIALS: &str = "Invalid credentials in Authorization header";
+const ANONYMOUS: &str = "Invalid username or password.";
+
+fn route(world: &HubWorld, method: &str, path: &str, auth: Option<&str>) -> Answer {
+    let path = path.split('?').next().unwrap_or_default();
+    if let Some((_, location)) = world.redirects.iter().find(|(p, _)| path.starts_with(p)) {
+        let mut a = Answer::text(307, "");
+        a.headers.push(("Location".into(), location.clone()));
+        return a;
+    }
+    if let Some((_, status, body)) = world.broken.iter().find(|(p, _, _)| path.starts_with(p)) {
+        return Answer::text(*status, body);
+    }
+    if world.rate_limited.iter().any(|p| path.starts_with(p)) {
+        let mut a = Answer::error(
+            429,
+            None,
+            "You have been rate-limited; you can retry this action in about 5 minutes.",
+        );
+        a.headers
+            .push(("RateLimit".into(), "\"api\";r=0;t=55".into()));
+        a.headers.push((
+            "RateLimit-Policy".into(),
+            "\"fixed window\";\"api\";q=500;w=300".into(),
+        ));
+        return a;
+    }
+    let mut who = caller(world, auth);
+    if matches!(who, Caller::Invalid)
+        && world.invalid_token_on_gated_as_g1
+        && !path.contains("whoami")
+    {
+        let gated = world
+            .repos
+            .iter()
+            .any(|r| r.gated.is_some() && path.contains(&r.id));
+        if gated {
+            who = Caller::Anonymous;
+        }
+    }
+    if let Caller::Invalid = who {
+        // T1: any route, even public repos.
+        return Answer::error(401, None, INVALID_CREDENTIALS);
+    }
+    if path == "/api/whoami-v2" {
+        return whoami(world, &who);
+    }
+    if let Some(rest) = path.strip_prefix("/api/") {
+        let (kind, rest) = match rest.split_once('/') {
+            Some(("models", r)) => ("model", r),
+            Some(("datasets", r)) => ("dataset", r),
+            Some(("spaces", r)) => ("space", r),
+            _ => return Answer::error(404, None, "Not Found"),
+        };
+        let (id, action) = if let Some(id) = rest.strip_suffix("/auth-check/write") {
+            (id, "write")
+        } else if let Some(id) = rest.strip_suffix("/auth-check") {
+            (id, "read")
+        } else if let Some((id, _rev)) = rest.split_once("/revision/") {
+            (id, "info")
+        } else {
+            (rest, "info")
+        };
+        return repo_api(world, &who, kind, id, action);
+    }
+    if let Some((repo_part, tail)) = path.trim_start_matches('/').split_once("/resolve/") {
+        let (kind, id) = if let Some(id) = repo_part.strip_prefix("datasets/") {
+            ("dataset", id)
+        } else if let Some(id) = repo_part.strip_prefix("spaces/") {
+            ("space", id)
+        } else {
+            ("model", repo_part)
+        };
+        let (rev, file) = tail.split_once('/').unwrap_or((tail, ""));
+        return resolve(world, &who, method, kind, id, rev, file);
+    }
+    Answer::error(404, None, "Not Found")
+}
+
+fn whoami(world: &HubWorld, who: &Caller) -> Answer {
+    let Caller::User(token) = who else {
+        return Answer::error(401, None, ANONYMOUS);
+    };
+    let orgs: Vec<Value> = world
+        .users
+        .get(&token.user)
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(org, role)| {
+            json!({
+                "type": "org", "id": format!("{:024x}", org.len()), "name": org,
+                "fullname": org.to_uppercase(), "email": null, "canPay": false,
+                "avatarUrl": "/avatars/x.svg", "periodEnd": null, "roleInOrg": role
+            })
+        })
+        .collect();
+    let mut access_token = json!({
+        "displayName": token.name,
+        "role": token.role,
+        "createdAt": "2025-03-14T09:26:53.000Z",
+    });
+    let mut body = json!({
+        "type": "user", "id": "62f264b9f3c90f4b6514a269", "name": token.user,
+        "fullname": format!("{} Example", token.user), "canPay": false, "isPro": false,
+        "periodEnd": null, "avatarUrl": "/avatars/934b830e9fdaa879487852f79eef7165.svg",
+        "billingMode": "postpaid", "orgs": orgs,
+    });
+    if let Some(fine) = &token.fine {
+        access_token["fineGrained"] = json!({
+            "canReadGatedRepos": fine.can_read_gated,
+            "global": fine.global,
+            "scoped": fine.scoped.iter().map(|(t, n, p)| json!({
+                "entity": { "_id": "0123456789abcdef01234567", "type": t, "name": n },
+                "permissions": p,
+            })).collect::<Vec<_>>(),
+        });
+    } else {
+        body["email"] = json!(format!("{}@example.com", token.user));
+        body["emailVerified"] = json!(true);
+    }
+    body["auth"] = json!({ "type": "access_token", "accessToken": access_token });
+    Answer::json(200, body)
+}
+
+fn find_repo<'a>(world: &'a HubWorld, kind: &str, id: &str) -> Option<&'a Repo> {
+    world.repos.iter().find(|r| r.kind == kind && r.id == id)
+}
+
+fn role_in(world: &HubWorld, user: &str, org: &str) -> Option<String> {
+    world
+        .users
+        .get(user)?
+        .iter()
+        .find(|(o, _)| o == org)
+        .map(|(_, r)| r.clone())
+}
+
+/// The permissions a fine-grained token holds for a repo: its namespace's scope, or a scope
+/// naming the repo itself.
+fn fine_perms(fine: &Fine, repo: &Repo) -> Vec<String> {
+    fine.scoped
+        .iter()
+        .filter(|(t, n, _)| {
+            ((t == "user" || t == "org") && n == repo.namespace())
+                || (t == &repo.kind && n.trim_start_matches("datasets/") == repo.id)
+        })
+        .flat_map(|(_, _, p)| p.clone())
+        .collect()
+}
+
+fn is_member(world: &HubWorld, token: &Token, repo: &Repo) -> bool {
+    token.user == repo.namespace() || role_in(world, &token.user, repo.namespace()).is_some()
+}
+
+fn can_see(world: &HubWorld, who: &Caller, repo: &Repo) -> bool {
+    if !repo.private {
+        return true;
+    }
+    let Caller::User(token) = who else {
+        return false;
+    };
+    if !is_member(world, token, repo) {
+        return false;
+    }
+    match &token.fine {
+        Some(fine) => fine_perms(fine, repo)
+            .iter()
+            .any(|p| p == "repo.content.read" || p == "repo.write"),
+        None => true,
+    }
+}
+
+fn not_found(who: &Caller) -> Answer {
+    match who {
+        // P1/N1: anonymous callers cannot tell private from missing.
+        Caller::Anonymous => Answer::error(401, None, ANONYMOUS),
+        _ => Answer::error(404, Some("RepoNotFound"), "Repository not found"),
+    }
+}
+
+fn org_policy(world: &HubWorld, who: &Caller, repo: &Repo) -> Option<Answer> {
+    let _ = world;
+    let Caller::User(token) = who else {
+        return None;
+    };
+    token.org_pending.iter().any(|o| o == repo.namespace()).then(|| {
+        Answer::error(403, None, "Due to the organization token policy, your token needs to be approved by the organization before you can access this resource.")
+    })
+}
+
+/// G1/G2/G2b/G3 for gated repos; None when access is granted.
+fn gate(who: &Caller, repo: &Repo) -> Option<Answer> {
+    repo.gated.as_ref()?;
+    let what = format!("{} {}", repo.kind, repo.id);
+    let Caller::User(token) = who else {
+        return Some(Answer::error(
+            401,
+            Some("GatedRepo"),
+            &format!("Access to {what} is restricted. You must have access to it and be authenticated to access it. Please log in."),
+        ));
+    };
+    if token.user == repo.namespace() {
+        return None;
+    }
+    if token.fine.as_ref().is_some_and(|f| !f.can_read_gated) {
+        return Some(Answer::error(
+            403,
+            None,
+            "Please enable access to public gated repositories in your fine-grained token settings to view this repository.",
+        ));
+    }
+    match repo.access.get(&token.user).map(String::as_str) {
+        Some("granted") => None,
+        Some("pending") => Some(Answer::error(
+            403,
+            Some("GatedRepo"),
+            &format!("Your request to access {what} is awaiting a review from the repo authors."),
+        )),
+        _ => Some(Answer::error(
+            403,
+            Some("GatedRepo"),
+            &format!("Access to {what} is restricted and you are not in the authorized list. Visit https://huggingface.co/{} to ask for access.", repo.id),
+        )),
+    }
+}
+
+fn repo_api(world: &HubWorld, who: &Caller, kind: &str, id: &str, action: &str) -> Answer {
+    let Some(repo) = find_repo(world, kind, id).filter(|r| can_see(world, who, r)) else {
+        return not_found(who);
+    };
+    if let Some(denied) = org_policy(world, who, repo) {
+        return denied;
+    }
+    match action {
+        "info" => Answer::json(
+            200,
+            json!({
+                "_id": "65f0c0ffee0123456789abcd", "id": repo.id, "author": repo.namespace(),
+                "sha": repo.sha(), "private": repo.private,
+                "gated": repo.gated.clone().map(Value::String).unwrap_or(Value::Bool(false)),
+                "disabled": repo.disabled, "downloads": 0, "likes": 0, "tags": [],
+                "siblings": repo.files.iter().map(|f| json!({"rfilename": f})).collect::<Vec<_>>(),
+            }),
+        ),
+        "read" => {
+            if repo.disabled {
+                return Answer::error(403, None, "Access to this resource is disabled.");
+            }
+            match gate(who, repo) {
+                Some(denied) => denied,
+                None => Answer::text(200, "OK"),
+            }
+        }
+        _ => write_check(world, who, repo),
+    }
+}
+
+fn write_check(world: &HubWorld, who: &Caller, repo: &Repo) -> Answer {
+    let Caller::User(token) = who else {
+        return Answer::error(401, None, ANONYMOUS);
+    };
+    let read_only = || {
+        Answer::error(
+            403,
+            None,
+            "You have read access but not the required permissions for this operation",
+        )
+    };
+    let token_allows = match &token.fine {
+        Some(fine) => fine_perms(fine, repo).iter().any(|p| p == "repo.write"),
+        None => token.role == "write",
+    };
+    let account_role = if token.user == repo.namespace() {
+        Some("admin".to_string())
+    } else {
+        role_in(world, &token.user, repo.namespace())
+    };
+    match account_role.as_deref() {
+        Some("admin") | Some("write") if token_allows => Answer::text(200, "OK"),
+        Some("contributor") if token_allows => Answer::error(
+            403,
+            None,
+            "pass `create_pr=1` as a query parameter to create a Pull Request.",
+        ),
+        _ => read_only(),
+    }
+}
+
+fn resolve(
+    world: &HubWorld,
+    who: &Caller,
+    method: &str,
+    kind: &str,
+    id: &str,
+    rev: &str,
+    file: &str,
+) -> Answer {
+    let Some(repo) = find_repo(world, kind, id).filter(|r| can_see(world, who, r)) else {
+        return not_found(who);
+    };
+    if let Some(denied) = org_policy(world, who, repo) {
+        return denied;
+    }
+    if repo.disabled {
+        return Answer::error(403, None, "Access to this resource is disabled.");
+    }
+    if let Some(denied) = gate(who, repo) {
+        return denied;
+    }
+    if rev != "main" && rev != repo.sha() {
+        return Answer::error(
+            404,
+            Some("RevisionNotFound"),
+            &format!("Invalid rev id: {rev}"),
+        );
+    }
+    let sha = repo.sha();
+    if !repo.files.iter().any(|f| f == file) {
+        let mut a = Answer::error(404, Some("EntryNotFound"), "Entry not found");
+        a.headers.push(("X-Repo-Commit".into(), sha));
+        return a;
+    }
+    let content = format!("{{\"file\": \"{file}\"}}\n");
+    let mut a = Answer::text(200, if method == "HEAD" { "" } else { &content });
+    a.headers = vec![
+        ("Content-Type".into(), "application/json".into()),
+        ("X-Repo-Commit".into(), sha.clone()),
+        ("ETag".into(), format!("\"{:x}\"", content.len() * 7919)),
+    ];
+    if method == "HEAD" {
+        // tiny_http computes Content-Length from the (empty) body; say the real size.
+        a.headers
+            .push(("X-Linked-Size".into(), content.len().to_string()));
+    }
+    a
+}
