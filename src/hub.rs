@@ -301,7 +301,11 @@ pub struct HubClient {
 }
 
 impl HubClient {
-    pub fn new(env: &Env, endpoint: Endpoint, deadline: Duration) -> Self {
+    /// `check_deadline` is how long a check may take; one request gets four fifths of it, so
+    /// a server that never answers ends as the check's own `no-answer` finding, with its
+    /// words, rather than as a bare timeout.
+    pub fn new(env: &Env, endpoint: Endpoint, check_deadline: Duration) -> Self {
+        let deadline = check_deadline.mul_f64(0.8);
         let usable = matches!(endpoint.scheme.as_deref(), Some("http" | "https"));
         let http = usable
             .then(|| build_http(env, &endpoint, deadline))

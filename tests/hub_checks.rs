@@ -708,3 +708,40 @@ fn canary_tokens_never_leave_in_any_output_of_the_hub_checks() {
     }
     assert!(!hub.log().is_empty());
 }
+
+#[test]
+fn a_server_that_never_answers_ends_as_no_answer_within_the_deadline() {
+    // Accepts connections and never says a word.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for s in listener.incoming().flatten() {
+            held.push(s);
+        }
+    });
+    let mut w = World::new();
+    w.write_token(WRITE);
+    w.set("HF_ENDPOINT", &url);
+    let started = std::time::Instant::now();
+    let (f, _) = w.outcome_with(
+        "token-valid/no-answer",
+        &[
+            "--only",
+            "token-valid,repo-access",
+            "--repo",
+            "acme/x",
+            "--timeout",
+            "1",
+        ],
+    );
+    assert_eq!(f["cause"], "network-unreachable");
+    // Two runs (json, text) plus the one in outcome_with's first call: each well under 2 s.
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    let r = w.run(&["--repo", "acme/x", "--timeout", "1"]);
+    assert_eq!(r.code, 1);
+}
