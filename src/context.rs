@@ -173,6 +173,24 @@ impl Context {
             .unwrap_or_default()
     }
 
+    /// Why a request went out without a token: the catalog message key for `{reason}`.
+    pub fn anonymous_reason(&self) -> &'static str {
+        let disc = self.token();
+        if disc.implicit_disabled && disc.in_effect_token().is_some() {
+            "anon-implicit-disabled"
+        } else {
+            "anon-no-token"
+        }
+    }
+
+    /// whoami-v2 for the token in effect (shared with every other check), None without one.
+    pub async fn whoami_in_effect(&self) -> Option<crate::hub::WhoamiResult> {
+        match self.token().in_effect_token() {
+            Some(t) => Some(self.hub().whoami(t).await),
+            None => None,
+        }
+    }
+
     /// Write access is needed: --write, or (later) a Hub git remote in this repository.
     pub fn needs_write(&self) -> bool {
         self.options.write

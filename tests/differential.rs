@@ -5,7 +5,6 @@
 
 mod support;
 
-use std::path::PathBuf;
 use std::process::Command;
 
 use serde_json::Value;
@@ -45,27 +44,12 @@ else:
 print(json.dumps(out))
 "#;
 
-fn python() -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os("HFDOCTOR_HF_PYTHON") {
-        return Some(PathBuf::from(p));
-    }
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/hf-venv/bin/python");
-    let ok = Command::new(&p)
-        .args([
-            "-c",
-            "import huggingface_hub as h; assert h.__version__.startswith('2.')",
-        ])
-        .status()
-        .is_ok_and(|s| s.success());
-    ok.then_some(p)
-}
-
 struct Case {
     name: &'static str,
     setup: fn(&mut World),
 }
 
-fn ask_python(py: &PathBuf, w: &World) -> Value {
+fn ask_python(py: &std::path::Path, w: &World) -> Value {
     let mut cmd = Command::new(py);
     cmd.env_clear()
         .env("HOME", &w.home)
@@ -288,14 +272,7 @@ fn cases() -> Vec<Case> {
 
 #[test]
 fn hfdoctor_names_the_same_token_as_huggingface_hub() {
-    let Some(py) = python() else {
-        assert!(
-            std::env::var_os("HFDOCTOR_REQUIRE_DIFFERENTIAL").is_none(),
-            "HFDOCTOR_REQUIRE_DIFFERENTIAL is set but target/hf-venv has no huggingface_hub 2.x"
-        );
-        eprintln!(
-            "SKIPPED differential test: no huggingface_hub 2.x venv; run scripts/setup-hf-venv.sh"
-        );
+    let Some(py) = hf_python("differential test") else {
         return;
     };
     let cases = cases();

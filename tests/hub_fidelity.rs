@@ -5,10 +5,10 @@
 
 mod support;
 
-use std::path::PathBuf;
 use std::process::Command;
 
 use serde_json::Value;
+use support::hf_python;
 use support::hub::{Fine, HubServer, HubWorld, Repo, TestTls};
 
 const GOOD: &str = "hf_alicewriteaaaaaaaaaaaaaaaaaaaaWrit";
@@ -104,21 +104,6 @@ const ROWS: &[(&str, &str, &str)] = &[
     ),
 ];
 
-fn python() -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os("HFDOCTOR_HF_PYTHON") {
-        return Some(PathBuf::from(p));
-    }
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/hf-venv/bin/python");
-    Command::new(&p)
-        .args([
-            "-c",
-            "import huggingface_hub as h; assert h.__version__.startswith('2.')",
-        ])
-        .status()
-        .is_ok_and(|s| s.success())
-        .then_some(p)
-}
-
 fn world() -> HubWorld {
     let fine = Fine {
         can_read_gated: false,
@@ -163,12 +148,7 @@ fn world() -> HubWorld {
 
 #[test]
 fn the_real_client_raises_what_hub_semantics_names_for_each_row() {
-    let Some(py) = python() else {
-        assert!(
-            std::env::var_os("HFDOCTOR_REQUIRE_DIFFERENTIAL").is_none(),
-            "HFDOCTOR_REQUIRE_DIFFERENTIAL is set but target/hf-venv has no huggingface_hub 2.x"
-        );
-        eprintln!("SKIPPED stand-in fidelity test: no huggingface_hub 2.x venv; run scripts/setup-hf-venv.sh");
+    let Some(py) = hf_python("stand-in fidelity test") else {
         return;
     };
     let tls = TestTls::new();

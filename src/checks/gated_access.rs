@@ -26,12 +26,7 @@ async fn check(ctx: &Context) -> Vec<Found> {
     let (info, access, who) = tokio::join!(
         hub.get_shared(&path, token),
         hub.get(&check_path, token),
-        async {
-            match ctx.token().in_effect_token() {
-                Some(t) => Some(hub.whoami(t).await),
-                None => None,
-            }
-        }
+        ctx.whoami_in_effect()
     );
     let base = |outcome: &'static str| {
         Found::new(outcome)
@@ -81,11 +76,7 @@ async fn check(ctx: &Context) -> Vec<Found> {
             })
         }
         Kind::Gated(GateState::NotLoggedIn) | Kind::AnonymousNotFound => {
-            let why = if ctx.token().implicit_disabled && ctx.token().in_effect_token().is_some() {
-                "anon-implicit-disabled"
-            } else {
-                "anon-no-token"
-            };
+            let why = ctx.anonymous_reason();
             out.push(gated("not-logged-in").with_msg("reason", why));
         }
         Kind::Gated(GateState::NotRequested) => out.push(gated("not-requested")),

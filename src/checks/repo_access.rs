@@ -59,12 +59,7 @@ async fn check(ctx: &Context) -> Vec<Found> {
                 None
             }
         },
-        async {
-            match ctx.token().in_effect_token() {
-                Some(t) => Some(hub.whoami(t).await),
-                None => None,
-            }
-        }
+        ctx.whoami_in_effect()
     );
     let who = match who {
         Some(WhoamiResult::Valid(w, _)) => Some(*w),
@@ -150,11 +145,7 @@ async fn not_found(
             .param("flag", format!("--repo-type {}", t.as_str()));
     }
     if !info.authorized {
-        let why = if ctx.token().implicit_disabled && ctx.token().in_effect_token().is_some() {
-            "anon-implicit-disabled"
-        } else {
-            "anon-no-token"
-        };
+        let why = ctx.anonymous_reason();
         return base("not-found-anonymous").with_msg("reason", why);
     }
     let namespace = target.repo_id.split_once('/').map(|(ns, _)| ns);

@@ -150,6 +150,34 @@ impl World {
     }
 }
 
+/// The real huggingface_hub 2.x to compare with: `HFDOCTOR_HF_PYTHON`, else the venv that
+/// scripts/setup-hf-venv.sh makes. None (the caller says SKIPPED) where there is none, unless
+/// HFDOCTOR_REQUIRE_DIFFERENTIAL is set (CI), where its absence fails the test.
+pub fn hf_python(test: &str) -> Option<PathBuf> {
+    let p = std::env::var_os("HFDOCTOR_HF_PYTHON")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/hf-venv/bin/python")
+        });
+    let ok = std::process::Command::new(&p)
+        .args([
+            "-c",
+            "import huggingface_hub as h; assert h.__version__.startswith('2.')",
+        ])
+        .status()
+        .is_ok_and(|s| s.success());
+    if ok {
+        return Some(p);
+    }
+    assert!(
+        std::env::var_os("HFDOCTOR_REQUIRE_DIFFERENTIAL").is_none(),
+        "HFDOCTOR_REQUIRE_DIFFERENTIAL is set but there is no huggingface_hub 2.x at {}",
+        p.display()
+    );
+    eprintln!("SKIPPED {test}: no huggingface_hub 2.x venv; run scripts/setup-hf-venv.sh");
+    None
+}
+
 pub fn find(json: &Value, code: &str) -> Option<Value> {
     json["checks"]
         .as_array()?
