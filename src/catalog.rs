@@ -99,15 +99,21 @@ pub struct Catalog {
 
 /// The catalog sources, in registry order. `checks::REGISTRY` and this list must agree, which
 /// a test asserts.
-pub const CHECK_SOURCES: &[(&str, &str)] = &[
-    ("token-file", include_str!("../checks/token-file.toml")),
-    (
-        "env-conflicts",
-        include_str!("../checks/env-conflicts.toml"),
-    ),
-    ("token-valid", include_str!("../checks/token-valid.toml")),
-    ("repo-access", include_str!("../checks/repo-access.toml")),
-    ("gated-access", include_str!("../checks/gated-access.toml")),
+macro_rules! check_sources {
+    ($($id:literal),* $(,)?) => {
+        &[$(($id, include_str!(concat!("../checks/", $id, ".toml")))),*]
+    };
+}
+
+pub const CHECK_SOURCES: &[(&str, &str)] = check_sources![
+    "token-file",
+    "env-conflicts",
+    "token-valid",
+    "repo-access",
+    "gated-access",
+    "git-remote",
+    "git-credential",
+    "git-lfs",
 ];
 const RUNNER_SOURCE: &str = include_str!("../checks/_runner.toml");
 const MESSAGES_SOURCE: &str = include_str!("../checks/_messages.toml");

@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use crate::endpoint::Endpoint;
 use crate::hub::HubClient;
+use crate::remote::RemoteUrl;
 use crate::repo::RepoType;
 use crate::token::TokenDiscovery;
 
@@ -55,6 +56,10 @@ impl Env {
     /// Set and not empty: the truthiness of Python's `os.environ.get(name)` in an `or` chain.
     pub fn non_empty(&self, name: &str) -> Option<String> {
         self.get(name).filter(|v| !v.is_empty())
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &OsString)> {
+        self.vars.iter()
     }
 
     pub fn is_set(&self, name: &str) -> bool {
@@ -109,6 +114,23 @@ pub struct Context {
     token: OnceLock<TokenDiscovery>,
     endpoint: OnceLock<Endpoint>,
     hub: OnceLock<HubClient>,
+    remotes: OnceLock<Vec<GitRemote>>,
+    target: OnceLock<Option<Target>>,
+}
+
+/// A remote of the current repository, with its URL parsed when it is one.
+#[derive(Debug, Clone)]
+pub struct GitRemote {
+    pub name: String,
+    /// Never printed as is: it may hold a token. Use `masked_url`.
+    pub url: String,
+    pub parsed: Option<RemoteUrl>,
+}
+
+impl GitRemote {
+    pub fn masked_url(&self) -> String {
+        crate::remote::masked_url(&self.url)
+    }
 }
 
 impl Context {
@@ -125,6 +147,8 @@ impl Context {
             token: OnceLock::new(),
             endpoint: OnceLock::new(),
             hub: OnceLock::new(),
+            remotes: OnceLock::new(),
+            target: OnceLock::new(),
         })
     }
 
@@ -191,9 +215,65 @@ impl Context {
         }
     }
 
-    /// Write access is needed: --write, or (later) a Hub git remote in this repository.
+    /// The remotes of the git repository around the current directory (none outside one).
+    pub fn git_remotes(&self) -> &[GitRemote] {
+        self.remotes.get_or_init(|| {
+            if !self.in_git_worktree() {
+                return Vec::new();
+            }
+            crate::git::remotes(self)
+                .into_iter()
+                .map(|r| GitRemote {
+                    parsed: RemoteUrl::parse(&r.url),
+                    name: r.name,
+                    url: r.url,
+                })
+                .collect()
+        })
+    }
+
+    /// Remotes whose host is the Hub (or the endpoint's host).
+    pub fn hub_remotes(&self) -> Vec<&GitRemote> {
+        let host = self.endpoint().host.clone();
+        self.git_remotes()
+            .iter()
+            .filter(|r| r.parsed.as_ref().is_some_and(|p| p.is_hub(host.as_deref())))
+            .collect()
+    }
+
+    /// The repository the run is about: `--repo`, else the repo a Hub remote names (origin
+    /// first).
+    pub fn target(&self) -> Option<&Target> {
+        self.target
+            .get_or_init(|| {
+                if let Some(t) = &self.options.target {
+                    return Some(t.clone());
+                }
+                let remotes = self.hub_remotes();
+                let pick = remotes
+                    .iter()
+                    .find(|r| r.name == "origin")
+                    .or_else(|| remotes.first())?;
+                let parsed = pick.parsed.as_ref()?;
+                let repo_id = parsed.repo_id.clone()?;
+                crate::repo::validate_repo_id(&repo_id)
+                    .is_none()
+                    .then(|| Target {
+                        repo_id,
+                        repo_type: parsed.repo_type,
+                        from: format!("git-remote:{}", pick.name),
+                    })
+            })
+            .as_ref()
+    }
+
+    /// Write access is needed: --write, or a target taken from a Hub git remote (people push
+    /// to the repos they clone with git).
     pub fn needs_write(&self) -> bool {
         self.options.write
+            || self
+                .target()
+                .is_some_and(|t| t.from.starts_with("git-remote:"))
     }
 
     /// A path for people to read: the home directory shown as `~`, so reports and

@@ -16,6 +16,7 @@ use tokio::sync::OnceCell;
 
 use crate::context::Env;
 use crate::endpoint::{Endpoint, EndpointKind};
+use crate::remote::{RemoteUrl, Transport};
 use crate::secret::Secret;
 
 pub const MAX_BODY: usize = 1 << 20;
@@ -342,6 +343,48 @@ impl HubClient {
                 format!("Bearer {}", token.expose()),
             );
         }
+        self.send(request, authorized).await
+    }
+
+    /// What git asks before a push, with the credential git would send (HTTP basic auth, the
+    /// token as password). The credential goes only to a Hub host, over https or to this
+    /// machine.
+    pub async fn git_receive_pack_refs(
+        &self,
+        remote: &RemoteUrl,
+        user: &str,
+        password: &Secret,
+    ) -> Result<Answer, CallError> {
+        let Some(http) = &self.http else {
+            return Err(CallError::BadEndpoint);
+        };
+        let scheme = match remote.transport {
+            Transport::Http => "http",
+            _ => "https",
+        };
+        let host = match remote.port {
+            Some(p) => format!("{}:{p}", remote.host),
+            None => remote.host.clone(),
+        };
+        let id = remote.repo_id.clone().ok_or(CallError::BadEndpoint)?;
+        let url = format!(
+            "{scheme}://{host}/{}{id}/info/refs?service=git-receive-pack",
+            remote.repo_type.url_prefix()
+        );
+        let safe = remote.is_hub(self.endpoint.host.as_deref())
+            && (scheme == "https" || crate::endpoint::is_loopback_host(&remote.host));
+        let mut request = http.get(&url);
+        if safe {
+            request = request.basic_auth(user, Some(password.expose()));
+        }
+        self.send(request, safe).await
+    }
+
+    async fn send(
+        &self,
+        request: reqwest::RequestBuilder,
+        authorized: bool,
+    ) -> Result<Answer, CallError> {
         let send = async {
             let mut response = request.send().await.map_err(call_error)?;
             let header = |name: &str| {

@@ -64,6 +64,8 @@ fn real_main() -> i32 {
         write: cli.write,
     };
     let ctx = Context::from_process(options);
+    // Decided once, before the checks start: --repo, else a Hub remote of this repository.
+    let _ = ctx.target();
     let lang = cli.lang.unwrap_or_else(|| lang_from_env(&ctx.env));
     let words = Words::new(lang);
 

@@ -33,7 +33,7 @@ fn skip_reason(ctx: &Context, needs: &[Need]) -> Option<&'static str> {
     needs.iter().find_map(|need| match need {
         Need::Network if ctx.options.offline => Some("skipped-offline"),
         Need::Git if !ctx.in_git_worktree() => Some("skipped-no-git"),
-        Need::Target if ctx.options.target.is_none() => Some("skipped-no-target"),
+        Need::Target if ctx.target().is_none() => Some("skipped-no-target"),
         _ => None,
     })
 }

@@ -16,7 +16,7 @@ pub fn run(ctx: Arc<Context>) -> CheckFuture {
 }
 
 async fn check(ctx: &Context) -> Vec<Found> {
-    let Some(target) = ctx.options.target.clone() else {
+    let Some(target) = ctx.target().cloned() else {
         return vec![Found::new("skipped-no-target")];
     };
     let hub = ctx.hub();

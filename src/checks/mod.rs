@@ -4,6 +4,9 @@
 
 pub mod env_conflicts;
 pub mod gated_access;
+pub mod git_credential;
+pub mod git_lfs;
+pub mod git_remote;
 pub mod repo_access;
 pub mod token_file;
 pub mod token_valid;
@@ -30,6 +33,18 @@ pub const REGISTRY: &[CheckDef] = &[
     CheckDef {
         id: "gated-access",
         run: Run::Async(gated_access::run),
+    },
+    CheckDef {
+        id: "git-remote",
+        run: Run::Async(git_remote::run),
+    },
+    CheckDef {
+        id: "git-credential",
+        run: Run::Async(git_credential::run),
+    },
+    CheckDef {
+        id: "git-lfs",
+        run: Run::Blocking(git_lfs::run),
     },
 ];
 

@@ -42,7 +42,7 @@ pub fn repo_url(ctx: &Context, repo_type: RepoType, id: &str) -> String {
 }
 
 async fn check(ctx: &Context) -> Vec<Found> {
-    let Some(target) = ctx.options.target.clone() else {
+    let Some(target) = ctx.target().cloned() else {
         return vec![Found::new("skipped-no-target")];
     };
     let hub = ctx.hub();

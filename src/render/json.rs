@@ -49,7 +49,7 @@ pub fn report(ctx: &Context, words: &Words, findings: &[Finding], exit_code: i32
             })
         })
         .collect();
-    let target = ctx.options.target.as_ref().map(
+    let target = ctx.target().map(
         |t| json!({ "repo_id": t.repo_id, "repo_type": t.repo_type.as_str(), "from": t.from }),
     );
     let counts: Map<String, Value> = counts(findings)

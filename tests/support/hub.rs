@@ -5,7 +5,7 @@
 #![allow(dead_code)]
 
 use std::collections::HashMap;
-use std::io::Read;
+use std::io::{Read, Write};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -192,12 +192,15 @@ impl HubWorld {
 pub struct HubServer {
     pub url: String,
     log: Arc<Mutex<Vec<Logged>>>,
-    server: Arc<tiny_http::Server>,
+    stop: Arc<std::sync::atomic::AtomicBool>,
+    addr: std::net::SocketAddr,
 }
 
 impl Drop for HubServer {
     fn drop(&mut self) {
-        self.server.unblock();
+        self.stop.store(true, Ordering::SeqCst);
+        // Wake the accept loop so it sees the flag.
+        let _ = std::net::TcpStream::connect(self.addr);
     }
 }
 
@@ -212,28 +215,51 @@ impl HubServer {
         Self::serve(world, Some(tls))
     }
 
+    /// One thread per connection, one request per connection (`Connection: close`): simple
+    /// enough to be sure it never leaves a client waiting.
     fn serve(world: HubWorld, tls: Option<&TestTls>) -> Self {
-        let config = tiny_http::ServerConfig {
-            addr: tiny_http::ConfigListenAddr::from_socket_addrs("127.0.0.1:0").unwrap(),
-            ssl: tls.map(|t| tiny_http::SslConfig {
-                certificate: t.cert_pem.clone().into_bytes(),
-                private_key: t.key_pem.clone().into_bytes(),
-            }),
-        };
-        let server = Arc::new(tiny_http::Server::new(config).expect("bind stand-in"));
-        let port = server.server_addr().to_ip().unwrap().port();
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind stand-in");
+        let addr = listener.local_addr().unwrap();
         let scheme = if tls.is_some() { "https" } else { "http" };
-        let url = format!("{scheme}://127.0.0.1:{port}");
+        let url = format!("{scheme}://127.0.0.1:{}", addr.port());
         let log = Arc::new(Mutex::new(Vec::new()));
+        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
         let world = Arc::new(world);
-        let (s, l) = (server.clone(), log.clone());
+        let tls_config = tls.map(|t| Arc::new(t.server_config()));
+        let (l, st) = (log.clone(), stop.clone());
         std::thread::spawn(move || {
-            for request in s.incoming_requests() {
-                let (world, log) = (world.clone(), l.clone());
-                std::thread::spawn(move || serve_one(&world, &log, request));
+            for stream in listener.incoming() {
+                if st.load(Ordering::SeqCst) {
+                    break;
+                }
+                let Ok(stream) = stream else { continue };
+                let (world, log, tls_config) = (world.clone(), l.clone(), tls_config.clone());
+                std::thread::spawn(move || {
+                    let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+                    match tls_config {
+                        Some(cfg) => {
+                            let Ok(conn) = rustls::ServerConnection::new(cfg) else {
+                                return;
+                            };
+                            let mut tls = rustls::StreamOwned::new(conn, stream);
+                            serve_one(&world, &log, &mut tls);
+                            tls.conn.send_close_notify();
+                            let _ = tls.flush();
+                        }
+                        None => {
+                            let mut stream = stream;
+                            serve_one(&world, &log, &mut stream);
+                        }
+                    }
+                });
             }
         });
-        HubServer { url, log, server }
+        HubServer {
+            url,
+            log,
+            stop,
+            addr,
+        }
     }
 
     pub fn log(&self) -> Vec<Logged> {
@@ -252,6 +278,8 @@ pub struct TestTls {
     pub ca_pem: String,
     pub cert_pem: String,
     pub key_pem: String,
+    cert_der: Vec<u8>,
+    key_der: Vec<u8>,
 }
 
 impl TestTls {
@@ -272,7 +300,23 @@ impl TestTls {
             ca_pem: ca.pem(),
             cert_pem: cert.pem(),
             key_pem: key.serialize_pem(),
+            cert_der: cert.der().to_vec(),
+            key_der: key.serialize_der(),
         }
+    }
+
+    fn server_config(&self) -> rustls::ServerConfig {
+        use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        rustls::ServerConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_no_client_auth()
+            .with_single_cert(
+                vec![CertificateDer::from(self.cert_der.clone())],
+                PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(self.key_der.clone())),
+            )
+            .unwrap()
     }
 }
 
@@ -319,19 +363,52 @@ impl Answer {
     }
 }
 
-fn serve_one(world: &HubWorld, log: &Mutex<Vec<Logged>>, mut request: tiny_http::Request) {
+/// Read one HTTP/1.1 request, answer it, and close.
+fn serve_one<S: Read + Write>(world: &HubWorld, log: &Mutex<Vec<Logged>>, stream: &mut S) {
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 4096];
+    let (method, path, auth, header_len, content_length) = loop {
+        let n = match stream.read(&mut chunk) {
+            Ok(0) | Err(_) => return,
+            Ok(n) => n,
+        };
+        buf.extend_from_slice(&chunk[..n]);
+        let mut headers = [httparse::EMPTY_HEADER; 64];
+        let mut req = httparse::Request::new(&mut headers);
+        match req.parse(&buf) {
+            Ok(httparse::Status::Complete(len)) => {
+                let header = |name: &str| {
+                    req.headers
+                        .iter()
+                        .find(|h| h.name.eq_ignore_ascii_case(name))
+                        .map(|h| String::from_utf8_lossy(h.value).into_owned())
+                };
+                let content_length = header("content-length")
+                    .and_then(|v| v.trim().parse::<usize>().ok())
+                    .unwrap_or(0);
+                break (
+                    req.method.unwrap_or("GET").to_string(),
+                    req.path.unwrap_or("/").to_string(),
+                    header("authorization"),
+                    len,
+                    content_length,
+                );
+            }
+            Ok(httparse::Status::Partial) if buf.len() < 64 * 1024 => continue,
+            _ => return,
+        }
+    };
+    // Read (and drop) a request body, bounded.
+    let mut body_read = buf.len() - header_len;
+    while body_read < content_length.min(1 << 20) {
+        match stream.read(&mut chunk) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => body_read += n,
+        }
+    }
     if !world.latency.is_zero() {
         std::thread::sleep(world.latency);
     }
-    let method = request.method().as_str().to_string();
-    let path = request.url().to_string();
-    let auth = request
-        .headers()
-        .iter()
-        .find(|h| h.field.equiv("Authorization"))
-        .map(|h| h.value.as_str().to_string());
-    let mut sink = Vec::new();
-    let _ = request.as_reader().take(1 << 20).read_to_end(&mut sink);
     log.lock().unwrap().push(Logged {
         method: method.clone(),
         path: path.clone(),
@@ -352,11 +429,34 @@ fn serve_one(world: &HubWorld, log: &Mutex<Vec<Logged>>, mut request: tiny_http:
             "\"fixed window\";\"api\";q=500;w=300".into(),
         ));
     }
-    let mut response = tiny_http::Response::from_data(answer.body).with_status_code(answer.status);
-    for (k, v) in answer.headers {
-        response.add_header(tiny_http::Header::from_bytes(k.as_bytes(), v.as_bytes()).unwrap());
+    let reason = match answer.status {
+        200 => "OK",
+        307 => "Temporary Redirect",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
+        429 => "Too Many Requests",
+        500 => "Internal Server Error",
+        502 => "Bad Gateway",
+        _ => "Status",
+    };
+    let mut head = format!("HTTP/1.1 {} {reason}\r\n", answer.status);
+    for (k, v) in &answer.headers {
+        head.push_str(&format!("{k}: {v}\r\n"));
     }
-    let _ = request.respond(response);
+    if !answer
+        .headers
+        .iter()
+        .any(|(k, _)| k.eq_ignore_ascii_case("content-length"))
+    {
+        head.push_str(&format!("Content-Length: {}\r\n", answer.body.len()));
+    }
+    head.push_str("Connection: close\r\n\r\n");
+    let _ = stream.write_all(head.as_bytes());
+    if method != "HEAD" {
+        let _ = stream.write_all(&answer.body);
+    }
+    let _ = stream.flush();
 }
 
 enum Caller<'a> {
@@ -430,6 +530,9 @@ fn route(world: &HubWorld, method: &str, path: &str, auth: Option<&str>) -> Answ
         ));
         return a;
     }
+    if let Some(repo_part) = path.strip_suffix("/info/refs") {
+        return git_refs(world, repo_part, auth);
+    }
     let mut who = caller(world, auth);
     if matches!(who, Caller::Invalid)
         && world.invalid_token_on_gated_as_g1
@@ -480,6 +583,52 @@ fn route(world: &HubWorld, method: &str, path: &str, auth: Option<&str>) -> Answ
         return resolve(world, &who, method, kind, id, rev, file);
     }
     Answer::error(404, None, "Not Found")
+}
+
+/// Smart-HTTP discovery, as git asks it before a fetch or push (§6.2, §6.3).
+fn git_refs(world: &HubWorld, repo_part: &str, auth: Option<&str>) -> Answer {
+    let repo_part = repo_part.trim_start_matches('/').trim_end_matches(".git");
+    let (kind, id) = if let Some(id) = repo_part.strip_prefix("datasets/") {
+        ("dataset", id)
+    } else if let Some(id) = repo_part.strip_prefix("spaces/") {
+        ("space", id)
+    } else {
+        ("model", repo_part)
+    };
+    let basic = |body: &str| {
+        let mut a = Answer::text(401, body);
+        a.headers.push((
+            "WWW-Authenticate".into(),
+            "Basic realm=\"Authentication required\", charset=\"UTF-8\"".into(),
+        ));
+        a
+    };
+    let password = auth
+        .and_then(|a| a.strip_prefix("Basic "))
+        .and_then(decode_basic_password);
+    let who = match &password {
+        None => Caller::Anonymous,
+        Some(p) if !p.starts_with("hf_") => {
+            return basic("Password authentication in git is no longer supported. You must use a user access token or an SSH key instead. See https://huggingface.co/blog/password-git-deprecation")
+        }
+        Some(_) => caller(world, auth),
+    };
+    match who {
+        Caller::Anonymous => basic("Invalid username or password."),
+        Caller::Invalid => basic("Invalid username or password."),
+        Caller::User(_) => match find_repo(world, kind, id).filter(|r| can_see(world, &who, r)) {
+            None => Answer::text(404, "Repository not found"),
+            Some(r) if r.disabled => Answer::text(403, "Access to this resource is disabled."),
+            Some(_) => Answer {
+                status: 200,
+                headers: vec![(
+                    "Content-Type".into(),
+                    "application/x-git-receive-pack-advertisement".into(),
+                )],
+                body: b"001f# service=git-receive-pack\n0000".to_vec(),
+            },
+        },
+    }
 }
 
 fn whoami(world: &HubWorld, who: &Caller) -> Answer {
@@ -727,16 +876,12 @@ fn resolve(
         return a;
     }
     let content = format!("{{\"file\": \"{file}\"}}\n");
-    let mut a = Answer::text(200, if method == "HEAD" { "" } else { &content });
+    let _ = method;
+    let mut a = Answer::text(200, &content);
     a.headers = vec![
         ("Content-Type".into(), "application/json".into()),
         ("X-Repo-Commit".into(), sha.clone()),
         ("ETag".into(), format!("\"{:x}\"", content.len() * 7919)),
     ];
-    if method == "HEAD" {
-        // tiny_http computes Content-Length from the (empty) body; say the real size.
-        a.headers
-            .push(("X-Linked-Size".into(), content.len().to_string()));
-    }
     a
 }

@@ -46,10 +46,23 @@ impl World {
         let home = dir.path().join("home");
         let cwd = home.join("work");
         std::fs::create_dir_all(&cwd).unwrap();
+        // git reads nothing of the machine's or the developer's own configuration.
+        let env = vec![
+            ("LANG".to_string(), "en_US.UTF-8".to_string()),
+            ("GIT_CONFIG_NOSYSTEM".into(), "1".into()),
+            (
+                "GIT_CONFIG_GLOBAL".into(),
+                home.join(".gitconfig").to_string_lossy().into_owned(),
+            ),
+            (
+                "XDG_CONFIG_HOME".into(),
+                home.join(".config").to_string_lossy().into_owned(),
+            ),
+        ];
         World {
             home,
             cwd,
-            env: vec![("LANG".into(), "en_US.UTF-8".into())],
+            env,
             dir,
         }
     }
@@ -98,6 +111,60 @@ impl World {
             cmd.env(k, v);
         }
         cmd
+    }
+
+    /// Real git in the world's current directory, with the world's environment.
+    pub fn git(&self, args: &[&str]) -> String {
+        self.git_with_input(args, None)
+    }
+
+    pub fn git_with_input(&self, args: &[&str], input: Option<&str>) -> String {
+        use std::io::Write;
+        let mut cmd = std::process::Command::new("git");
+        cmd.env_clear()
+            .env("HOME", &self.home)
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("GIT_TERMINAL_PROMPT", "0")
+            .env("GIT_AUTHOR_NAME", "Test")
+            .env("GIT_AUTHOR_EMAIL", "test@example.com")
+            .env("GIT_COMMITTER_NAME", "Test")
+            .env("GIT_COMMITTER_EMAIL", "test@example.com")
+            .current_dir(&self.cwd)
+            .args(args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        for (k, v) in &self.env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd.spawn().expect("git");
+        if let Some(input) = input {
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(input.as_bytes())
+                .unwrap();
+        }
+        drop(child.stdin.take());
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "git {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// A git repository in the current directory with one commit and this origin.
+    pub fn git_repo(&self, origin: Option<&str>) {
+        self.git(&["init", "-q", "-b", "main"]);
+        std::fs::write(self.cwd.join("README.md"), "hello\n").unwrap();
+        self.git(&["add", "README.md"]);
+        self.git(&["commit", "-q", "-m", "first"]);
+        if let Some(url) = origin {
+            self.git(&["remote", "add", "origin", url]);
+        }
     }
 
     pub fn run(&self, args: &[&str]) -> Run {

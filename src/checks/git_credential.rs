@@ -1,0 +1,292 @@
+//! git-credential: which credential helpers are configured, and what git would send to the Hub
+//! host (`git credential fill`, never interactive): nothing, a password, an invalid token, a
+//! token of another account than the one in effect, or one stored for the other alias of the
+//! host. With a Hub remote, it asks the remote what git asks before a push
+//! (`info/refs?service=git-receive-pack`) with that credential.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::context::Context;
+use crate::finding::Found;
+use crate::git::{run_in, GitError};
+use crate::hub::{Kind, WhoamiResult};
+use crate::remote::{RemoteUrl, Transport};
+use crate::runner::CheckFuture;
+use crate::secret::Secret;
+
+const FILL_DEADLINE: Duration = Duration::from_secs(3);
+
+pub fn run(ctx: Arc<Context>) -> CheckFuture {
+    Box::pin(async move {
+        let c = ctx.clone();
+        // git runs as a subprocess: off the async threads.
+        let local = tokio::task::spawn_blocking(move || local_facts(&c)).await;
+        match local {
+            Ok(Ok(facts)) => judge(&ctx, facts).await,
+            Ok(Err(found)) => vec![found],
+            Err(e) => std::panic::resume_unwind(e.into_panic()),
+        }
+    })
+}
+
+/// What git has, without the network.
+struct Facts {
+    protocol: String,
+    host: String,
+    helpers: String,
+    username: Option<String>,
+    password: Option<Secret>,
+    /// The other alias (hf.co ↔ huggingface.co) has a credential while this host has none.
+    other_host: Option<String>,
+    /// The Hub remote to ask about pushing, when there is one over http(s).
+    remote: Option<RemoteUrl>,
+}
+
+/// The host git would look up: the Hub remote's, else the endpoint's.
+fn lookup_target(ctx: &Context) -> Option<(String, String, Option<RemoteUrl>)> {
+    let remotes = ctx.hub_remotes();
+    let remote = remotes
+        .iter()
+        .find(|r| r.name == "origin")
+        .or_else(|| remotes.first())
+        .and_then(|r| r.parsed.clone())
+        .filter(|p| p.transport != Transport::Ssh);
+    if let Some(r) = &remote {
+        let protocol = if r.transport == Transport::Http {
+            "http"
+        } else {
+            "https"
+        };
+        let host = match r.port {
+            Some(p) => format!("{}:{p}", r.host),
+            None => r.host.clone(),
+        };
+        return Some((protocol.into(), host, remote));
+    }
+    let url = url::Url::parse(&ctx.endpoint().url).ok()?;
+    let host = match url.port() {
+        Some(p) => format!("{}:{p}", url.host_str()?),
+        None => url.host_str()?.to_string(),
+    };
+    Some((url.scheme().to_string(), host, None))
+}
+
+fn fill(
+    ctx: &Context,
+    protocol: &str,
+    host: &str,
+) -> Result<(Option<String>, Option<Secret>), GitError> {
+    let input = format!("protocol={protocol}\nhost={host}\n\n");
+    let out = run_in(
+        ctx,
+        "git",
+        &["credential", "fill"],
+        &ctx.cwd,
+        Some(input.as_bytes()),
+        FILL_DEADLINE,
+    )?;
+    if !out.ok() {
+        return Ok((None, None));
+    }
+    let field = |k: &str| {
+        out.stdout
+            .lines()
+            .find_map(|l| l.strip_prefix(&format!("{k}=")))
+            .map(str::to_string)
+    };
+    Ok((field("username"), field("password").map(Secret::new)))
+}
+
+fn local_facts(ctx: &Context) -> Result<Facts, Found> {
+    let Some((protocol, host, remote)) = lookup_target(ctx) else {
+        return Err(Found::new("no-host"));
+    };
+    let helpers = match run_in(
+        ctx,
+        "git",
+        &["config", "--show-scope", "--get-all", "credential.helper"],
+        &ctx.cwd,
+        None,
+        FILL_DEADLINE,
+    ) {
+        Err(GitError::Missing) => return Err(Found::new("git-missing")),
+        Err(GitError::Timeout) => return Err(Found::new("timeout").with("seconds", "3")),
+        Err(GitError::Failed(e)) => return Err(Found::new("crash").with("message", e)),
+        Ok(out) => out,
+    };
+    let mut helpers: Vec<String> = helpers
+        .stdout
+        .lines()
+        .filter_map(|l| l.split_once('\t'))
+        .map(|(scope, h)| format!("{h} ({scope})"))
+        .collect();
+    // URL-scoped helpers (credential.https://huggingface.co.helper), which huggingface_hub's
+    // own listing misses.
+    if let Ok(out) = run_in(
+        ctx,
+        "git",
+        &[
+            "config",
+            "--get-urlmatch",
+            "credential.helper",
+            &format!("{protocol}://{host}"),
+        ],
+        &ctx.cwd,
+        None,
+        FILL_DEADLINE,
+    ) {
+        for h in out.stdout.lines().filter(|l| !l.is_empty()) {
+            if !helpers.iter().any(|x| x.starts_with(&format!("{h} ("))) {
+                helpers.push(format!("{h} (for {host})"));
+            }
+        }
+    }
+    let (username, password) = match fill(ctx, &protocol, &host) {
+        Ok(v) => v,
+        Err(GitError::Timeout) => return Err(Found::new("fill-timeout").with("host", host)),
+        Err(_) => (None, None),
+    };
+    let other_host = if password.is_none() {
+        let alias = match host.as_str() {
+            "huggingface.co" => Some("hf.co"),
+            "hf.co" => Some("huggingface.co"),
+            _ => None,
+        };
+        alias
+            .filter(|a| matches!(fill(ctx, &protocol, a), Ok((_, Some(_)))))
+            .map(str::to_string)
+    } else {
+        None
+    };
+    Ok(Facts {
+        protocol,
+        host,
+        helpers: if helpers.is_empty() {
+            "-".into()
+        } else {
+            helpers.join(", ")
+        },
+        username,
+        password,
+        other_host,
+        remote,
+    })
+}
+
+async fn judge(ctx: &Context, facts: Facts) -> Vec<Found> {
+    let base = |outcome: &'static str| {
+        Found::new(outcome)
+            .with("host", facts.host.clone())
+            .with("helpers", facts.helpers.clone())
+    };
+    let Some(password) = facts.password.clone() else {
+        return vec![match &facts.other_host {
+            Some(other) => base("other-host").with("other", other.clone()),
+            None if facts.helpers == "-" => base("no-helper"),
+            None => base("none-stored"),
+        }];
+    };
+    let username = facts.username.clone().unwrap_or_default();
+    let reject = format!(
+        "printf 'protocol={}\\nhost={}\\nusername={}\\n\\n' | git credential reject",
+        facts.protocol, facts.host, username
+    );
+    let with_secret = |f: Found| {
+        f.with("masked", password.masked())
+            .with("username", username.clone())
+            .param("reject", reject.clone())
+    };
+    if !password.expose().starts_with("hf_") {
+        return vec![with_secret(base("password"))];
+    }
+    if ctx.options.offline || !ctx.hub().may_send_token() {
+        return vec![with_secret(base("unverified"))];
+    }
+    let hub = ctx.hub();
+    let (git_who, effect_who) = tokio::join!(hub.whoami(&password), ctx.whoami_in_effect());
+    let mut out = Vec::new();
+    match git_who {
+        WhoamiResult::Refused(a) if a.kind() == Kind::InvalidToken => {
+            out.push(with_secret(base("invalid")))
+        }
+        WhoamiResult::Valid(who, _) => {
+            let effect_account = match &effect_who {
+                Some(WhoamiResult::Valid(w, _)) => Some(w.name.clone()),
+                _ => None,
+            };
+            let same_token = ctx.token().in_effect_token() == Some(&password);
+            match effect_account {
+                Some(account) if !same_token && account != who.name => out.push(
+                    with_secret(base("other-account"))
+                        .with("git_account", who.name.clone())
+                        .with("account", account),
+                ),
+                _ => out.push(
+                    with_secret(base("ok"))
+                        .with("git_account", who.name.clone())
+                        .with_msg("same", if same_token { "yes" } else { "no" }),
+                ),
+            }
+        }
+        WhoamiResult::Refused(a) => out.push(
+            with_secret(base("unsure"))
+                .with("status", a.status.to_string())
+                .with("message", a.message().unwrap_or_default()),
+        ),
+        WhoamiResult::Failed(e) => out.push(crate::hub::call_failed(ctx, &e)),
+    }
+    if let Some(remote) = &facts.remote {
+        if let Some(f) = push_discovery(ctx, remote, &username, &password).await {
+            out.push(f);
+        }
+    }
+    out
+}
+
+/// What git asks before a push: `GET {remote}/info/refs?service=git-receive-pack` with the
+/// credential. §10.1: a 200 here does not prove write rights (the Hub may refuse at the
+/// pre-receive hook); repo-access's write check is the authority on those.
+async fn push_discovery(
+    ctx: &Context,
+    remote: &RemoteUrl,
+    user: &str,
+    password: &Secret,
+) -> Option<Found> {
+    let answer = ctx
+        .hub()
+        .git_receive_pack_refs(remote, user, password)
+        .await;
+    let repo = remote.repo_id.clone().unwrap_or_default();
+    let answer = match answer {
+        Ok(a) => a,
+        Err(e) => return Some(crate::hub::call_failed(ctx, &e)),
+    };
+    let message = answer.message().unwrap_or_else(|| {
+        String::from_utf8_lossy(&answer.body)
+            .trim()
+            .chars()
+            .take(200)
+            .collect()
+    });
+    let f = |outcome: &'static str| {
+        Found::new(outcome)
+            .with("repo", repo.clone())
+            .with("status", answer.status.to_string())
+            .with(
+                "message",
+                if message.is_empty() {
+                    "-".into()
+                } else {
+                    message.clone()
+                },
+            )
+    };
+    Some(match answer.status {
+        200 => return None,
+        401 => f("push-refused"),
+        403 => f("push-forbidden"),
+        404 => f("push-not-found"),
+        _ => f("push-unsure"),
+    })
+}
