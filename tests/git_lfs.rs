@@ -10,6 +10,10 @@ fn have_lfs() -> bool {
         .output()
         .is_ok_and(|o| o.status.success());
     if !ok {
+        assert!(
+            std::env::var_os("HFDOCTOR_REQUIRE_GIT_LFS").is_none(),
+            "HFDOCTOR_REQUIRE_GIT_LFS is set but git-lfs is not installed"
+        );
         eprintln!("SKIPPED git-lfs test: git-lfs is not installed (apt-get install git-lfs)");
     }
     ok
