@@ -115,6 +115,8 @@ pub struct HubWorld {
     pub invalid_token_on_gated_as_g1: bool,
     /// Path prefixes answered with 307 to this Location (to test that no token follows).
     pub redirects: Vec<(String, String)>,
+    /// Serve git smart-HTTP for real with `git http-backend`, bare repos under this dir.
+    pub git_root: Option<std::path::PathBuf>,
 }
 
 impl HubWorld {
@@ -181,6 +183,12 @@ impl HubWorld {
     }
     pub fn redirect(mut self, prefix: &str, location: &str) -> Self {
         self.redirects.push((prefix.into(), location.into()));
+        self
+    }
+    /// Real git over smart HTTP: `git http-backend` behind the Hub's rules, with a
+    /// pre-receive hook that refuses what the Hub refuses (§6.3).
+    pub fn git_backend(mut self, root: &std::path::Path) -> Self {
+        self.git_root = Some(root.to_path_buf());
         self
     }
     pub fn invalid_token_on_gated_as_g1(mut self) -> Self {
@@ -367,7 +375,7 @@ impl Answer {
 fn serve_one<S: Read + Write>(world: &HubWorld, log: &Mutex<Vec<Logged>>, stream: &mut S) {
     let mut buf = Vec::new();
     let mut chunk = [0u8; 4096];
-    let (method, path, auth, header_len, content_length) = loop {
+    let (method, path, auth, header_len, content_length, content_type, content_encoding) = loop {
         let n = match stream.read(&mut chunk) {
             Ok(0) | Err(_) => return,
             Ok(n) => n,
@@ -392,18 +400,20 @@ fn serve_one<S: Read + Write>(world: &HubWorld, log: &Mutex<Vec<Logged>>, stream
                     header("authorization"),
                     len,
                     content_length,
+                    header("content-type"),
+                    header("content-encoding"),
                 );
             }
             Ok(httparse::Status::Partial) if buf.len() < 64 * 1024 => continue,
             _ => return,
         }
     };
-    // Read (and drop) a request body, bounded.
-    let mut body_read = buf.len() - header_len;
-    while body_read < content_length.min(1 << 20) {
+    // The request body, bounded (pushes carry packs).
+    let mut body = buf[header_len..].to_vec();
+    while body.len() < content_length.min(256 << 20) {
         match stream.read(&mut chunk) {
             Ok(0) | Err(_) => break,
-            Ok(n) => body_read += n,
+            Ok(n) => body.extend_from_slice(&chunk[..n]),
         }
     }
     if !world.latency.is_zero() {
@@ -414,7 +424,22 @@ fn serve_one<S: Read + Write>(world: &HubWorld, log: &Mutex<Vec<Logged>>, stream
         path: path.clone(),
         authorized: auth.is_some(),
     });
-    let mut answer = route(world, &method, &path, auth.as_deref());
+    let git_path = path.contains("/info/refs?service=git-")
+        || path.ends_with("/git-receive-pack")
+        || path.ends_with("/git-upload-pack");
+    let mut answer = match &world.git_root {
+        Some(root) if git_path => git_http(
+            world,
+            root,
+            &method,
+            &path,
+            auth.as_deref(),
+            &body,
+            content_type.as_deref(),
+            content_encoding.as_deref(),
+        ),
+        _ => route(world, &method, &path, auth.as_deref()),
+    };
     let n = REQUEST_SEQ.fetch_add(1, Ordering::Relaxed);
     answer.headers.push((
         "X-Request-Id".into(),
@@ -583,6 +608,204 @@ fn route(world: &HubWorld, method: &str, path: &str, auth: Option<&str>) -> Answ
         return resolve(world, &who, method, kind, id, rev, file);
     }
     Answer::error(404, None, "Not Found")
+}
+
+const PRE_RECEIVE: &str = r#"#!/usr/bin/env python3
+# The Hub's refusals (hub-semantics §6.3): no write right; files over 10 MiB; binary files
+# over 1 MB that are not in LFS. Judged on every pushed commit.
+import os, subprocess, sys
+if os.environ.get("HUB_CAN_WRITE") != "1":
+    print("----------------------------------------------------------")
+    print("Your push was rejected for the following reasons:")
+    for line in sys.stdin:
+        print("DENIED update %s: forbidden" % line.split()[2])
+    print("----------------------------------------------------------")
+    sys.exit(1)
+large, binary = [], []
+for line in sys.stdin:
+    old, new, ref = line.split()
+    if set(new) == {"0"}:
+        continue
+    objs = subprocess.run(["git", "rev-list", "--objects", new, "--not", "--all"], capture_output=True, text=True).stdout
+    check = subprocess.run(["git", "cat-file", "--batch-check=%(objectname) %(objecttype) %(objectsize) %(rest)"], input=objs, capture_output=True, text=True).stdout
+    for row in check.splitlines():
+        sha, kind, size, path = (row.split(" ", 3) + [""])[:4]
+        size = int(size)
+        if kind != "blob" or size <= 1000000:
+            continue
+        if size > 10 * 1024 * 1024:
+            large.append((path, ref))
+        else:
+            head = subprocess.run(["git", "cat-file", "blob", sha], capture_output=True).stdout[:8000]
+            if b"\0" in head:
+                binary.append((path, ref))
+if large:
+    print("-------------------------------------------------------------------------")
+    print("Your push was rejected because it contains files larger than 10 MiB.")
+    print("Please use https://git-lfs.github.com/ to store large files.")
+    print("See also: https://hf.co/docs/hub/repositories-getting-started#terminal")
+    print("-------------------------------------------------------------------------")
+    print("Offending files:")
+    for path, ref in large:
+        print(" - %s (ref: %s)" % (path, ref))
+    sys.exit(1)
+if binary:
+    print("Your push was rejected because it contains binary files.")
+    print("Please use https://huggingface.co/docs/hub/xet to store binary files.")
+    print("Offending files:")
+    for path, ref in binary:
+        print("  - %s (ref: %s)" % (path, ref))
+    sys.exit(1)
+"#;
+
+/// Real smart HTTP: the Hub's authentication and access rules first, then `git http-backend`
+/// (CGI) on a bare repository with the Hub's pre-receive refusals.
+#[allow(clippy::too_many_arguments)]
+fn git_http(
+    world: &HubWorld,
+    root: &std::path::Path,
+    method: &str,
+    full_path: &str,
+    auth: Option<&str>,
+    body: &[u8],
+    content_type: Option<&str>,
+    content_encoding: Option<&str>,
+) -> Answer {
+    let (path, query) = full_path.split_once('?').unwrap_or((full_path, ""));
+    let (repo_part, rest) = ["/info/refs", "/git-receive-pack", "/git-upload-pack"]
+        .iter()
+        .find_map(|suffix| path.strip_suffix(suffix).map(|p| (p, *suffix)))
+        .unwrap_or((path, ""));
+    let receive = rest == "/git-receive-pack" || query.contains("service=git-receive-pack");
+    let repo_part = repo_part.trim_start_matches('/').trim_end_matches(".git");
+    let (kind, id) = if let Some(id) = repo_part.strip_prefix("datasets/") {
+        ("dataset", id)
+    } else if let Some(id) = repo_part.strip_prefix("spaces/") {
+        ("space", id)
+    } else {
+        ("model", repo_part)
+    };
+    let basic = |body: &str| {
+        let mut a = Answer::text(401, body);
+        a.headers.push((
+            "WWW-Authenticate".into(),
+            "Basic realm=\"Authentication required\", charset=\"UTF-8\"".into(),
+        ));
+        a
+    };
+    let password = auth
+        .and_then(|a| a.strip_prefix("Basic "))
+        .and_then(decode_basic_password);
+    let who = match &password {
+        None => Caller::Anonymous,
+        Some(p) if !p.starts_with("hf_") => {
+            return basic("Password authentication in git is no longer supported. You must use a user access token or an SSH key instead. See https://huggingface.co/blog/password-git-deprecation")
+        }
+        Some(_) => caller(world, auth),
+    };
+    if matches!(who, Caller::Invalid) || (receive && matches!(who, Caller::Anonymous)) {
+        return basic("Invalid username or password.");
+    }
+    let Some(repo) = find_repo(world, kind, id).filter(|r| can_see(world, &who, r)) else {
+        return match who {
+            Caller::Anonymous => basic("Invalid username or password."),
+            _ => Answer::text(404, "Repository not found"),
+        };
+    };
+    let can_write = receive && write_check(world, &who, repo).status == 200;
+    let bare = root.join(kind).join(format!("{id}.git"));
+    if !bare.exists() {
+        std::fs::create_dir_all(&bare).unwrap();
+        let ok = std::process::Command::new("git")
+            .args(["init", "-q", "--bare", "-b", "main"])
+            .arg(&bare)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("HOME", root)
+            .status()
+            .is_ok_and(|s| s.success());
+        assert!(ok, "git init --bare");
+        let hook = bare.join("hooks/pre-receive");
+        std::fs::write(&hook, PRE_RECEIVE).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755)).unwrap();
+        }
+        let _ = std::process::Command::new("git")
+            .args(["config", "http.receivepack", "true"])
+            .current_dir(&bare)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("HOME", root)
+            .status();
+    }
+    let user = match &who {
+        Caller::User(t) => t.user.clone(),
+        _ => String::new(),
+    };
+    let mut cmd = std::process::Command::new("git");
+    cmd.arg("http-backend")
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", root)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_PROJECT_ROOT", root)
+        .env("GIT_HTTP_EXPORT_ALL", "1")
+        .env("PATH_INFO", format!("/{kind}/{id}.git{rest}"))
+        .env("QUERY_STRING", query)
+        .env("REQUEST_METHOD", method)
+        .env("CONTENT_TYPE", content_type.unwrap_or(""))
+        .env("CONTENT_LENGTH", body.len().to_string())
+        .env("REMOTE_USER", &user)
+        .env("REMOTE_ADDR", "127.0.0.1")
+        .env("HUB_CAN_WRITE", if can_write { "1" } else { "0" })
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null());
+    if let Some(enc) = content_encoding {
+        cmd.env("HTTP_CONTENT_ENCODING", enc);
+    }
+    let mut child = cmd.spawn().expect("git http-backend");
+    let mut stdin = child.stdin.take().unwrap();
+    let input = body.to_vec();
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(&input);
+    });
+    let out = child.wait_with_output().expect("http-backend output");
+    let _ = writer.join();
+    // CGI: headers, a blank line, the body.
+    let raw = out.stdout;
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map(|i| (i, i + 4))
+        .or_else(|| {
+            raw.windows(2)
+                .position(|w| w == b"\n\n")
+                .map(|i| (i, i + 2))
+        })
+        .unwrap_or((raw.len(), raw.len()));
+    let head = String::from_utf8_lossy(&raw[..split.0]).into_owned();
+    let mut answer = Answer {
+        status: 200,
+        headers: Vec::new(),
+        body: raw[split.1..].to_vec(),
+    };
+    for line in head.lines() {
+        let Some((k, v)) = line.split_once(':') else {
+            continue;
+        };
+        let v = v.trim();
+        if k.eq_ignore_ascii_case("Status") {
+            answer.status = v
+                .split_whitespace()
+                .next()
+                .and_then(|c| c.parse().ok())
+                .unwrap_or(500);
+        } else {
+            answer.headers.push((k.to_string(), v.to_string()));
+        }
+    }
+    answer
 }
 
 /// Smart-HTTP discovery, as git asks it before a fetch or push (§6.2, §6.3).

@@ -1,0 +1,173 @@
+//! A real `git push` to the Hub stand-in (git http-backend behind the Hub's rules, with its
+//! pre-receive refusals) is rejected exactly where hfdoctor predicted, and accepted where it
+//! said all is well.
+
+mod support;
+
+use std::process::Command;
+
+use support::hub::{HubServer, HubWorld, Repo};
+use support::*;
+
+const WRITE: &str = "hf_alicewriteaaaaaaaaaaaaaaaaaaaaWrit";
+const READ: &str = "hf_alicereadaaaaaaaaaaaaaaaaaaaaaRead";
+
+fn hub(root: &std::path::Path) -> HubServer {
+    HubServer::start(
+        HubWorld::new()
+            .user("alice", &[("acme", "write")])
+            .token(WRITE, "alice", "write")
+            .token(READ, "alice", "read")
+            .repo(Repo::model("acme/model"))
+            .git_backend(root),
+    )
+}
+
+/// A repo whose origin is the stand-in, with `secret` in git's credential store (and in the
+/// token file, as `hf auth login --add-to-git-credential` leaves things).
+fn world(hub: &HubServer, secret: &str, token_file: &str) -> World {
+    let mut w = World::new();
+    w.set("HF_ENDPOINT", &hub.url);
+    w.write_token(token_file);
+    w.git_repo(Some(&format!("{}/acme/model", hub.url)));
+    w.git(&["config", "--global", "credential.helper", "store"]);
+    // One request per pack: no chunked upload.
+    w.git(&["config", "--global", "http.postBuffer", "524288000"]);
+    let host = hub.url.trim_start_matches("http://");
+    w.git_with_input(
+        &["credential", "approve"],
+        Some(&format!(
+            "protocol=http\nhost={host}\nusername=hf_user\npassword={secret}\n\n"
+        )),
+    );
+    w
+}
+
+/// `git push origin main`: (succeeded, stderr).
+fn push(w: &World) -> (bool, String) {
+    let mut cmd = Command::new("git");
+    cmd.env_clear()
+        .env("HOME", &w.home)
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("GIT_TERMINAL_PROMPT", "0")
+        .current_dir(&w.cwd)
+        .args(["push", "origin", "main"]);
+    for (k, v) in &w.env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn failing_codes(w: &World) -> Vec<String> {
+    let j = w.json(&[]).json();
+    j["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["status"] == "fail")
+        .map(|c| c["code"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn lfs_ready(w: &World) {
+    // git-lfs set up where it is installed, so its absence is not what fails.
+    let _ = Command::new("git")
+        .env_clear()
+        .env("HOME", &w.home)
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .envs(w.env.iter().map(|(k, v)| (k.clone(), v.clone())))
+        .args(["lfs", "install", "--skip-repo"])
+        .output();
+}
+
+#[test]
+fn all_is_well_and_the_push_goes_through() {
+    let root = tempfile::tempdir().unwrap();
+    let hub = hub(root.path());
+    let w = world(&hub, WRITE, WRITE);
+    lfs_ready(&w);
+    let failing: Vec<String> = failing_codes(&w)
+        .into_iter()
+        .filter(|c| c != "git-lfs/missing")
+        .collect();
+    assert!(failing.is_empty(), "hfdoctor predicts trouble: {failing:?}");
+    let (ok, stderr) = push(&w);
+    assert!(ok, "push refused: {stderr}");
+    // The commit is on the server.
+    let local = w.git(&["rev-parse", "HEAD"]);
+    let remote = Command::new("git")
+        .arg("--git-dir")
+        .arg(root.path().join("model/acme/model.git"))
+        .args(["rev-parse", "main"])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&remote.stdout), local);
+}
+
+#[test]
+fn a_large_file_is_rejected_where_predicted() {
+    let root = tempfile::tempdir().unwrap();
+    let hub = hub(root.path());
+    let w = world(&hub, WRITE, WRITE);
+    lfs_ready(&w);
+    std::fs::write(w.cwd.join("big.txt"), "a".repeat(11 * 1024 * 1024)).unwrap();
+    w.git(&["add", "big.txt"]);
+    w.git(&["commit", "-q", "-m", "big"]);
+    let failing = failing_codes(&w);
+    assert!(
+        failing.contains(&"git-lfs/large-files".to_string()),
+        "{failing:?}"
+    );
+    let (ok, stderr) = push(&w);
+    assert!(!ok);
+    assert!(
+        stderr.contains("Your push was rejected because it contains files larger than 10 MiB"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(" - big.txt (ref: refs/heads/main)"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_read_token_is_rejected_where_predicted() {
+    let root = tempfile::tempdir().unwrap();
+    let hub = hub(root.path());
+    let w = world(&hub, READ, READ);
+    lfs_ready(&w);
+    let failing = failing_codes(&w);
+    assert!(
+        failing.contains(&"repo-access/write-read-token".to_string()),
+        "{failing:?}"
+    );
+    let (ok, stderr) = push(&w);
+    assert!(!ok);
+    assert!(
+        stderr.contains("DENIED update refs/heads/main: forbidden"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_password_is_rejected_where_predicted() {
+    let root = tempfile::tempdir().unwrap();
+    let hub = hub(root.path());
+    let w = world(&hub, "my-account-password", WRITE);
+    lfs_ready(&w);
+    let failing = failing_codes(&w);
+    assert!(
+        failing.contains(&"git-credential/password".to_string()),
+        "{failing:?}"
+    );
+    let (ok, stderr) = push(&w);
+    assert!(!ok);
+    assert!(
+        stderr.contains("Authentication failed") || stderr.contains("Password authentication"),
+        "{stderr}"
+    );
+}
