@@ -113,6 +113,7 @@ pub const CHECK_SOURCES: &[(&str, &str)] = check_sources![
     "gated-access",
     "git-remote",
     "git-credential",
+    "git-ssh",
     "git-lfs",
 ];
 const RUNNER_SOURCE: &str = include_str!("../checks/_runner.toml");

@@ -7,6 +7,7 @@ pub mod gated_access;
 pub mod git_credential;
 pub mod git_lfs;
 pub mod git_remote;
+pub mod git_ssh;
 pub mod repo_access;
 pub mod token_file;
 pub mod token_valid;
@@ -41,6 +42,10 @@ pub const REGISTRY: &[CheckDef] = &[
     CheckDef {
         id: "git-credential",
         run: Run::Async(git_credential::run),
+    },
+    CheckDef {
+        id: "git-ssh",
+        run: Run::Async(git_ssh::run),
     },
     CheckDef {
         id: "git-lfs",

@@ -1,0 +1,247 @@
+//! git-ssh: for `git@hf.co:` remotes, whether the Hub's SSH server accepts a key and for which
+//! account (`ssh -T`, batch mode: "Hi anonymous" means none was), and whether the host key that
+//! known_hosts holds for the Hub is one of the Hub's published fingerprints (§6.1), which tells
+//! a genuine host from a stale entry or something answering in its place.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::context::Context;
+use crate::finding::Found;
+use crate::git::{run_in, GitError};
+use crate::hub::WhoamiResult;
+use crate::remote::Transport;
+use crate::runner::CheckFuture;
+
+/// The Hub's SSH host key fingerprints (docs/hub/security-git-ssh.md).
+pub const GENUINE: &[&str] = &[
+    "SHA256:aBG5R7IomF4BSsx/h6tNAUVLhEkkaNGB8Sluyh/Q/qY",
+    "SHA256:dVjzGIdV7d6cwKIeZiCoRMa2gMvSKfGZAvHf4gMiMao",
+    "SHA256:uqjYymysBGCXXiMVebB8L8RIuWbPSKGBxQQNhcT5a3Q",
+    "SHA256:skgQjK2+RuzvdmHr24IIAJ6uLWQs0TGtEUt3FtzqirQ",
+];
+const HUB_SSH_HOSTS: &[&str] = &["hf.co", "huggingface.co"];
+
+pub fn run(ctx: Arc<Context>) -> CheckFuture {
+    Box::pin(async move {
+        let c = ctx.clone();
+        // ssh and ssh-keygen are subprocesses: off the async threads.
+        let probed = tokio::task::spawn_blocking(move || probe(&c)).await;
+        let (found, account) = match probed {
+            Ok(v) => v,
+            Err(e) => std::panic::resume_unwind(e.into_panic()),
+        };
+        let Some(account) = account else {
+            return found;
+        };
+        // Whose key is it, compared with the token in effect (the shared whoami answer).
+        let effect = match ctx.whoami_in_effect().await {
+            Some(WhoamiResult::Valid(w, _)) => Some(w.name.clone()),
+            _ => None,
+        };
+        found
+            .into_iter()
+            .map(|f| match &effect {
+                Some(name) if f.outcome == "ok" && *name != account => {
+                    let mut other = Found::new("other-account");
+                    other.params = f.params.clone();
+                    other.details = f.details.clone();
+                    other.with("token_account", name.clone())
+                }
+                _ => f,
+            })
+            .collect()
+    })
+}
+
+fn probe(ctx: &Context) -> (Vec<Found>, Option<String>) {
+    let found = probe_findings(ctx);
+    let account = found
+        .iter()
+        .find(|f| f.outcome == "ok")
+        .and_then(|f| f.details.iter().find(|(k, _)| k == "account"))
+        .map(|(_, v)| v.clone());
+    (found, account)
+}
+
+/// The ssh git would run: GIT_SSH_COMMAND, else core.sshCommand, else GIT_SSH, else ssh.
+fn ssh_command(ctx: &Context) -> String {
+    if let Some(c) = ctx.env.non_empty("GIT_SSH_COMMAND") {
+        return c;
+    }
+    if let Ok(o) = run_in(
+        ctx,
+        "git",
+        &["config", "core.sshCommand"],
+        &ctx.cwd,
+        None,
+        Duration::from_secs(3),
+    ) {
+        let c = o.stdout.trim();
+        if o.ok() && !c.is_empty() {
+            return c.to_string();
+        }
+    }
+    ctx.env
+        .non_empty("GIT_SSH")
+        .map(|p| crate::shell::quote(&p))
+        .unwrap_or_else(|| "ssh".into())
+}
+
+/// Run ssh the way git does: through the shell, so GIT_SSH_COMMAND's words and quotes work.
+fn ssh(
+    ctx: &Context,
+    command: &str,
+    args: &[&str],
+    deadline: Duration,
+) -> Result<crate::git::GitOutput, GitError> {
+    let script = format!("{command} \"$@\"");
+    let mut all = vec!["-c", &script, "ssh"];
+    all.extend_from_slice(args);
+    let out = run_in(ctx, "sh", &all, &ctx.cwd, None, deadline)?;
+    // The shell says 127 when the command itself is not found.
+    if out.code == Some(127) {
+        return Err(GitError::Missing);
+    }
+    Ok(out)
+}
+
+fn probe_findings(ctx: &Context) -> Vec<Found> {
+    let remote = ctx
+        .hub_remotes()
+        .into_iter()
+        .find(|r| {
+            r.parsed
+                .as_ref()
+                .is_some_and(|p| p.transport == Transport::Ssh)
+        })
+        .cloned();
+    let Some(remote) = remote else {
+        return vec![Found::new("no-ssh-remote")];
+    };
+    let url = remote.parsed.clone().expect("filtered on parsed");
+    let user = url.user.clone().unwrap_or_else(|| "git".into());
+    let target = format!("{user}@{}", url.host);
+    let base = |o: &'static str| {
+        Found::new(o)
+            .with("remote", remote.name.clone())
+            .with("host", url.host.clone())
+    };
+    // The effective host as ssh sees it (ssh_config may map it elsewhere).
+    let command = ssh_command(ctx);
+    let effective = match ssh(ctx, &command, &["-G", &target], Duration::from_secs(3)) {
+        Err(GitError::Missing) => return vec![base("ssh-missing")],
+        Err(_) => String::new(),
+        Ok(o) => o.stdout,
+    };
+    let setting = |key: &str| {
+        effective
+            .lines()
+            .find_map(|l| l.strip_prefix(&format!("{key} ")))
+            .map(str::to_string)
+    };
+    let hostname = setting("hostname").unwrap_or_else(|| url.host.clone());
+    let port = setting("port").unwrap_or_else(|| "22".into());
+    let identity = setting("hostkeyalias").unwrap_or_else(|| hostname.clone());
+    let lookup = if port == "22" || setting("hostkeyalias").is_some() {
+        identity.clone()
+    } else {
+        format!("[{identity}]:{port}")
+    };
+    let known_files: Vec<String> = setting("userknownhostsfile")
+        .unwrap_or_else(|| "~/.ssh/known_hosts".into())
+        .split_whitespace()
+        .map(|f| crate::token::expanduser(f, ctx.home.as_deref()))
+        .collect();
+    let mut known = Vec::new();
+    for file in &known_files {
+        if let Ok(out) = run_in(
+            ctx,
+            "ssh-keygen",
+            &["-l", "-F", &lookup, "-f", file],
+            &ctx.cwd,
+            None,
+            Duration::from_secs(3),
+        ) {
+            known.extend(
+                out.stdout
+                    .lines()
+                    .filter(|l| !l.starts_with('#'))
+                    .filter_map(|l| l.split_whitespace().find(|w| w.starts_with("SHA256:")))
+                    .map(str::to_string),
+            );
+        }
+    }
+    let mut out = Vec::new();
+    let genuine_host = HUB_SSH_HOSTS.contains(&identity.as_str());
+    if genuine_host && !known.is_empty() && !known.iter().any(|k| GENUINE.contains(&k.as_str())) {
+        out.push(
+            base("host-key-not-genuine")
+                .with("fingerprint", known.join(", "))
+                .param("lookup", lookup.clone()),
+        );
+        return out;
+    }
+    if ctx.options.offline {
+        out.push(base("offline").with(
+            "known",
+            if known.is_empty() {
+                "-".into()
+            } else {
+                known.join(", ")
+            },
+        ));
+        return out;
+    }
+    let said = match ssh(
+        ctx,
+        &command,
+        &[
+            "-T",
+            "-o",
+            "BatchMode=yes",
+            "-o",
+            "ConnectTimeout=5",
+            &target,
+        ],
+        Duration::from_secs(8),
+    ) {
+        Err(GitError::Timeout) => {
+            return vec![base("unreachable").with("error", "no answer within 8 s".to_string())]
+        }
+        Err(e) => return vec![base("unreachable").with("error", format!("{e:?}"))],
+        Ok(o) => format!("{}\n{}", o.stdout, o.stderr),
+    };
+    let greeting = said
+        .lines()
+        .find_map(|l| {
+            l.trim()
+                .strip_prefix("Hi ")
+                .and_then(|r| r.split(',').next())
+        })
+        .map(str::to_string);
+    let found = match greeting.as_deref() {
+        Some("anonymous") => base("anonymous"),
+        Some(account) => base("ok").with("account", account.to_string()),
+        None if said.contains("REMOTE HOST IDENTIFICATION HAS CHANGED") => {
+            base("host-key-changed").param("lookup", lookup.clone())
+        }
+        None if said.contains("Host key verification failed") => {
+            base("host-unknown").param("lookup", lookup.clone())
+        }
+        None if said.contains("Permission denied") => {
+            base("key-refused").with("user", user.clone())
+        }
+        None => base("unreachable").with(
+            "error",
+            said.lines()
+                .rev()
+                .find(|l| !l.trim().is_empty())
+                .unwrap_or("")
+                .trim()
+                .to_string(),
+        ),
+    };
+    out.push(found);
+    out
+}
