@@ -745,3 +745,41 @@ fn a_server_that_never_answers_ends_as_no_answer_within_the_deadline() {
     let r = w.run(&["--repo", "acme/x", "--timeout", "1"]);
     assert_eq!(r.code, 1);
 }
+
+#[test]
+fn a_black_hole_endpoint_ends_in_timeouts_within_the_budget() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for s in listener.incoming().flatten() {
+            held.push(s);
+        }
+    });
+    let mut w = World::new();
+    w.write_token(WRITE);
+    w.set("HF_ENDPOINT", &url);
+    w.git_repo(Some(&format!("{url}/acme/model")));
+    let started = std::time::Instant::now();
+    let r = w.json(&["--timeout", "2"]);
+    let took = started.elapsed();
+    assert!(took < std::time::Duration::from_secs(3), "took {took:?}");
+    assert_eq!(r.code, 1);
+    let j = r.json();
+    let timeouts: Vec<String> = j["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["status"] == "timeout")
+        .map(|c| c["code"].as_str().unwrap().to_string())
+        .collect();
+    for id in ["token-valid", "repo-access", "gated-access"] {
+        assert!(
+            timeouts.iter().any(|c| c.starts_with(&format!("{id}/"))),
+            "{id} did not time out: {timeouts:?}"
+        );
+    }
+    // Everything else still printed.
+    assert!(find(&j, "token-file/ok").is_some());
+    assert!(find(&j, "git-remote/ok").is_some(), "{j}");
+}
