@@ -505,6 +505,25 @@ fn build_http(env: &Env, endpoint: &Endpoint, deadline: Duration) -> Option<reqw
     for cert in extra_roots(env) {
         builder = builder.add_root_certificate(cert);
     }
+    // Proxies exactly as the Python client picks them (crate::proxy), not reqwest's own reading
+    // of the process environment.
+    let proxies = crate::proxy::ProxySettings::from_env(env);
+    builder = builder.no_proxy();
+    if proxies.any() {
+        builder = builder.proxy(reqwest::Proxy::custom(move |url| {
+            match proxies.route(url) {
+                crate::proxy::Route::Proxy { url, .. } => {
+                    let url = if url.contains("://") {
+                        url
+                    } else {
+                        format!("http://{url}")
+                    };
+                    url::Url::parse(&url).ok()
+                }
+                _ => None,
+            }
+        }));
+    }
     builder.build().ok()
 }
 

@@ -11,6 +11,7 @@ pub mod finding;
 pub mod git;
 pub mod hub;
 pub mod lang;
+pub mod proxy;
 pub mod remote;
 pub mod render;
 pub mod repo;
