@@ -10,11 +10,14 @@ use hfdoctor::proxy::{ProxySettings, Route};
 const P: &str = "http://proxy:3128";
 
 /// (variables, url, expected: "direct" or the proxy URL)
-fn cases() -> Vec<(
+/// Variables, the URL asked, and the route: "direct" or the proxy URL.
+type Case = (
     Vec<(&'static str, &'static str)>,
     &'static str,
     &'static str,
-)> {
+);
+
+fn cases() -> Vec<Case> {
     let hp = ("HTTPS_PROXY", P);
     let both = [("HTTPS_PROXY", P), ("HTTP_PROXY", P)];
     let with = |extra: &[(&'static str, &'static str)]| -> Vec<(&'static str, &'static str)> {
