@@ -108,6 +108,7 @@ macro_rules! check_sources {
 pub const CHECK_SOURCES: &[(&str, &str)] = check_sources![
     "token-file",
     "env-conflicts",
+    "proxy",
     "token-valid",
     "repo-access",
     "gated-access",

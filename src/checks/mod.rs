@@ -8,6 +8,7 @@ pub mod git_credential;
 pub mod git_lfs;
 pub mod git_remote;
 pub mod git_ssh;
+pub mod proxy;
 pub mod repo_access;
 pub mod token_file;
 pub mod token_valid;
@@ -22,6 +23,10 @@ pub const REGISTRY: &[CheckDef] = &[
     CheckDef {
         id: "env-conflicts",
         run: Run::Blocking(env_conflicts::run),
+    },
+    CheckDef {
+        id: "proxy",
+        run: Run::Async(proxy::run),
     },
     CheckDef {
         id: "token-valid",

@@ -1,0 +1,311 @@
+//! proxy: the proxy variables as huggingface_hub's HTTP stack reads them (crate::proxy), what
+//! the client will do with odd values, which Hub hosts NO_PROXY sends around the proxy, and,
+//! online, whether the proxy answers and lets a CONNECT to each Hub host through (200), asks
+//! for credentials (407), refuses (403) or never answers. Proxy passwords are always masked.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+use crate::context::Context;
+use crate::finding::Found;
+use crate::proxy::{masked_proxy, ProxySettings, Route};
+use crate::runner::CheckFuture;
+
+/// Hosts a download or push touches besides the endpoint (LFS/CDN and Xet storage the Hub
+/// redirects to, hub-semantics §6.4). Best known names; a redirect elsewhere is possible.
+pub const STORAGE_HOSTS: &[&str] = &["cdn-lfs.huggingface.co", "cas-bridge.xethub.hf.co"];
+
+pub fn run(ctx: Arc<Context>) -> CheckFuture {
+    Box::pin(async move { check(&ctx).await })
+}
+
+/// The hosts (with scheme and port) to judge: the endpoint's, then the storage hosts when the
+/// endpoint is the Hub.
+pub fn hub_urls(ctx: &Context) -> Vec<url::Url> {
+    let mut urls = Vec::new();
+    if let Ok(u) = url::Url::parse(&ctx.endpoint().url) {
+        if u.host_str().is_some() {
+            urls.push(u);
+        }
+    }
+    if matches!(ctx.endpoint().kind, crate::endpoint::EndpointKind::Hub) {
+        for h in STORAGE_HOSTS {
+            if let Ok(u) = url::Url::parse(&format!("https://{h}")) {
+                urls.push(u);
+            }
+        }
+    }
+    urls
+}
+
+async fn check(ctx: &Context) -> Vec<Found> {
+    let settings = ProxySettings::from_env(&ctx.env);
+    let mut out = Vec::new();
+    for (upper, lower) in &settings.disagreements {
+        out.push(
+            Found::new("case-disagree")
+                .with("upper", upper.name.clone())
+                .with("upper_value", masked_proxy(&upper.value))
+                .with("lower", lower.name.clone())
+                .with("lower_value", masked_proxy(&lower.value)),
+        );
+    }
+    for entry in &settings.ignored {
+        let why = if entry.contains(';') {
+            "no-proxy-semicolon"
+        } else if entry.contains('/') {
+            "no-proxy-path"
+        } else {
+            "no-proxy-unparsable"
+        };
+        let name = settings
+            .vars
+            .get("no")
+            .map(|v| v.name.clone())
+            .unwrap_or_default();
+        out.push(
+            Found::new("no-proxy-ignored")
+                .with("var", name)
+                .with("entry", entry.clone())
+                .with_msg("why", why),
+        );
+    }
+    if !settings.any() {
+        if out.is_empty() {
+            out.push(Found::new("none"));
+        }
+        return out;
+    }
+    for scheme in ["https", "http", "all"] {
+        let Some(var) = settings.vars.get(scheme) else {
+            continue;
+        };
+        if let Some(f) = judge_value(&var.name, &var.value) {
+            out.push(f);
+        }
+    }
+    // The route of each Hub host, and a CONNECT through the proxy for those that use one.
+    let mut routes = Vec::new();
+    let mut probes = Vec::new();
+    for url in hub_urls(ctx) {
+        let host = url.host_str().unwrap_or_default().to_string();
+        match settings.route(&url) {
+            Route::Direct => routes.push(format!("{host}: direct")),
+            Route::Bypassed(entry) => routes.push(format!("{host}: direct (NO_PROXY {entry})")),
+            Route::Proxy { url: proxy, var } => {
+                routes.push(format!("{host}: {} ({var})", masked_proxy(&proxy)));
+                let port = url.port_or_known_default().unwrap_or(443);
+                probes.push((proxy, var, host, port));
+            }
+        }
+    }
+    let routes = routes.join("; ");
+    if ctx.options.offline || probes.is_empty() {
+        if out
+            .iter()
+            .all(|f| f.outcome != "bad-scheme" && f.outcome != "not-a-url")
+        {
+            out.push(Found::new("configured").with("routes", routes));
+        }
+        return out;
+    }
+    let deadline = ctx.options.timeout.mul_f64(0.8);
+    let results = futures_util::future::join_all(
+        probes
+            .iter()
+            .map(|(proxy, _, host, port)| connect(proxy, host, *port, deadline)),
+    )
+    .await;
+    let mut all_ok = true;
+    for ((proxy, var, host, _), result) in probes.iter().zip(results) {
+        let base = |o: &'static str| {
+            Found::new(o)
+                .with("proxy", masked_proxy(proxy))
+                .with("var", var.clone())
+                .with("host", host.clone())
+        };
+        let f = match result {
+            Connect::Ok => continue,
+            Connect::Unreachable(e) => base("unreachable").with("error", e),
+            Connect::NoAnswer => base("no-answer"),
+            Connect::Status(407) => base("auth-required").with_msg(
+                "sent",
+                if has_credentials(proxy) {
+                    "proxy-credentials-refused"
+                } else {
+                    "proxy-credentials-none"
+                },
+            ),
+            Connect::Status(403) => base("forbidden"),
+            Connect::Status(s) => base("other-status").with("status", s.to_string()),
+            Connect::Unsupported => base("not-tested"),
+        };
+        all_ok = false;
+        out.push(f);
+    }
+    if all_ok
+        && out
+            .iter()
+            .all(|f| f.outcome != "bad-scheme" && f.outcome != "not-a-url")
+    {
+        out.push(Found::new("ok").with("routes", routes));
+    }
+    out
+}
+
+fn has_credentials(proxy: &str) -> bool {
+    let rest = proxy.split_once("://").map_or(proxy, |(_, r)| r);
+    rest.split('/').next().is_some_and(|a| a.contains('@'))
+}
+
+/// What the client will do with a proxy value that is odd but not fatal, or that fails.
+fn judge_value(name: &str, value: &str) -> Option<Found> {
+    let shown = masked_proxy(value);
+    let base = |o: &'static str| {
+        Found::new(o)
+            .with("var", name.to_string())
+            .with("value", shown.clone())
+    };
+    if !value.contains("://") {
+        // httpx2 prepends http:// ; then it must parse.
+        return match url::Url::parse(&format!("http://{value}")) {
+            Ok(u) if u.host_str().is_some() => Some(base("no-scheme")),
+            _ => Some(base("not-a-url")),
+        };
+    }
+    let Ok(url) = url::Url::parse(value) else {
+        return Some(base("not-a-url"));
+    };
+    match url.scheme() {
+        "http" | "https" => {}
+        "socks5" | "socks5h" | "socks4" | "socks" => {
+            return Some(base("bad-scheme").with("scheme", url.scheme().to_string()))
+        }
+        other => return Some(base("bad-scheme").with("scheme", other.to_string())),
+    }
+    if url.host_str().is_none() {
+        return Some(base("not-a-url"));
+    }
+    if url.port().is_none() {
+        let port = url.port_or_known_default().unwrap_or(80);
+        return Some(base("no-port").with("port", port.to_string()));
+    }
+    None
+}
+
+enum Connect {
+    Ok,
+    Status(u16),
+    Unreachable(String),
+    NoAnswer,
+    /// An https:// proxy: TLS to the proxy first, not tried here.
+    Unsupported,
+}
+
+/// `CONNECT host:port` through an http:// proxy, as the client opens a tunnel for https.
+async fn connect(proxy: &str, host: &str, port: u16, deadline: Duration) -> Connect {
+    let with_scheme = if proxy.contains("://") {
+        proxy.to_string()
+    } else {
+        format!("http://{proxy}")
+    };
+    let Ok(url) = url::Url::parse(&with_scheme) else {
+        return Connect::Unreachable("not a URL".into());
+    };
+    if url.scheme() != "http" {
+        return Connect::Unsupported;
+    }
+    let addr = format!(
+        "{}:{}",
+        url.host_str().unwrap_or_default(),
+        url.port_or_known_default().unwrap_or(80)
+    );
+    let auth = if url.username().is_empty() {
+        String::new()
+    } else {
+        let user = percent_decode(url.username());
+        let pass = percent_decode(url.password().unwrap_or(""));
+        format!(
+            "Proxy-Authorization: Basic {}\r\n",
+            base64(&format!("{user}:{pass}"))
+        )
+    };
+    let attempt = async {
+        let mut stream = match tokio::net::TcpStream::connect(&addr).await {
+            Ok(s) => s,
+            Err(e) => return Connect::Unreachable(e.to_string()),
+        };
+        let request = format!("CONNECT {host}:{port} HTTP/1.1\r\nHost: {host}:{port}\r\n{auth}User-Agent: hfdoctor/{}\r\n\r\n", env!("CARGO_PKG_VERSION"));
+        if let Err(e) = stream.write_all(request.as_bytes()).await {
+            return Connect::Unreachable(e.to_string());
+        }
+        let mut buf = [0u8; 1024];
+        let n = match stream.read(&mut buf).await {
+            Ok(0) => return Connect::Unreachable("the proxy closed the connection".into()),
+            Ok(n) => n,
+            Err(e) => return Connect::Unreachable(e.to_string()),
+        };
+        let line = String::from_utf8_lossy(&buf[..n]);
+        match line
+            .split_whitespace()
+            .nth(1)
+            .and_then(|s| s.parse::<u16>().ok())
+        {
+            Some(200) => Connect::Ok,
+            Some(s) => Connect::Status(s),
+            None => Connect::Unreachable("the proxy's answer is not HTTP".into()),
+        }
+    };
+    tokio::time::timeout(deadline, attempt)
+        .await
+        .unwrap_or(Connect::NoAnswer)
+}
+
+fn percent_decode(s: &str) -> String {
+    url::form_urlencoded::parse(format!("x={s}").as_bytes())
+        .next()
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default()
+}
+
+fn base64(s: &str) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn basic_auth_encoding() {
+        assert_eq!(base64("bob:s3cret"), "Ym9iOnMzY3JldA==");
+        assert_eq!(base64("a:b"), "YTpi");
+        assert_eq!(percent_decode("p%40ss"), "p@ss");
+    }
+
+    #[test]
+    fn odd_values() {
+        assert_eq!(
+            judge_value("HTTPS_PROXY", "proxy:3128").unwrap().outcome,
+            "no-scheme"
+        );
+        assert_eq!(
+            judge_value("HTTPS_PROXY", "http://proxy").unwrap().outcome,
+            "no-port"
+        );
+        assert_eq!(
+            judge_value("HTTPS_PROXY", "socks5://p:1080")
+                .unwrap()
+                .outcome,
+            "bad-scheme"
+        );
+        assert_eq!(
+            judge_value("HTTPS_PROXY", "http://:3128").unwrap().outcome,
+            "not-a-url"
+        );
+        assert!(judge_value("HTTPS_PROXY", "http://proxy:3128").is_none());
+    }
+}
