@@ -109,6 +109,7 @@ pub const CHECK_SOURCES: &[(&str, &str)] = check_sources![
     "token-file",
     "env-conflicts",
     "proxy",
+    "network",
     "token-valid",
     "repo-access",
     "gated-access",

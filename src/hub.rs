@@ -32,6 +32,8 @@ pub struct Answer {
     pub body: Vec<u8>,
     /// The token went with the request.
     pub authorized: bool,
+    /// `X-Repo-Commit`: only the Hub sets it on resolve answers.
+    pub repo_commit: Option<String>,
 }
 
 impl Answer {
@@ -346,6 +348,17 @@ impl HubClient {
         self.send(request, authorized).await
     }
 
+    /// `HEAD {endpoint}{path}` without a token, as the client's metadata request is made.
+    pub async fn head(&self, path: &str) -> Result<Answer, CallError> {
+        let Some(http) = &self.http else {
+            return Err(CallError::BadEndpoint);
+        };
+        let request = http
+            .head(format!("{}{}", self.endpoint.url, path))
+            .header("Accept-Encoding", "identity");
+        self.send(request, false).await
+    }
+
     /// What git asks before a push, with the credential git would send (HTTP basic auth, the
     /// token as password). The credential goes only to a Hub host, over https or to this
     /// machine.
@@ -405,6 +418,7 @@ impl HubClient {
                 request_id,
                 body: Vec::new(),
                 authorized,
+                repo_commit: header("x-repo-commit"),
             };
             while let Some(chunk) = response.chunk().await.map_err(call_error)? {
                 let room = MAX_BODY - answer.body.len();
@@ -594,6 +608,7 @@ mod tests {
             reset_secs: None,
             body: Vec::new(),
             authorized: false,
+            repo_commit: None,
         }
     }
 

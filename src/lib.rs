@@ -18,4 +18,5 @@ pub mod repo;
 pub mod runner;
 pub mod secret;
 pub mod shell;
+pub mod tls;
 pub mod token;

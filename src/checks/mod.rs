@@ -8,6 +8,7 @@ pub mod git_credential;
 pub mod git_lfs;
 pub mod git_remote;
 pub mod git_ssh;
+pub mod network;
 pub mod proxy;
 pub mod repo_access;
 pub mod token_file;
@@ -27,6 +28,10 @@ pub const REGISTRY: &[CheckDef] = &[
     CheckDef {
         id: "proxy",
         run: Run::Async(proxy::run),
+    },
+    CheckDef {
+        id: "network",
+        run: Run::Async(network::run),
     },
     CheckDef {
         id: "token-valid",

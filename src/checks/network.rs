@@ -1,0 +1,244 @@
+//! network: for each host a download or push needs (the endpoint's; on the Hub also the
+//! LFS/CDN and Xet storage hosts), concurrently and step by step: DNS, TCP, TLS, HTTP, each
+//! timed, naming the first step that fails. A TLS failure names the certificate actually
+//! presented and who issued it. An HTTP answer on a resolve URL without X-Repo-Commit means
+//! something that is not the Hub answered. The CA variables each Python client generation
+//! reads are checked too (they need no network).
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use futures_util::future::join_all;
+
+use crate::checks::proxy::hub_urls;
+use crate::context::Context;
+use crate::finding::Found;
+use crate::hub::CallError;
+use crate::proxy::{ProxySettings, Route};
+use crate::runner::CheckFuture;
+
+pub fn run(ctx: Arc<Context>) -> CheckFuture {
+    Box::pin(async move { check(&ctx).await })
+}
+
+async fn check(ctx: &Context) -> Vec<Found> {
+    let mut out = ca_variables(ctx);
+    if ctx.options.offline {
+        out.push(Found::new("skipped-offline"));
+        return out;
+    }
+    let urls = hub_urls(ctx);
+    if urls.is_empty() {
+        out.push(Found::new("no-endpoint"));
+        return out;
+    }
+    let proxies = ProxySettings::from_env(&ctx.env);
+    // Every step gets a share of the check's deadline; the whole probe of a host stays in it.
+    let step = ctx.options.timeout.mul_f64(0.8) / 4;
+    let results = join_all(urls.iter().enumerate().map(|(i, url)| {
+        let routed = !matches!(proxies.route(url), Route::Direct | Route::Bypassed(_));
+        probe(ctx, url.clone(), i == 0, routed, step)
+    }))
+    .await;
+    let mut lines = Vec::new();
+    let mut failed = false;
+    for r in results {
+        match r {
+            Ok(line) => lines.push(line),
+            Err(f) => {
+                failed = true;
+                out.push(f);
+            }
+        }
+    }
+    if !failed {
+        out.push(Found::new("ok").with("hosts", lines.join("; ")));
+    }
+    out
+}
+
+fn ms(d: Duration) -> String {
+    format!("{} ms", d.as_millis())
+}
+
+/// DNS → TCP → TLS → HTTP for one host. Ok: a line of timings; Err: the finding of the first
+/// step that failed.
+async fn probe(
+    ctx: &Context,
+    url: url::Url,
+    is_endpoint: bool,
+    via_proxy: bool,
+    step: Duration,
+) -> Result<String, Found> {
+    let host = url
+        .host_str()
+        .unwrap_or_default()
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_string();
+    let port = url.port_or_known_default().unwrap_or(443);
+    let base = |o: &'static str| {
+        Found::new(o)
+            .with("host", host.clone())
+            .with("port", port.to_string())
+    };
+    let mut timings = Vec::new();
+    if !via_proxy {
+        // DNS
+        let t = Instant::now();
+        let addrs = match tokio::time::timeout(step, tokio::net::lookup_host((host.as_str(), port)))
+            .await
+        {
+            Err(_) => {
+                return Err(
+                    base("dns-timeout").with("seconds", format!("{:.1}", step.as_secs_f64()))
+                )
+            }
+            Ok(Err(e)) => return Err(base("dns-failed").with("error", e.to_string())),
+            Ok(Ok(a)) => a.collect::<Vec<_>>(),
+        };
+        if addrs.is_empty() {
+            return Err(base("dns-failed").with("error", "no address".to_string()));
+        }
+        timings.push(format!("DNS {}", ms(t.elapsed())));
+        // TCP
+        let t = Instant::now();
+        let stream =
+            match tokio::time::timeout(step, tokio::net::TcpStream::connect(addrs[0])).await {
+                Err(_) => return Err(base("tcp-timeout").with("address", addrs[0].to_string())),
+                Ok(Err(e)) => {
+                    return Err(base("tcp-failed")
+                        .with("address", addrs[0].to_string())
+                        .with("error", e.to_string()))
+                }
+                Ok(Ok(s)) => s,
+            };
+        timings.push(format!("TCP {}", ms(t.elapsed())));
+        // TLS
+        if url.scheme() == "https" {
+            let t = Instant::now();
+            let roots = crate::tls::roots(&ctx.env);
+            match tokio::time::timeout(step, crate::tls::handshake(stream, &host, roots)).await {
+                Err(_) => return Err(base("tls-timeout")),
+                Ok(Err(f)) => {
+                    return Err(match (&f.presented, f.untrusted) {
+                        (Some(p), true) => base("tls-untrusted")
+                            .with("issuer", p.issuer_name())
+                            .with("issuer_full", p.issuer.clone())
+                            .with("subject", p.subject.clone())
+                            .with("error", f.reason.clone())
+                            .with("ca_vars", ca_vars_set(ctx)),
+                        _ => base("tls-failed").with("error", f.reason.clone()),
+                    })
+                }
+                Ok(Ok(())) => timings.push(format!("TLS {}", ms(t.elapsed()))),
+            }
+        }
+    } else {
+        timings.push("via proxy".to_string());
+    }
+    // HTTP: on the endpoint, a resolve URL, whose answer must come from the Hub.
+    if is_endpoint {
+        let t = Instant::now();
+        let path = resolve_probe(ctx);
+        match ctx.hub().head(&path).await {
+            Err(CallError::Timeout) => return Err(base("http-timeout")),
+            Err(CallError::Tls(e)) => return Err(base("tls-failed").with("error", e)),
+            Err(e) => return Err(base("http-failed").with("error", e.describe())),
+            Ok(a) => {
+                let hubby = a.repo_commit.is_some() || a.error_code.is_some();
+                // 2xx or 3xx without the Hub's headers: a portal, a block page, not the Hub.
+                if !hubby && a.status < 400 {
+                    return Err(base("not-hub")
+                        .with("status", a.status.to_string())
+                        .with("path", path.clone()));
+                }
+                timings.push(format!("HTTP {} {}", a.status, ms(t.elapsed())));
+            }
+        }
+    }
+    Ok(format!("{host} ({})", timings.join(", ")))
+}
+
+/// A resolve URL to ask: a file of the target repo, else of a well-known public model.
+fn resolve_probe(ctx: &Context) -> String {
+    match ctx.target() {
+        Some(t) => format!(
+            "/{}{}/resolve/main/README.md",
+            t.repo_type.url_prefix(),
+            t.repo_id
+        ),
+        None => "/openai-community/gpt2/resolve/main/config.json".to_string(),
+    }
+}
+
+const CA_VARS: [&str; 4] = [
+    "SSL_CERT_FILE",
+    "SSL_CERT_DIR",
+    "REQUESTS_CA_BUNDLE",
+    "CURL_CA_BUNDLE",
+];
+
+fn ca_vars_set(ctx: &Context) -> String {
+    let set: Vec<String> = CA_VARS
+        .iter()
+        .filter_map(|v| {
+            ctx.env
+                .non_empty(v)
+                .map(|p| format!("{v}={}", ctx.display_path(std::path::Path::new(&p))))
+        })
+        .collect();
+    if set.is_empty() {
+        "-".into()
+    } else {
+        set.join(", ")
+    }
+}
+
+/// CA variables pointing at nothing usable, and ones only an old client reads.
+fn ca_variables(ctx: &Context) -> Vec<Found> {
+    let mut out = Vec::new();
+    for var in CA_VARS {
+        let Some(value) = ctx.env.non_empty(var) else {
+            continue;
+        };
+        let paths: Vec<std::path::PathBuf> = if var == "SSL_CERT_DIR" {
+            std::env::split_paths(&value).collect()
+        } else {
+            vec![std::path::PathBuf::from(&value)]
+        };
+        for path in paths {
+            let path = ctx.absolute(&path);
+            let problem = if !path.exists() {
+                Some("ca-missing")
+            } else if var != "SSL_CERT_DIR" && path.is_dir() {
+                Some("ca-is-directory")
+            } else if var != "SSL_CERT_DIR" && std::fs::read(&path).is_err() {
+                Some("ca-unreadable")
+            } else if var != "SSL_CERT_DIR" && crate::tls::certs_from(&path).is_empty() {
+                Some("ca-no-certs")
+            } else {
+                None
+            };
+            if let Some(problem) = problem {
+                out.push(
+                    Found::new("ca-file-bad")
+                        .with("var", var)
+                        .with("path", ctx.display_path(&path))
+                        .with_msg("problem", problem),
+                );
+            }
+        }
+    }
+    let old_only = ["REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"]
+        .into_iter()
+        .find(|v| ctx.env.non_empty(v).is_some());
+    if let (Some(var), None) = (old_only, ctx.env.non_empty("SSL_CERT_FILE")) {
+        out.push(
+            Found::new("ca-for-old-client")
+                .with("var", var)
+                .with("path", ctx.env.get(var).unwrap_or_default()),
+        );
+    }
+    out
+}
