@@ -81,6 +81,28 @@ pub struct CheckEntry {
     /// What the check looks at, for `hfdoctor explain <id>` and docs/.
     pub about: Text,
     pub outcome: BTreeMap<String, Outcome>,
+    /// Error-text patterns `explain` recognises, whose causes this check confirms.
+    #[serde(default)]
+    pub explain: Vec<ExplainPattern>,
+}
+
+/// A symptom in pasted error text and the causes it points at, with weights.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExplainPattern {
+    pub id: String,
+    /// A regex (Rust syntax), matched case-insensitively.
+    pub regex: String,
+    pub causes: BTreeMap<Cause, u32>,
+}
+
+/// The words for a root cause, shared by explain and reports.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CauseEntry {
+    pub title: Text,
+    #[serde(default)]
+    pub fix: Vec<FixEntry>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -95,6 +117,7 @@ pub struct Catalog {
     pub runner: BTreeMap<String, Outcome>,
     /// The CLI's own words and shared phrases.
     pub messages: BTreeMap<String, Text>,
+    pub causes: BTreeMap<Cause, CauseEntry>,
 }
 
 /// The catalog sources, in registry order. `checks::REGISTRY` and this list must agree, which
@@ -120,6 +143,12 @@ pub const CHECK_SOURCES: &[(&str, &str)] = check_sources![
 ];
 const RUNNER_SOURCE: &str = include_str!("../checks/_runner.toml");
 const MESSAGES_SOURCE: &str = include_str!("../checks/_messages.toml");
+const CAUSES_SOURCE: &str = include_str!("../checks/_causes.toml");
+
+#[derive(Debug, Deserialize)]
+struct CausesFile {
+    cause: BTreeMap<Cause, CauseEntry>,
+}
 
 #[derive(Debug, Deserialize)]
 struct RunnerFile {
@@ -143,10 +172,13 @@ impl Catalog {
             toml::from_str(RUNNER_SOURCE).map_err(|e| format!("checks/_runner.toml: {e}"))?;
         let messages: MessagesFile =
             toml::from_str(MESSAGES_SOURCE).map_err(|e| format!("checks/_messages.toml: {e}"))?;
+        let causes: CausesFile =
+            toml::from_str(CAUSES_SOURCE).map_err(|e| format!("checks/_causes.toml: {e}"))?;
         Ok(Catalog {
             checks,
             runner: runner.outcome,
             messages: messages.msg,
+            causes: causes.cause,
         })
     }
 

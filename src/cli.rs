@@ -49,31 +49,37 @@ pub struct Cli {
     pub skip: Vec<String>,
 
     /// The repository to check: `namespace/name` (or its https://huggingface.co/… URL).
-    #[arg(long, value_name = "ID")]
+    #[arg(long, value_name = "ID", global = true)]
     pub repo: Option<String>,
 
     /// The type of --repo.
-    #[arg(long, value_enum, default_value = "model", value_name = "TYPE")]
+    #[arg(
+        long,
+        value_enum,
+        default_value = "model",
+        value_name = "TYPE",
+        global = true
+    )]
     pub repo_type: RepoType,
 
     /// You mean to push or upload: check write access too.
-    #[arg(long)]
+    #[arg(long, global = true)]
     pub write: bool,
 
     /// Make no network request; checks that need the network say skip.
-    #[arg(long)]
+    #[arg(long, global = true)]
     pub offline: bool,
 
     /// Seconds each check may take before it is reported as a timeout.
-    #[arg(long, value_name = "SECS", default_value = "5", value_parser = parse_timeout)]
+    #[arg(long, value_name = "SECS", default_value = "5", value_parser = parse_timeout, global = true)]
     pub timeout: Duration,
 
     /// Warnings fail the run too (exit code 1).
-    #[arg(long)]
+    #[arg(long, global = true)]
     pub strict: bool,
 
     /// Show details and per-check timings.
-    #[arg(short, long, action = clap::ArgAction::Count)]
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
     pub verbose: u8,
 
     /// Output format.
@@ -93,10 +99,27 @@ pub struct Cli {
     /// Language of the output; default from LC_ALL, LC_MESSAGES or LANG.
     #[arg(long, value_enum, global = true)]
     pub lang: Option<Lang>,
+
+    /// `hfdoctor -- CMD ARGS…`: run the command, pass its output through, and when it fails,
+    /// explain its output and check this machine.
+    #[arg(last = true, value_name = "CMD")]
+    pub command_line: Vec<String>,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Explain an error: from arguments, --file, or standard input. With a check id or a
+    /// cause as the only argument, print its page.
+    Explain {
+        /// The error text (or a check id, or a cause).
+        text: Vec<String>,
+        /// Read the text from this file.
+        #[arg(long, value_name = "FILE")]
+        file: Option<PathBuf>,
+        /// Only classify the text; run no check.
+        #[arg(long)]
+        no_check: bool,
+    },
     /// List the checks: id, category, what each needs, title.
     List,
     /// Write docs/checks/*.md from the catalog (for hfdoctor's developers).

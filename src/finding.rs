@@ -43,7 +43,7 @@ impl Status {
 }
 
 /// The root-cause vocabulary shared by checks, `explain` and reports (DESIGN.md).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Cause {
     InvalidToken,
@@ -68,6 +68,32 @@ pub enum Cause {
 }
 
 impl Cause {
+    pub const ALL: [Cause; 19] = [
+        Cause::InvalidToken,
+        Cause::NoToken,
+        Cause::ReadOnlyToken,
+        Cause::FineGrainedScope,
+        Cause::GatedNotAccepted,
+        Cause::RepoNotFound,
+        Cause::WrongRepoType,
+        Cause::NoNamespaceRights,
+        Cause::GitPasswordAuth,
+        Cause::StaleGitCredential,
+        Cause::LfsMissing,
+        Cause::LargeFileRejected,
+        Cause::Proxy,
+        Cause::Tls,
+        Cause::NetworkUnreachable,
+        Cause::OfflineMode,
+        Cause::MirrorEndpoint,
+        Cause::RateLimited,
+        Cause::EnvConflict,
+    ];
+
+    pub fn parse(s: &str) -> Option<Cause> {
+        Self::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+
     pub fn as_str(self) -> String {
         serde_json::to_value(self)
             .ok()

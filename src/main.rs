@@ -8,6 +8,7 @@ use hfdoctor::catalog::Catalog;
 use hfdoctor::checks::{self, REGISTRY};
 use hfdoctor::cli::{Cli, ColorChoice, Command, Format};
 use hfdoctor::context::{Context, Options, Target};
+use hfdoctor::diagnose;
 use hfdoctor::lang::{lang_from_env, utf8_from_env};
 use hfdoctor::render::text::{Spinner, Style, TextRenderer};
 use hfdoctor::render::{exit_code, json, Words};
@@ -43,7 +44,7 @@ fn real_main() -> i32 {
             return if e.use_stderr() { EXIT_USAGE } else { 0 };
         }
     };
-    let target = match &cli.repo {
+    let mut target = match &cli.repo {
         None => None,
         Some(arg) => match parse_repo_arg(arg, cli.repo_type) {
             Ok((repo_id, repo_type)) => Some(Target {
@@ -57,6 +58,57 @@ fn real_main() -> i32 {
             }
         },
     };
+    // explain, or a wrapped command that failed: the text to diagnose.
+    let mut to_explain: Option<(Vec<u8>, bool, Option<i32>)> = None;
+    match &cli.command {
+        Some(Command::Explain {
+            text,
+            file,
+            no_check,
+        }) => {
+            if file.is_none() && text.len() == 1 {
+                let words = Words::new(
+                    cli.lang
+                        .unwrap_or_else(|| lang_from_env(&hfdoctor::context::Env::from_process())),
+                );
+                if let Some(page) = diagnose::page(text[0].trim(), &words) {
+                    print!("{page}");
+                    return 0;
+                }
+            }
+            match diagnose::read_input(text, file.as_deref()) {
+                Ok(bytes) => to_explain = Some((bytes, *no_check, None)),
+                Err(message) => {
+                    eprintln!("hfdoctor explain: {message}");
+                    return EXIT_USAGE;
+                }
+            }
+        }
+        None if !cli.command_line.is_empty() => match diagnose::run_wrapped(&cli.command_line) {
+            Ok((0, _)) => return 0,
+            Ok((code, captured)) => to_explain = Some((captured, false, Some(code))),
+            Err(message) => {
+                eprintln!("hfdoctor: {message}");
+                return 127;
+            }
+        },
+        _ => {}
+    }
+    if let (Some((text, _, _)), None) = (&to_explain, &target) {
+        let x = hfdoctor::explain::extract(text);
+        if let (Some(id), Some(t)) = (
+            x.repo_id,
+            x.repo_type
+                .as_deref()
+                .and_then(hfdoctor::repo::RepoType::parse),
+        ) {
+            target = Some(Target {
+                repo_id: id,
+                repo_type: t,
+                from: "explain".into(),
+            });
+        }
+    }
     let options = Options {
         offline: cli.offline,
         timeout: cli.timeout,
@@ -72,7 +124,7 @@ fn real_main() -> i32 {
     match &cli.command {
         Some(Command::List) => return list(&cli, &words),
         Some(Command::GenerateDocs { check, dir }) => return generate_docs(*check, dir),
-        None => {}
+        _ => {}
     }
 
     let selected = match select(&cli) {
@@ -93,7 +145,55 @@ fn real_main() -> i32 {
             return EXIT_INTERNAL;
         }
     };
+    if let Some((text, no_check, wrapped)) = to_explain {
+        return runtime.block_on(explain(cli, ctx, words, text, !no_check, wrapped));
+    }
     runtime.block_on(run(cli, ctx, words, selected))
+}
+
+async fn explain(
+    cli: Cli,
+    ctx: std::sync::Arc<Context>,
+    words: Words,
+    text: Vec<u8>,
+    run_checks: bool,
+    wrapped: Option<i32>,
+) -> i32 {
+    let (candidates, extracted) = diagnose::analyse(&text);
+    let d = diagnose::confirm(ctx.clone(), candidates, extracted, run_checks).await;
+    let checks_code = exit_code(&d.findings, cli.strict);
+    let code = wrapped.unwrap_or(checks_code);
+    let out = match cli.format {
+        Format::Json => {
+            serde_json::to_string_pretty(&diagnose::to_json(&ctx, &words, &d, code))
+                .unwrap_or_default()
+                + "\n"
+        }
+        Format::Text => {
+            let ids: Vec<&str> = REGISTRY.iter().map(|c| c.id).collect();
+            let renderer = TextRenderer::new(
+                Words::new(words.lang),
+                Style {
+                    color: false,
+                    utf8: utf8_from_env(&ctx.env),
+                    verbose: cli.verbose > 0,
+                },
+                &ids,
+            );
+            diagnose::to_text(&words, &d, &renderer)
+        }
+    };
+    match wrapped {
+        // The wrapped command's stdout stays its own: the diagnosis goes to stderr.
+        Some(c) => {
+            let head = words
+                .msg("explain-command-failed")
+                .replace("{code}", &c.to_string());
+            eprint!("\n{head}\n{out}");
+        }
+        None => print!("{out}"),
+    }
+    code
 }
 
 async fn run(cli: Cli, ctx: std::sync::Arc<Context>, words: Words, selected: Vec<CheckDef>) -> i32 {

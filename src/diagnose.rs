@@ -1,0 +1,408 @@
+//! `hfdoctor explain` and `hfdoctor -- CMD`: classify the text, then run the checks that decide
+//! between the candidates (with the repo the text names as the target), and say which cause
+//! they confirm.
+
+use std::sync::Arc;
+
+use serde_json::{json, Value};
+
+use crate::catalog::{fill, Catalog};
+use crate::checks::REGISTRY;
+use crate::context::Context;
+use crate::explain::{classify, extract, Candidate, Extracted};
+use crate::finding::{Finding, Status};
+use crate::render::{json as render_json, RenderedFix, Words};
+use crate::runner::{self, CheckDef};
+
+pub struct Diagnosis {
+    pub candidates: Vec<Candidate>,
+    pub extracted: Extracted,
+    pub findings: Vec<Finding>,
+    pub ran_checks: bool,
+    /// The first candidate a failing finding confirms, with that finding.
+    pub confirmed: Option<(crate::finding::Cause, Finding)>,
+}
+
+/// The checks that decide between the candidates: the ones owning their patterns, plus
+/// token-valid and the local token checks that every auth cause depends on.
+pub fn deciding_checks(candidates: &[Candidate]) -> Vec<CheckDef> {
+    let mut ids: Vec<String> = vec!["token-file".into(), "env-conflicts".into()];
+    for c in candidates.iter().take(4) {
+        for id in &c.checks {
+            if !ids.contains(id) {
+                ids.push(id.clone());
+            }
+        }
+    }
+    // Repo causes are decided by asking the Hub about the repo with the token.
+    if ids
+        .iter()
+        .any(|i| i == "repo-access" || i == "gated-access")
+    {
+        for extra in ["token-valid", "repo-access"] {
+            if !ids.iter().any(|i| i == extra) {
+                ids.push(extra.into());
+            }
+        }
+    }
+    REGISTRY
+        .iter()
+        .filter(|d| ids.iter().any(|i| i == d.id))
+        .copied()
+        .collect()
+}
+
+pub fn analyse(text: &[u8]) -> (Vec<Candidate>, Extracted) {
+    (classify(text), extract(text))
+}
+
+pub async fn confirm(
+    ctx: Arc<Context>,
+    candidates: Vec<Candidate>,
+    extracted: Extracted,
+    run_checks: bool,
+) -> Diagnosis {
+    let mut findings = Vec::new();
+    if run_checks && !candidates.is_empty() {
+        let checks = deciding_checks(&candidates);
+        findings = runner::run(ctx, &checks, |_, _| {}).await;
+    }
+    let failing = |f: &&Finding| matches!(f.status, Status::Fail | Status::Timeout);
+    // The most likely candidate a failing check confirms; else what the checks found that
+    // fails (an error text from elsewhere can still point at the right machine problem).
+    let confirmed = candidates
+        .iter()
+        .find_map(|c| {
+            findings
+                .iter()
+                .filter(failing)
+                .find(|f| f.cause == Some(c.cause))
+                .map(|f| (c.cause, f.clone()))
+        })
+        .or_else(|| {
+            findings
+                .iter()
+                .filter(failing)
+                .find_map(|f| f.cause.map(|c| (c, f.clone())))
+        });
+    Diagnosis {
+        ran_checks: run_checks && !candidates.is_empty(),
+        candidates,
+        extracted,
+        findings,
+        confirmed,
+    }
+}
+
+fn cause_fixes(words: &Words, cause: crate::finding::Cause) -> Vec<RenderedFix> {
+    let Some(entry) = Catalog::get().causes.get(&cause) else {
+        return Vec::new();
+    };
+    entry
+        .fix
+        .iter()
+        .map(|f| RenderedFix {
+            text: f.text.get(words.lang).to_string(),
+            commands: f.commands.clone(),
+            url: f.url.clone(),
+        })
+        .collect()
+}
+
+fn cause_title(words: &Words, cause: crate::finding::Cause) -> String {
+    Catalog::get()
+        .causes
+        .get(&cause)
+        .map(|c| c.title.get(words.lang).to_string())
+        .unwrap_or_else(|| cause.as_str())
+}
+
+pub fn to_json(ctx: &Context, words: &Words, d: &Diagnosis, exit_code: i32) -> Value {
+    let extracted = serde_json::to_value(&d.extracted).unwrap_or(Value::Null);
+    let matches: Vec<Value> = d
+        .candidates
+        .iter()
+        .map(|c| {
+            json!({
+                "cause": c.cause.as_str(),
+                "title": cause_title(words, c.cause),
+                "confidence": c.confidence,
+                "score": c.score,
+                "evidence": c.evidence.iter().map(|e| e.line.clone()).collect::<Vec<_>>(),
+                "patterns": c.evidence.iter().map(|e| e.pattern.clone()).collect::<Vec<_>>(),
+                "extracted": extracted,
+                "fixes": cause_fixes(words, c.cause),
+                "checks": c.checks,
+            })
+        })
+        .collect();
+    json!({
+        "schema_version": 1,
+        "hfdoctor_version": env!("CARGO_PKG_VERSION"),
+        "matches": matches,
+        "extracted": extracted,
+        "checks": d.findings.iter().map(|f| render_json::finding(words, f)).collect::<Vec<_>>(),
+        "confirmed_cause": d.confirmed.as_ref().map(|(c, _)| c.as_str()),
+        "confirmation": d.confirmed.as_ref().map(|(_, f)| words.summary(f)),
+        "target": ctx.target().map(|t| json!({"repo_id": t.repo_id, "repo_type": t.repo_type.as_str(), "from": t.from})),
+        "exit_code": exit_code,
+    })
+}
+
+pub fn to_text(
+    words: &Words,
+    d: &Diagnosis,
+    renderer: &crate::render::text::TextRenderer,
+) -> String {
+    let mut out = String::new();
+    if d.candidates.is_empty() {
+        out.push_str(&words.msg("explain-none"));
+        out.push('\n');
+        return out;
+    }
+    let x = &d.extracted;
+    let mut facts = Vec::new();
+    if let (Some(id), Some(t)) = (&x.repo_id, &x.repo_type) {
+        facts.push(format!("repo {id} ({t})"));
+    }
+    if let Some(s) = x.status {
+        facts.push(format!("HTTP {s}"));
+    }
+    if let Some(c) = &x.error_code {
+        facts.push(format!("X-Error-Code {c}"));
+    }
+    if let Some(c) = &x.client {
+        facts.push(c.clone());
+    }
+    if let Some(r) = &x.request_id {
+        facts.push(format!("request id {r}"));
+    }
+    out.push_str(&fill(&words.msg("explain-recognised"), &|n| {
+        (n == "count").then(|| d.candidates.len().to_string())
+    }));
+    if !facts.is_empty() {
+        out.push_str(&format!(" ({})", facts.join(" · ")));
+    }
+    out.push_str("\n\n");
+    for (i, c) in d.candidates.iter().enumerate().take(5) {
+        out.push_str(&format!(
+            "{}. {} [{}] {}\n",
+            i + 1,
+            c.cause.as_str(),
+            c.confidence,
+            cause_title(words, c.cause)
+        ));
+        for e in &c.evidence {
+            out.push_str(&format!(
+                "   {}: {}\n",
+                words.msg("explain-evidence"),
+                e.line
+            ));
+        }
+        if i == 0 {
+            for fix in cause_fixes(words, c.cause) {
+                out.push_str(&format!("   {}: {}\n", words.msg("fix"), fix.text));
+                for cmd in &fix.commands {
+                    out.push_str(&format!("     $ {cmd}\n"));
+                }
+            }
+        }
+        out.push_str(&format!(
+            "   {}: {}\n",
+            words.msg("explain-decided-by"),
+            c.checks.join(", ")
+        ));
+    }
+    if d.ran_checks {
+        out.push('\n');
+        out.push_str(&words.msg("explain-checking"));
+        out.push('\n');
+        for f in &d.findings {
+            out.push_str(&renderer.finding(f));
+        }
+        out.push('\n');
+        match &d.confirmed {
+            Some((cause, f)) => out.push_str(&format!(
+                "{}: {} — {}\n",
+                words.msg("explain-confirmed"),
+                cause.as_str(),
+                words.summary(f)
+            )),
+            None => out.push_str(&format!("{}\n", words.msg("explain-not-confirmed"))),
+        }
+    }
+    out
+}
+
+/// The text to explain: the arguments joined, or a file, or standard input.
+pub fn read_input(args: &[String], file: Option<&std::path::Path>) -> Result<Vec<u8>, String> {
+    use std::io::{IsTerminal, Read};
+    if let Some(f) = file {
+        return std::fs::read(f).map_err(|e| format!("cannot read {}: {e}", f.display()));
+    }
+    if !args.is_empty() {
+        return Ok(args.join("\n").into_bytes());
+    }
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        return Err(
+            "paste the error after `hfdoctor explain` (or pipe it in, or use --file FILE)".into(),
+        );
+    }
+    let mut buf = Vec::new();
+    stdin
+        .lock()
+        .read_to_end(&mut buf)
+        .map_err(|e| format!("cannot read standard input: {e}"))?;
+    Ok(buf)
+}
+
+/// `hfdoctor explain <check-id>` or `<cause>`: the catalog page, like `ruff rule`.
+pub fn page(name: &str, words: &Words) -> Option<String> {
+    let catalog = Catalog::get();
+    if let Some(entry) = catalog.check(name) {
+        return Some(crate::docs::render_page(entry, words.lang));
+    }
+    let cause = crate::finding::Cause::parse(name)?;
+    let mut out = format!("# {} (`{}`)\n\n", cause_title(words, cause), cause.as_str());
+    for fix in cause_fixes(words, cause) {
+        out.push_str(&format!("- {}\n", fix.text));
+        for c in &fix.commands {
+            out.push_str(&format!("  $ {c}\n"));
+        }
+        if let Some(u) = &fix.url {
+            out.push_str(&format!("  {u}\n"));
+        }
+    }
+    let mut recognised = Vec::new();
+    let mut decided = Vec::new();
+    for check in &catalog.checks {
+        for p in &check.explain {
+            if p.causes.contains_key(&cause) {
+                recognised.push(format!("  {}/{}: {}", check.id, p.id, p.regex));
+                if !decided.contains(&check.id) {
+                    decided.push(check.id.clone());
+                }
+            }
+        }
+        if check.outcome.values().any(|o| o.cause == Some(cause)) && !decided.contains(&check.id) {
+            decided.push(check.id.clone());
+        }
+    }
+    out.push_str(&format!(
+        "\n{}: {}\n",
+        words.msg("explain-decided-by"),
+        decided.join(", ")
+    ));
+    if !recognised.is_empty() {
+        out.push_str(&format!(
+            "\n{}:\n{}\n",
+            words.msg("explain-evidence"),
+            recognised.join("\n")
+        ));
+    }
+    Some(out)
+}
+
+/// Keep the last `cap` bytes of what a command prints.
+pub struct Tail {
+    buf: std::collections::VecDeque<u8>,
+    cap: usize,
+}
+
+impl Tail {
+    pub fn new(cap: usize) -> Self {
+        Tail {
+            buf: std::collections::VecDeque::with_capacity(cap),
+            cap,
+        }
+    }
+
+    pub fn push(&mut self, bytes: &[u8]) {
+        for b in bytes.iter().skip(bytes.len().saturating_sub(self.cap)) {
+            if self.buf.len() == self.cap {
+                self.buf.pop_front();
+            }
+            self.buf.push_back(*b);
+        }
+    }
+
+    pub fn into_vec(self) -> Vec<u8> {
+        self.buf.into_iter().collect()
+    }
+}
+
+/// Run a command with its output passed through unchanged; return its exit code and the last
+/// 64 KiB of what it printed (stdout and stderr, interleaved as they came).
+pub fn run_wrapped(command: &[String]) -> Result<(i32, Vec<u8>), String> {
+    use std::io::{Read, Write};
+    use std::process::{Command, Stdio};
+    let (program, args) = command.split_first().ok_or("no command")?;
+    let mut child = Command::new(program)
+        .args(args)
+        .stdin(Stdio::inherit())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot run {program}: {e}"))?;
+    let tail = Arc::new(std::sync::Mutex::new(Tail::new(64 * 1024)));
+    let pump =
+        |mut from: Box<dyn Read + Send>, to_stderr: bool, tail: Arc<std::sync::Mutex<Tail>>| {
+            std::thread::spawn(move || {
+                let mut chunk = [0u8; 8192];
+                loop {
+                    let n = match from.read(&mut chunk) {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => n,
+                    };
+                    if to_stderr {
+                        let mut e = std::io::stderr().lock();
+                        let _ = e.write_all(&chunk[..n]);
+                        let _ = e.flush();
+                    } else {
+                        let mut o = std::io::stdout().lock();
+                        let _ = o.write_all(&chunk[..n]);
+                        let _ = o.flush();
+                    }
+                    tail.lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .push(&chunk[..n]);
+                }
+            })
+        };
+    let out = pump(
+        Box::new(child.stdout.take().expect("piped")),
+        false,
+        tail.clone(),
+    );
+    let err = pump(
+        Box::new(child.stderr.take().expect("piped")),
+        true,
+        tail.clone(),
+    );
+    let status = child.wait().map_err(|e| e.to_string())?;
+    let _ = out.join();
+    let _ = err.join();
+    let code = status.code().unwrap_or(1);
+    let captured = std::mem::replace(
+        &mut *tail.lock().unwrap_or_else(|e| e.into_inner()),
+        Tail::new(0),
+    );
+    Ok((code, captured.into_vec()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tail_keeps_the_end() {
+        let mut t = Tail::new(4);
+        t.push(b"abc");
+        t.push(b"defgh");
+        assert_eq!(t.into_vec(), b"efgh");
+        let mut t = Tail::new(3);
+        t.push(b"0123456789");
+        assert_eq!(t.into_vec(), b"789");
+    }
+}
