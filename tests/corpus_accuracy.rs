@@ -15,7 +15,11 @@ struct Sample {
 fn corpus() -> Vec<Sample> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
     let mut out = Vec::new();
-    let mut entries: Vec<_> = std::fs::read_dir(&dir).unwrap().flatten().collect();
+    let mut entries: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "txt"))
+        .collect();
     entries.sort_by_key(|e| e.file_name());
     for e in entries {
         let bytes = std::fs::read(e.path()).unwrap();
