@@ -25,6 +25,11 @@ fn heading(lang: Lang, key: &str) -> &'static str {
         "why" => ("Why", "原因說明", "原因说明"),
         "fix" => ("Fix", "修正方法", "修复方法"),
         "nothing" => ("nothing", "無", "无"),
+        "explain" => (
+            "Recognised in error text (hfdoctor explain)",
+            "可辨識的錯誤訊息（hfdoctor explain）",
+            "可识别的错误信息（hfdoctor explain）",
+        ),
         _ => (
             "generated",
             "此頁由目錄產生，請勿手動編輯",
@@ -92,6 +97,23 @@ pub fn render_page(entry: &CheckEntry, lang: Lang) -> String {
             if let Some(url) = &fix.url {
                 let _ = writeln!(s, "<{url}>\n");
             }
+        }
+    }
+    if !entry.explain.is_empty() {
+        let _ = writeln!(s, "## {}\n", heading(lang, "explain"));
+        for p in &entry.explain {
+            let causes: Vec<String> = p
+                .causes
+                .iter()
+                .map(|(c, w)| format!("`{}` {w}", c.as_str()))
+                .collect();
+            let _ = writeln!(
+                s,
+                "- `{}`: `{}` → {}",
+                p.id,
+                p.regex.replace('`', "'"),
+                causes.join(", ")
+            );
         }
     }
     s.trim_end().to_string() + "\n"
