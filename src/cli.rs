@@ -19,6 +19,16 @@ Exit codes:
 pub enum Format {
     Text,
     Json,
+    /// A report for a support ticket (same as `hfdoctor report`).
+    Markdown,
+    /// Text plus GitHub Actions annotations (`::error`, `::warning`).
+    Github,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Access {
+    Read,
+    Write,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -41,11 +51,11 @@ pub struct Cli {
     pub command: Option<Command>,
 
     /// Run only these checks (ids from `hfdoctor list`, comma-separated or repeated).
-    #[arg(long, value_delimiter = ',', value_name = "IDS")]
+    #[arg(long, value_delimiter = ',', value_name = "IDS", global = true)]
     pub only: Vec<String>,
 
     /// Do not run these checks.
-    #[arg(long, value_delimiter = ',', value_name = "IDS")]
+    #[arg(long, value_delimiter = ',', value_name = "IDS", global = true)]
     pub skip: Vec<String>,
 
     /// The repository to check: `namespace/name` (or its https://huggingface.co/… URL).
@@ -100,6 +110,14 @@ pub struct Cli {
     #[arg(long, value_enum, global = true)]
     pub lang: Option<Lang>,
 
+    /// CI preflight: one line, exit 0 only when the token in effect can do this to --repo.
+    #[arg(long, value_enum, value_name = "ACCESS")]
+    pub require: Option<Access>,
+
+    /// In reports, replace account, org and repo names with stable placeholders.
+    #[arg(long, global = true)]
+    pub anonymize: bool,
+
     /// `hfdoctor -- CMD ARGS…`: run the command, pass its output through, and when it fails,
     /// explain its output and check this machine.
     #[arg(last = true, value_name = "CMD")]
@@ -122,6 +140,15 @@ pub enum Command {
     },
     /// List the checks: id, category, what each needs, title.
     List,
+    /// A Markdown report for a support ticket or a forum post (review it before sending).
+    Report,
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff).
+    Man,
     /// Write docs/checks/*.md from the catalog (for hfdoctor's developers).
     #[command(hide = true)]
     GenerateDocs {

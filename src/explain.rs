@@ -76,7 +76,31 @@ pub struct Extracted {
     pub client: Option<String>,
 }
 
-/// The line around a byte offset, trimmed and bounded, as evidence.
+/// Tokens, Bearer values and URL passwords in pasted text, masked before anything is shown.
+pub fn redact(line: &str) -> String {
+    static RE: OnceLock<regex::Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        regex::Regex::new(
+            r"(?x)
+            (?P<tok>(?:hf_oauth_|hf_jwt_|api_org_|hf_|api_)[A-Za-z0-9_\-]{6,})
+            | (?i:bearer)\s+(?P<bearer>[A-Za-z0-9._~+/=\-]{8,})
+            | (?P<scheme>[a-z][a-z0-9+.\-]*://)(?P<user>[^:/@\s]*):(?P<pass>[^@/\s]+)@",
+        )
+        .expect("valid regex")
+    });
+    re.replace_all(line, |c: &regex::Captures| {
+        if let Some(t) = c.name("tok") {
+            crate::secret::mask(t.as_str())
+        } else if let Some(b) = c.name("bearer") {
+            format!("Bearer {}", crate::secret::mask(b.as_str()))
+        } else {
+            format!("{}{}:****@", &c["scheme"], &c["user"])
+        }
+    })
+    .into_owned()
+}
+
+/// The line around a byte offset, trimmed, bounded and redacted, as evidence.
 fn line_at(text: &[u8], at: usize) -> String {
     let start = text[..at]
         .iter()
@@ -86,7 +110,7 @@ fn line_at(text: &[u8], at: usize) -> String {
         .iter()
         .position(|b| *b == b'\n')
         .map_or(text.len(), |i| at + i);
-    let line = String::from_utf8_lossy(&text[start..end]);
+    let line = redact(&String::from_utf8_lossy(&text[start..end]));
     let line = line.trim();
     if line.chars().count() > 300 {
         line.chars().take(300).collect::<String>() + "…"
@@ -200,7 +224,7 @@ pub fn extract(text: &[u8]) -> Extracted {
     if let Some((_, url, id, kind)) = best {
         x.repo_id = Some(id);
         x.repo_type = Some(kind.as_str().to_string());
-        x.url = Some(url);
+        x.url = Some(redact(&url));
     }
     if x.repo_id.is_none() {
         // transformers: "acme/x is not a local folder and is not a valid model identifier"
@@ -266,7 +290,8 @@ pub fn extract(text: &[u8]) -> Extracted {
         r"(Access to this resource is disabled\.)",
     ]
     .iter()
-    .find_map(|re| first_capture(re, text, 1));
+    .find_map(|re| first_capture(re, text, 1))
+    .map(|m| redact(&m));
     x.client = first_capture(
         r"(huggingface_hub|transformers|diffusers|datasets|hf_hub)[/ ]v?(\d+\.\d+(?:\.\d+)?)",
         text,
@@ -350,6 +375,23 @@ pub fn repo_from_url(url: &str) -> Option<(String, RepoType)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pasted_secrets_are_masked() {
+        assert_eq!(
+            redact("ValueError: Invalid header value b'Bearer hf_abcdefghijklmnopqrstuvwxyzABCDEFGH\\n'"),
+            "ValueError: Invalid header value b'Bearer hf_…EFGH\\n'"
+        );
+        assert_eq!(
+            redact("Authorization: Bearer sk-abcdefghijklmnopqrstuv"),
+            "Authorization: Bearer …stuv"
+        );
+        assert_eq!(
+            redact("fatal: https://bob:hunter2@huggingface.co/acme/x"),
+            "fatal: https://bob:****@huggingface.co/acme/x"
+        );
+        assert_eq!(redact("no secrets here"), "no secrets here");
+    }
 
     #[test]
     fn repo_urls() {

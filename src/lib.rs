@@ -9,6 +9,7 @@ pub mod diagnose;
 pub mod docs;
 pub mod endpoint;
 pub mod explain;
+pub mod facts;
 pub mod finding;
 pub mod git;
 pub mod hub;

@@ -113,7 +113,7 @@ fn real_main() -> i32 {
         offline: cli.offline,
         timeout: cli.timeout,
         target,
-        write: cli.write,
+        write: cli.write || cli.require == Some(hfdoctor::cli::Access::Write),
     };
     let ctx = Context::from_process(options);
     // Decided once, before the checks start: --repo, else a Hub remote of this repository.
@@ -124,7 +124,29 @@ fn real_main() -> i32 {
     match &cli.command {
         Some(Command::List) => return list(&cli, &words),
         Some(Command::GenerateDocs { check, dir }) => return generate_docs(*check, dir),
+        Some(Command::Completions { shell }) => {
+            use clap::CommandFactory;
+            clap_complete::generate(
+                *shell,
+                &mut Cli::command(),
+                "hfdoctor",
+                &mut std::io::stdout(),
+            );
+            return 0;
+        }
+        Some(Command::Man) => {
+            use clap::CommandFactory;
+            let man = clap_mangen::Man::new(Cli::command());
+            return match man.render(&mut std::io::stdout()) {
+                Ok(()) => 0,
+                Err(_) => EXIT_INTERNAL,
+            };
+        }
         _ => {}
+    }
+    if cli.require.is_some() && ctx.options.target.is_none() {
+        eprintln!("hfdoctor: --require needs --repo ID (and --repo-type if it is not a model)");
+        return EXIT_USAGE;
     }
 
     let selected = match select(&cli) {
@@ -148,7 +170,83 @@ fn real_main() -> i32 {
     if let Some((text, no_check, wrapped)) = to_explain {
         return runtime.block_on(explain(cli, ctx, words, text, !no_check, wrapped));
     }
+    if let Some(access) = cli.require {
+        return runtime.block_on(require(ctx, words, access));
+    }
     runtime.block_on(run(cli, ctx, words, selected))
+}
+
+/// `--require read|write`: the checks that decide, then one line and an exit code.
+async fn require(ctx: std::sync::Arc<Context>, words: Words, access: hfdoctor::cli::Access) -> i32 {
+    let ids = [
+        "token-file",
+        "env-conflicts",
+        "proxy",
+        "token-valid",
+        "repo-access",
+        "gated-access",
+    ];
+    let checks: Vec<CheckDef> = REGISTRY
+        .iter()
+        .filter(|c| ids.contains(&c.id))
+        .copied()
+        .collect();
+    let findings = runner::run(ctx.clone(), &checks, |_, _| {}).await;
+    let has = |code: &str| findings.iter().any(|f| f.code() == code);
+    let gate_ok = has("gated-access/not-gated") || has("gated-access/granted");
+    let ok = has("repo-access/ok")
+        && (access == hfdoctor::cli::Access::Write && has("repo-access/write-ok")
+            || access == hfdoctor::cli::Access::Read && gate_ok);
+    let target = ctx.target().cloned().expect("checked before");
+    let action = words.msg(match access {
+        hfdoctor::cli::Access::Read => "action-read",
+        hfdoctor::cli::Access::Write => "action-write",
+    });
+    let source = ctx
+        .token()
+        .in_effect
+        .as_ref()
+        .map(|e| words.source_label(&ctx, &e.source))
+        .unwrap_or_else(|| words.msg("no-token-source"));
+    if ok {
+        println!(
+            "{}",
+            words.msg_with(
+                "require-ok",
+                &[
+                    ("source", &source),
+                    ("action", &action),
+                    ("repo", &target.repo_id),
+                    ("type", target.repo_type.as_str())
+                ],
+            )
+        );
+        return 0;
+    }
+    // The first thing that stands in the way: a failure, else anything that is not a pass.
+    let why = findings
+        .iter()
+        .find(|f| f.status.is_failure(false))
+        .or_else(|| {
+            findings
+                .iter()
+                .find(|f| f.status != hfdoctor::finding::Status::Pass)
+        })
+        .map(|f| format!("{} ({})", words.summary(f), f.code()))
+        .unwrap_or_else(|| "-".into());
+    println!(
+        "{}",
+        words.msg_with(
+            "require-no",
+            &[
+                ("action", &action),
+                ("repo", &target.repo_id),
+                ("type", target.repo_type.as_str()),
+                ("why", &why)
+            ],
+        )
+    );
+    1
 }
 
 async fn explain(
@@ -169,7 +267,7 @@ async fn explain(
                 .unwrap_or_default()
                 + "\n"
         }
-        Format::Text => {
+        Format::Text | Format::Markdown | Format::Github => {
             let ids: Vec<&str> = REGISTRY.iter().map(|c| c.id).collect();
             let renderer = TextRenderer::new(
                 Words::new(words.lang),
@@ -197,6 +295,31 @@ async fn explain(
 }
 
 async fn run(cli: Cli, ctx: std::sync::Arc<Context>, words: Words, selected: Vec<CheckDef>) -> i32 {
+    let markdown = cli.format == Format::Markdown || matches!(cli.command, Some(Command::Report));
+    if markdown {
+        // The machine's facts (subprocesses, bounded) while the checks run.
+        let c = ctx.clone();
+        let facts = tokio::task::spawn_blocking(move || hfdoctor::facts::collect(&c));
+        let findings = runner::run(ctx.clone(), &selected, |_, _| {}).await;
+        let facts = facts.await.unwrap_or_default();
+        let mut text = hfdoctor::render::markdown::report(&ctx, &words, &facts, &findings);
+        if cli.anonymize {
+            let (repos, names) = hfdoctor::render::markdown::sensitive_names(&ctx, &findings);
+            text = hfdoctor::render::markdown::anonymize(&text, &repos, &names);
+        }
+        if let Some(home) = ctx
+            .home
+            .as_ref()
+            .and_then(|h| h.to_str())
+            .filter(|h| h.len() > 1)
+        {
+            text = text.replace(home, "~");
+        }
+        print!("{text}");
+        return exit_code(&findings, cli.strict);
+    }
+    let annotate = cli.format == Format::Github
+        || ctx.env.get("GITHUB_ACTIONS").as_deref() == Some("true") && cli.format == Format::Text;
     match cli.format {
         Format::Json => {
             let findings = runner::run(ctx.clone(), &selected, |_, _| {}).await;
@@ -206,7 +329,7 @@ async fn run(cli: Cli, ctx: std::sync::Arc<Context>, words: Words, selected: Vec
             println!("{text}");
             code
         }
-        Format::Text => {
+        Format::Text | Format::Github => {
             let utf8 = utf8_from_env(&ctx.env);
             let stdout_tty = std::io::stdout().is_terminal();
             let color = match cli.color {
@@ -220,7 +343,7 @@ async fn run(cli: Cli, ctx: std::sync::Arc<Context>, words: Words, selected: Vec
             };
             let ids: Vec<&str> = selected.iter().map(|c| c.id).collect();
             let renderer = TextRenderer::new(
-                words,
+                Words::new(words.lang),
                 Style {
                     color,
                     utf8,
@@ -247,8 +370,15 @@ async fn run(cli: Cli, ctx: std::sync::Arc<Context>, words: Words, selected: Vec
             })
             .await;
             print(&renderer.footer(&findings), None);
+            if annotate {
+                print(
+                    &hfdoctor::render::github::annotations(&words, &findings),
+                    None,
+                );
+            }
             exit_code(&findings, cli.strict)
         }
+        Format::Markdown => unreachable!("handled above"),
     }
 }
 
@@ -295,7 +425,7 @@ fn list(cli: &Cli, words: &Words) -> i32 {
                 serde_json::to_string_pretty(&value).unwrap_or_default()
             );
         }
-        Format::Text => {
+        Format::Text | Format::Markdown | Format::Github => {
             let width = rows.iter().map(|c| c.id.len()).max().unwrap_or(0);
             for c in rows {
                 let needs = if c.needs.is_empty() {

@@ -5,6 +5,8 @@ mod support;
 
 use support::*;
 
+const PROXY_PASSWORD: &str = "CanaryProxyPassw0rd";
+
 const CANARIES: [&str; 6] = [
     "hf_CanaryEnvTokenAAAAAAAAAAAAAAAAAAAAAA",
     "hf_CanaryLegacyTokenBBBBBBBBBBBBBBBBBBB",
@@ -20,6 +22,10 @@ fn secret_core(canary: &str) -> &str {
 }
 
 fn assert_clean(label: &str, output: &str) {
+    assert!(
+        !output.contains(PROXY_PASSWORD),
+        "{label}: the proxy password leaked:\n{output}"
+    );
     for c in CANARIES {
         assert!(
             !output.contains(secret_core(c)),
@@ -34,7 +40,15 @@ fn worlds() -> Vec<World> {
     let mut w = World::new();
     w.set("HF_TOKEN", CANARIES[0])
         .set("HUGGING_FACE_HUB_TOKEN", CANARIES[1])
-        .set("HF_OIDC_ID_TOKEN", CANARIES[5]);
+        .set("HF_OIDC_ID_TOKEN", CANARIES[5])
+        .set(
+            "HTTPS_PROXY",
+            &format!("http://bob:{PROXY_PASSWORD}@127.0.0.1:9"),
+        )
+        .set(
+            "all_proxy",
+            &format!("http://bob:{PROXY_PASSWORD}@proxy.invalid:3128"),
+        );
     w.write_token(CANARIES[2]);
     w.write_stored(&[("a", CANARIES[3]), ("b", CANARIES[4])]);
     out.push(w);
@@ -72,6 +86,11 @@ fn no_canary_in_any_output() {
             &["--offline", "-v", "--lang", "zh-TW"],
             &["--offline", "--lang", "zh-CN", "--format", "json"],
             &["--offline", "--strict", "--color", "always"],
+            &["--offline", "--format", "markdown"],
+            &["--offline", "--format", "github"],
+            &["report", "--offline"],
+            &["report", "--offline", "--anonymize", "--lang", "zh-CN"],
+            &["--offline", "--require", "read", "--repo", "acme/x"],
             &["list"],
             &["--bogus-flag"],
             &["--only", "nope"],
@@ -81,6 +100,43 @@ fn no_canary_in_any_output() {
             assert_clean(&format!("world {i} {args:?} stderr"), &r.stderr);
         }
     }
+}
+
+#[test]
+fn pasted_tokens_are_not_echoed_by_explain() {
+    let w = World::new();
+    let text = format!(
+        "ValueError: Invalid header value b'Bearer {}\\n'\nfatal: Authentication failed for 'https://alice:{}@huggingface.co/acme/x/'\n401 Client Error: Unauthorized for url: https://huggingface.co/api/whoami-v2 Authorization: Bearer {}\n",
+        CANARIES[0], CANARIES[1], CANARIES[2]
+    );
+    let f = w.home.join("pasted.txt");
+    std::fs::write(&f, &text).unwrap();
+    for args in [
+        &["explain", "--no-check", "--file"][..],
+        &["explain", "--no-check", "--format", "json", "--file"],
+        &["explain", "--offline", "--file"],
+    ] {
+        let mut all = args.to_vec();
+        all.push(f.to_str().unwrap());
+        let r = w.run(&all);
+        assert_clean(&format!("{args:?}"), &r.stdout);
+        assert_clean(&format!("{args:?}"), &r.stderr);
+        assert!(
+            r.stdout.contains("hf_…AAAA") || r.stdout.contains("…"),
+            "{}",
+            r.stdout
+        );
+    }
+    // And through `hfdoctor -- CMD`: the diagnosis does not repeat it (the command's own
+    // output is passed through as it is: that is the user's).
+    let script = format!("echo 'Authorization: Bearer {}' >&2; exit 1", CANARIES[3]);
+    let out = w
+        .command(&["--offline", "--", "sh", "-c", &script])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let diagnosis = stderr.split("the command exited with").nth(1).unwrap_or("");
+    assert_clean("wrapped diagnosis", diagnosis);
 }
 
 #[test]

@@ -173,3 +173,271 @@ fn docs_are_up_to_date() {
         "docs/checks out of date: {stale:?}; run `cargo run -- generate-docs`"
     );
 }
+
+/// What may stay in Latin letters inside a Chinese text: `code`, {placeholders}, URLs,
+/// "quoted messages the user sees verbatim", and names (variables, products, statuses).
+fn strip_allowed(s: &str) -> String {
+    let rules = [
+        // Quoted verbatim messages first, so nothing inside them is cut apart.
+        r#""[^"]*""#,
+        r"“[^”]*”",
+        r"「[^」]*」",
+        r"\bX-[A-Za-z-]+",
+        // Command lines and flags, up to the end of the clause.
+        r"(?:export|git|hf|pip|unset|curl|ssh|ssh-keygen|ssh-keyscan|sudo|brew|printf)\s[^，。；：（）]*",
+        r"--[a-z][a-z-]*",
+        // Verbatim messages in parentheses, statuses, exception and class names.
+        r"（[A-Za-z0-9 ,.'/_\\-]+）",
+        r"\b[1-5]\d\d(?: [A-Za-z]+)+",
+        r"\b[A-Z][a-z]+(?:[A-Z][a-zA-Z]*)+\b",
+        r"\b[A-Z][a-z]+(?: (?:[A-Z][a-z]+|over|not|of|to))+\b",
+        r"`[^`]*`",
+        r"\{[a-z_]+\}",
+        r#""[^"]*""#,
+        r"“[^”]*”",
+        r"「[^」]*」",
+        r"'[^']*'",
+        r"https?://\S+",
+        r"\b[A-Z][A-Z0-9_]{1,}\b",
+        r"[A-Za-z0-9_.\-]+/[A-Za-z0-9_.\-/]+",
+        r"\b[a-z0-9]+(?:[-_.][a-z0-9]+)+\b",
+    ];
+    let mut out = s.to_string();
+    for r in rules {
+        out = regex::Regex::new(r)
+            .unwrap()
+            .replace_all(&out, " ")
+            .into_owned();
+    }
+    out
+}
+
+#[test]
+fn chinese_texts_leave_no_english_prose() {
+    // Names and terms that stay as they are in Chinese technical writing.
+    let names = [
+        "token",
+        "Token",
+        "Hub",
+        "git",
+        "Git",
+        "hf",
+        "huggingface_hub",
+        "Python",
+        "Space",
+        "Spaces",
+        "LFS",
+        "Xet",
+        "OAuth",
+        "OIDC",
+        "GitHub",
+        "Actions",
+        "CI",
+        "IDE",
+        "Windows",
+        "Notepad",
+        "macOS",
+        "Debian",
+        "Ubuntu",
+        "brew",
+        "curl",
+        "shell",
+        "scheme",
+        "Basic",
+        "SOCKS",
+        "IP",
+        "IPv",
+        "CIDR",
+        "TLS",
+        "SSH",
+        "DNS",
+        "TCP",
+        "HTTP",
+        "URL",
+        "PEM",
+        "CA",
+        "IT",
+        "VPN",
+        "fetch",
+        "push",
+        "pull",
+        "socksio",
+        "hfdoctor",
+        "repo",
+        "model",
+        "dataset",
+        "space",
+        "read",
+        "write",
+        "contributor",
+        "admin",
+        "fineGrained",
+        "gated",
+        "hub",
+        "blob",
+        "ASCII",
+        "UTF",
+        "BOM",
+        "Hugging",
+        "Face",
+        "login",
+        "logout",
+        "credential",
+        "helper",
+        "secrets",
+        "API",
+        "UI",
+        "Wi",
+        "Fi",
+        "JSON",
+        "known_hosts",
+        "SHA",
+        "ed",
+        "ssh",
+        "keygen",
+        "HOST",
+        "PORT",
+        "USER",
+        "PASSWORD",
+        "apt",
+        "install",
+        "sudo",
+        "env",
+        "chmod",
+        "perl",
+        "OS",
+        "PowerShell",
+        "x",
+        "PR",
+        "RSA",
+        "ECDSA",
+        "DSA",
+        "ED",
+        "Git-Xet",
+        "git-xet",
+        "xet",
+        "hf_",
+        "api_org_",
+        "hf_oauth_",
+        "hf_jwt_",
+        "api_",
+        "Trusted",
+        "Publisher",
+        "dataset",
+        "commit",
+        "branch",
+        "JWT",
+        "CLI",
+        "cli",
+        "HTTPS",
+        "Inference",
+        "https",
+        "http",
+        "cause",
+        "fix",
+        "ok",
+        "s",
+        "Root",
+        "id",
+        "MiB",
+        "MB",
+        "KB",
+        "GB",
+        "KiB",
+        "UTF-8",
+        "UTF-16",
+        "U+FEFF",
+        "ID",
+        // Terms Chinese developers write in English.
+        "secret",
+        "secrets",
+        "service",
+        "host",
+        "anonymous",
+        "org",
+        "remote",
+        "offline",
+        "auto",
+        "manual",
+        "localhost",
+        "origin",
+        "scp",
+        "umask",
+        "resolve",
+        "httpx",
+        "urllib",
+        "certifi",
+        "datasets",
+        "spaces",
+        "api",
+        "json",
+        "oauth",
+        "jwt",
+        "trusted",
+        "publisher",
+        "port",
+        "username",
+        "password",
+        "format",
+        "upload",
+        "True",
+        "codec",
+        "gitattributes",
+        "whoami",
+        "Tab",
+        "Authorization",
+        "true",
+        "bug",
+        "clone",
+    ];
+    let c = catalog();
+    let word = regex::Regex::new(r"[A-Za-z][A-Za-z']+").unwrap();
+    let mut leftovers = Vec::new();
+    for (name, text) in texts_of(&c) {
+        for lang in [Lang::ZhTw, Lang::ZhCn] {
+            let s = text.get(lang);
+            let rest = strip_allowed(s);
+            for w in word.find_iter(&rest) {
+                if !names.contains(&w.as_str()) {
+                    leftovers.push(format!("{name} [{}]: '{}' in {s}", lang.code(), w.as_str()));
+                }
+            }
+        }
+    }
+    assert!(
+        leftovers.is_empty(),
+        "English words left in Chinese texts:\n{}",
+        leftovers.join("\n")
+    );
+}
+
+#[test]
+fn every_outcome_renders_in_every_language() {
+    use hfdoctor::catalog::fill;
+    let c = catalog();
+    let unfilled = regex::Regex::new(r"\{[a-z_]+\}").unwrap();
+    for check in &c.checks {
+        for (key, o) in check.outcome.iter().chain(c.runner.iter()) {
+            for lang in Lang::ALL {
+                let texts = std::iter::once(&o.summary)
+                    .chain(o.why.iter())
+                    .chain(o.fix.iter().map(|f| &f.text));
+                for t in texts {
+                    let filled = fill(t.get(lang), &|_| Some("X".into()));
+                    assert!(
+                        !filled.trim().is_empty(),
+                        "{}/{key} [{}] empty",
+                        check.id,
+                        lang.code()
+                    );
+                    assert!(
+                        !unfilled.is_match(&filled),
+                        "{}/{key} [{}] unfilled: {filled}",
+                        check.id,
+                        lang.code()
+                    );
+                }
+            }
+        }
+    }
+}

@@ -1,7 +1,9 @@
 //! Renderers turn findings into text for people or JSON for scripts. They share one way of
 //! finding the words for a finding in the chosen language.
 
+pub mod github;
 pub mod json;
+pub mod markdown;
 pub mod text;
 
 use std::collections::BTreeMap;

@@ -1,0 +1,131 @@
+//! Facts about this machine for a support report: OS, git, git-lfs, Python and the versions of
+//! huggingface_hub, hf_xet and transformers (read from package metadata, nothing imported,
+//! bounded to 3 s), and the variables that matter, with secrets masked.
+
+use std::path::Path;
+use std::time::Duration;
+
+use crate::context::Context;
+use crate::git::run_in;
+
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Facts {
+    pub os: String,
+    pub arch: String,
+    pub git: Option<String>,
+    pub git_lfs: Option<String>,
+    pub python: Option<String>,
+    /// (package, version or None when not installed)
+    pub packages: Vec<(String, Option<String>)>,
+    /// (variable, value as it may be shown)
+    pub variables: Vec<(String, String)>,
+}
+
+fn os_name() -> String {
+    let pretty = std::fs::read_to_string("/etc/os-release")
+        .ok()
+        .and_then(|t| {
+            t.lines()
+                .find_map(|l| l.strip_prefix("PRETTY_NAME="))
+                .map(|v| v.trim_matches('"').to_string())
+        });
+    pretty.unwrap_or_else(|| std::env::consts::OS.to_string())
+}
+
+fn first_line(out: &str) -> Option<String> {
+    out.lines()
+        .next()
+        .map(|l| l.trim().to_string())
+        .filter(|l| !l.is_empty())
+}
+
+const PY_PROBE: &str = "import sys, importlib.metadata as m\nprint(sys.version.split()[0])\nfor p in ('huggingface_hub', 'hf_xet', 'transformers'):\n    try:\n        print(p, m.version(p))\n    except Exception:\n        print(p, '-')\n";
+
+pub fn collect(ctx: &Context) -> Facts {
+    let short = Duration::from_secs(3);
+    let version = |program: &str, args: &[&str]| {
+        run_in(ctx, program, args, &ctx.cwd, None, short)
+            .ok()
+            .filter(|o| o.ok())
+            .and_then(|o| first_line(&o.stdout))
+    };
+    let mut facts = Facts {
+        os: os_name(),
+        arch: std::env::consts::ARCH.to_string(),
+        git: version("git", &["--version"]),
+        git_lfs: version("git", &["lfs", "version"]),
+        ..Default::default()
+    };
+    for python in ["python3", "python"] {
+        if let Ok(out) = run_in(ctx, python, &["-c", PY_PROBE], &ctx.cwd, None, short) {
+            if !out.ok() {
+                continue;
+            }
+            let mut lines = out.stdout.lines();
+            facts.python = lines.next().map(|v| format!("{python} {v}"));
+            for line in lines {
+                if let Some((name, v)) = line.split_once(' ') {
+                    facts
+                        .packages
+                        .push((name.to_string(), (v != "-").then(|| v.to_string())));
+                }
+            }
+            break;
+        }
+    }
+    facts.variables = variables(ctx);
+    facts
+}
+
+/// Is this variable's value a secret (token, password, key)?
+pub fn is_secret_name(name: &str) -> bool {
+    let n = name.to_ascii_uppercase();
+    // HF_TOKEN_PATH names a file, not a secret.
+    if n.ends_with("_PATH") || n.ends_with("_DIR") || n.ends_with("_FILE") {
+        return false;
+    }
+    ["TOKEN", "SECRET", "PASSWORD", "KEY"]
+        .iter()
+        .any(|w| n.contains(w))
+}
+
+/// HF_*, the token and proxy variables, CA variables, offline switches: set ones, masked.
+pub fn variables(ctx: &Context) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for (name, value) in ctx.env.iter() {
+        let upper = name.to_ascii_uppercase();
+        let wanted = upper.starts_with("HF_")
+            || upper.starts_with("HUGGING")
+            || upper.ends_with("_PROXY")
+            || matches!(
+                upper.as_str(),
+                "SSL_CERT_FILE"
+                    | "SSL_CERT_DIR"
+                    | "REQUESTS_CA_BUNDLE"
+                    | "CURL_CA_BUNDLE"
+                    | "TRANSFORMERS_OFFLINE"
+                    | "GIT_SSH_COMMAND"
+                    | "CI"
+                    | "GITHUB_ACTIONS"
+            );
+        if !wanted {
+            continue;
+        }
+        let value = value.to_string_lossy().into_owned();
+        let shown = if is_secret_name(name) {
+            if value.is_empty() {
+                "(empty)".into()
+            } else {
+                crate::secret::mask(&value)
+            }
+        } else if upper.ends_with("_PROXY") && upper != "NO_PROXY" {
+            crate::proxy::masked_proxy(&value)
+        } else if value.starts_with('/') || value.starts_with('~') {
+            ctx.display_path(Path::new(&value))
+        } else {
+            value
+        };
+        out.push((name.clone(), shown));
+    }
+    out
+}

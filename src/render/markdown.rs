@@ -1,0 +1,287 @@
+//! `hfdoctor report` / `--format markdown`: a report for a support ticket or a forum post.
+//! Tokens and proxy passwords masked, home as `~`, optionally names replaced by placeholders;
+//! long parts folded in `<details>` so it reads well on GitHub.
+
+use std::collections::BTreeSet;
+use std::fmt::Write;
+
+use crate::context::Context;
+use crate::facts::Facts;
+use crate::finding::{Finding, Status};
+use crate::render::{counts, Words};
+
+fn cell(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
+
+fn symbol(status: Status) -> &'static str {
+    match status {
+        Status::Pass => "✅ pass",
+        Status::Warn => "⚠️ warn",
+        Status::Fail => "❌ fail",
+        Status::Skip => "➖ skip",
+        Status::Timeout => "⏱️ timeout",
+        Status::Crash => "💥 crash",
+    }
+}
+
+pub fn report(ctx: &Context, words: &Words, facts: &Facts, findings: &[Finding]) -> String {
+    let mut s = String::new();
+    let w = |s: &mut String, line: String| {
+        let _ = writeln!(s, "{line}");
+    };
+    w(
+        &mut s,
+        format!("# hfdoctor {}\n", words.msg("report-title")),
+    );
+    w(&mut s, format!("- hfdoctor: {}", env!("CARGO_PKG_VERSION")));
+    w(&mut s, format!("- OS: {} ({})", facts.os, facts.arch));
+    w(
+        &mut s,
+        format!("- git: {}", facts.git.clone().unwrap_or_else(|| "-".into())),
+    );
+    w(
+        &mut s,
+        format!(
+            "- git-lfs: {}",
+            facts.git_lfs.clone().unwrap_or_else(|| "-".into())
+        ),
+    );
+    let packages: Vec<String> = facts
+        .packages
+        .iter()
+        .map(|(p, v)| format!("{p} {}", v.as_deref().unwrap_or("-")))
+        .collect();
+    w(
+        &mut s,
+        format!(
+            "- Python: {}{}",
+            facts.python.clone().unwrap_or_else(|| "-".into()),
+            if packages.is_empty() {
+                String::new()
+            } else {
+                format!(" · {}", packages.join(" · "))
+            }
+        ),
+    );
+    w(
+        &mut s,
+        format!("- {}: {}", words.msg("endpoint"), ctx.endpoint().url),
+    );
+    w(&mut s, format!("- {}", words.token_line(ctx, ctx.token())));
+    if let Some(t) = ctx.target() {
+        w(
+            &mut s,
+            format!(
+                "- target: {} ({}, {})",
+                t.repo_id,
+                t.repo_type.as_str(),
+                t.from
+            ),
+        );
+    }
+    let c = counts(findings);
+    let n = |st: Status| c.get(&st).copied().unwrap_or(0).to_string();
+    w(
+        &mut s,
+        format!(
+            "\n## {}\n\n{}\n",
+            words.msg("report-results"),
+            words.msg_with(
+                "counts",
+                &[
+                    ("pass", &n(Status::Pass)),
+                    ("warn", &n(Status::Warn)),
+                    ("fail", &n(Status::Fail)),
+                    ("skip", &n(Status::Skip)),
+                    ("timeout", &n(Status::Timeout)),
+                    ("crash", &n(Status::Crash)),
+                ],
+            )
+        ),
+    );
+    w(
+        &mut s,
+        format!(
+            "| | {} | {} | {} |\n|---|---|---|---|",
+            words.msg("col-check"),
+            words.msg("col-result"),
+            words.msg("col-cause")
+        ),
+    );
+    for f in findings {
+        w(
+            &mut s,
+            format!(
+                "| {} | {} | {} | {} |",
+                symbol(f.status),
+                cell(&words.title(f.check)),
+                cell(&words.summary(f)),
+                f.cause
+                    .map(|c| format!("`{}`", c.as_str()))
+                    .unwrap_or_default()
+            ),
+        );
+    }
+    let problems: Vec<&Finding> = findings
+        .iter()
+        .filter(|f| !matches!(f.status, Status::Pass | Status::Skip))
+        .collect();
+    if !problems.is_empty() {
+        w(&mut s, format!("\n## {}\n", words.msg("report-fixes")));
+        for f in problems {
+            w(
+                &mut s,
+                format!("### {} (`{}`)\n", words.title(f.check), f.code()),
+            );
+            if let Some(why) = words.why(f) {
+                w(&mut s, format!("{why}\n"));
+            }
+            for fix in words.fixes(f) {
+                w(&mut s, format!("- {}", fix.text));
+                if !fix.commands.is_empty() {
+                    w(
+                        &mut s,
+                        format!("\n  ```sh\n  {}\n  ```", fix.commands.join("\n  ")),
+                    );
+                }
+                if let Some(u) = fix.url {
+                    w(&mut s, format!("  <{u}>"));
+                }
+            }
+            w(&mut s, String::new());
+        }
+    }
+    w(
+        &mut s,
+        format!(
+            "\n<details><summary>{} ({})</summary>\n",
+            words.msg("report-variables"),
+            facts.variables.len()
+        ),
+    );
+    if facts.variables.is_empty() {
+        w(&mut s, "-\n".into());
+    } else {
+        w(
+            &mut s,
+            format!(
+                "| {} | {} |\n|---|---|",
+                words.msg("col-variable"),
+                words.msg("col-value")
+            ),
+        );
+        for (k, v) in &facts.variables {
+            w(&mut s, format!("| `{k}` | `{}` |", cell(v)));
+        }
+    }
+    w(&mut s, "\n</details>\n".into());
+    w(
+        &mut s,
+        format!(
+            "<details><summary>{}</summary>\n",
+            words.msg("report-details")
+        ),
+    );
+    w(&mut s, "| code | ms | details |\n|---|---|---|".into());
+    for f in findings {
+        let details: Vec<String> = f.details.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+        w(
+            &mut s,
+            format!(
+                "| `{}` | {} | {} |",
+                f.code(),
+                f.duration_ms,
+                cell(&details.join("; "))
+            ),
+        );
+    }
+    let ids = ctx.request_ids();
+    w(
+        &mut s,
+        format!(
+            "\n{}: {}\n\n</details>\n",
+            words.msg("report-request-ids"),
+            if ids.is_empty() {
+                "-".to_string()
+            } else {
+                ids.join(", ")
+            }
+        ),
+    );
+    w(&mut s, format!("> {}", words.msg("report-review")));
+    s
+}
+
+/// Names of accounts, orgs and repos that appear in a run: from the target, the git remotes,
+/// and the findings' details.
+pub fn sensitive_names(
+    ctx: &Context,
+    findings: &[Finding],
+) -> (BTreeSet<String>, BTreeSet<String>) {
+    let mut repos = BTreeSet::new();
+    let mut names = BTreeSet::new();
+    let add_repo = |id: &str, repos: &mut BTreeSet<String>, names: &mut BTreeSet<String>| {
+        if let Some((ns, _)) = id.split_once('/') {
+            repos.insert(id.to_string());
+            names.insert(ns.to_string());
+        }
+    };
+    if let Some(t) = ctx.target() {
+        add_repo(&t.repo_id, &mut repos, &mut names);
+    }
+    for r in ctx.hub_remotes() {
+        if let Some(id) = r.parsed.as_ref().and_then(|p| p.repo_id.clone()) {
+            add_repo(&id, &mut repos, &mut names);
+        }
+    }
+    for f in findings {
+        for (k, v) in &f.details {
+            match k.as_str() {
+                "repo" => add_repo(v, &mut repos, &mut names),
+                "account" | "git_account" | "token_account" | "namespace" | "token_name"
+                | "env_name" | "file_name" | "stored_name"
+                    if v != "?" && v != "-" =>
+                {
+                    names.insert(v.clone());
+                }
+                "orgs" | "writable" | "write_ns" | "read_ns" => {
+                    for part in v.split(", ") {
+                        let name = part.split(" (").next().unwrap_or("").trim();
+                        if !name.is_empty() && name != "-" {
+                            names.insert(name.to_string());
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    (repos, names)
+}
+
+/// Replace repo ids and names with placeholders that are stable for the same input
+/// (`repo-1`, `name-1`, numbered in sorted order).
+pub fn anonymize(text: &str, repos: &BTreeSet<String>, names: &BTreeSet<String>) -> String {
+    let mut out = text.to_string();
+    // Longest first, so `acme/x-large` is not cut by `acme/x`.
+    let mut repo_list: Vec<(usize, &String)> = repos.iter().enumerate().collect();
+    repo_list.sort_by_key(|(_, r)| std::cmp::Reverse(r.len()));
+    for (i, r) in repo_list {
+        out = out.replace(r.as_str(), &format!("name-space/repo-{}", i + 1));
+    }
+    let numbered: std::collections::BTreeMap<&str, usize> = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.as_str(), i + 1))
+        .collect();
+    let re = regex::Regex::new(r"[A-Za-z0-9_][A-Za-z0-9_.\-]*").expect("valid regex");
+    re.replace_all(&out, |c: &regex::Captures| {
+        let word = &c[0];
+        match numbered.get(word) {
+            Some(i) => format!("name-{i}"),
+            None => word.to_string(),
+        }
+    })
+    .into_owned()
+}

@@ -1,0 +1,232 @@
+//! The support report (snapshots), GitHub annotations, the --require preflight, completions
+//! and the man page, and every outcome in every language.
+
+mod support;
+
+use support::hub::{HubServer, HubWorld, Repo};
+use support::*;
+
+const WRITE: &str = "hf_alicewriteaaaaaaaaaaaaaaaaaaaaWrit";
+const READ: &str = "hf_alicereadaaaaaaaaaaaaaaaaaaaaaRead";
+
+/// Parts of a report that differ from machine to machine or run to run.
+fn stable(report: &str) -> String {
+    let rules: &[(&str, &str)] = &[
+        (r"(?m)^- OS: .*$", "- OS: [os]"),
+        (r"(?m)^- git: .*$", "- git: [git]"),
+        (r"(?m)^- git-lfs: .*$", "- git-lfs: [git-lfs]"),
+        (r"(?m)^- Python: .*$", "- Python: [python]"),
+        (r"(?m)^- hfdoctor: .*$", "- hfdoctor: [version]"),
+        (r"127\.0\.0\.1:\d+", "127.0.0.1:[port]"),
+        (r"\| (\d+) \|", "| [ms] |"),
+        (r"Root=1-[0-9a-f]+-[0-9a-f]+", "[request-id]"),
+        (r"\d+ ms", "[n] ms"),
+        (r"(?m)^\| `(CI|GITHUB_ACTIONS)` .*\n", ""),
+    ];
+    let mut out = report.to_string();
+    for (re, with) in rules {
+        out = regex::Regex::new(re)
+            .unwrap()
+            .replace_all(&out, *with)
+            .into_owned();
+    }
+    out
+}
+
+#[test]
+fn report_offline_with_a_shadowed_token_and_a_proxy_password() {
+    let mut w = World::new();
+    w.write_token(TOKEN_A);
+    let hf_home = w
+        .home
+        .join(".cache/huggingface")
+        .to_string_lossy()
+        .into_owned();
+    w.set("HF_TOKEN", TOKEN_B)
+        .set("HTTPS_PROXY", "http://bob:s3cret@proxy.corp:3128")
+        .set("HF_HOME", &hf_home);
+    // git-lfs is left out: whether it is installed differs from machine to machine.
+    let r = w.run(&["report", "--offline", "--skip", "git-lfs"]);
+    assert!(!r.stdout.contains("s3cret"));
+    assert!(!r.stdout.contains(&TOKEN_B[3..20]));
+    assert!(
+        !r.stdout.contains(w.home.to_str().unwrap()),
+        "home not shown as ~"
+    );
+    assert!(
+        r.stdout
+            .trim_end()
+            .ends_with("unless you ran with --anonymize."),
+        "{}",
+        r.stdout
+    );
+    insta::assert_snapshot!("report_offline_shadowed", stable(&r.stdout));
+}
+
+#[test]
+fn report_online_anonymized_is_stable() {
+    let hub = HubServer::start(
+        HubWorld::new()
+            .user("alice", &[("acme", "write")])
+            .token(WRITE, "alice", "write")
+            .repo(Repo::model("acme/secret-project").private()),
+    );
+    let mut w = World::new();
+    w.write_token(WRITE);
+    w.set("HF_ENDPOINT", &hub.url);
+    let args = [
+        "--format",
+        "markdown",
+        "--anonymize",
+        "--repo",
+        "acme/secret-project",
+        "--write",
+        "--skip",
+        "git-lfs",
+    ];
+    let first = stable(&w.run(&args).stdout);
+    let second = stable(&w.run(&args).stdout);
+    assert_eq!(first, second, "placeholders are stable");
+    for name in ["alice", "acme", "secret-project", "alice-write"] {
+        assert!(!first.contains(name), "{name} left in:\n{first}");
+    }
+    assert!(first.contains("name-space/repo-1"), "{first}");
+    insta::assert_snapshot!("report_online_anonymized", first);
+}
+
+#[test]
+fn report_of_a_broken_machine_in_chinese() {
+    let mut w = World::new();
+    w.write_token(format!("\"{TOKEN_A}\"\n"));
+    w.set("HF_ENDPOINT", "").set("HF_HUB_OFFLINE", "1");
+    let r = w.run(&[
+        "report",
+        "--offline",
+        "--lang",
+        "zh-TW",
+        "--skip",
+        "git-lfs",
+    ]);
+    assert_eq!(r.code, 1);
+    insta::assert_snapshot!("report_broken_zh_tw", stable(&r.stdout));
+}
+
+#[test]
+fn github_annotations() {
+    let mut w = World::new();
+    w.write_token("'quoted'");
+    w.set("GITHUB_ACTIONS", "true");
+    let out = w.run(&["--offline"]).stdout;
+    let errors: Vec<&str> = out.lines().filter(|l| l.starts_with("::error ")).collect();
+    assert!(
+        errors
+            .iter()
+            .any(|l| l.starts_with("::error title=hfdoctor token-file/quoted::")),
+        "{out}"
+    );
+    assert!(
+        errors[0].contains("%0Afix: "),
+        "fixes ride along, escaped: {}",
+        errors[0]
+    );
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("::warning title=hfdoctor ")),
+        "{out}"
+    );
+    // Forced without GitHub Actions; never in JSON.
+    let mut w2 = World::new();
+    w2.write_token("'quoted'");
+    assert!(!w2.run(&["--offline"]).stdout.contains("::error"));
+    assert!(w2
+        .run(&["--offline", "--format", "github"])
+        .stdout
+        .contains("::error title=hfdoctor"));
+    w2.set("GITHUB_ACTIONS", "true");
+    assert!(!w2
+        .run(&["--offline", "--format", "json"])
+        .stdout
+        .contains("::error"));
+}
+
+#[test]
+fn require_read_and_write() {
+    let hub = HubServer::start(
+        HubWorld::new()
+            .user("alice", &[])
+            .token(WRITE, "alice", "write")
+            .token(READ, "alice", "read")
+            .repo(Repo::model("alice/m").private())
+            .repo(Repo::model("other/gated").gated("manual")),
+    );
+    let mut w = World::new();
+    w.set("HF_ENDPOINT", &hub.url);
+    w.write_token(READ);
+    let r = w.run(&["--require", "read", "--repo", "alice/m"]);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    assert_eq!(r.stdout.lines().count(), 1);
+    assert!(
+        r.stdout
+            .starts_with("ok: the token file ~/.cache/huggingface/token can read alice/m (model)"),
+        "{}",
+        r.stdout
+    );
+
+    let r = w.run(&["--require", "write", "--repo", "alice/m"]);
+    assert_eq!(r.code, 1);
+    assert_eq!(r.stdout.lines().count(), 1, "{}", r.stdout);
+    assert!(
+        r.stdout
+            .starts_with("no: cannot write to alice/m (model): "),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("(token-valid/read-only)")
+            || r.stdout.contains("(repo-access/write-read-token)"),
+        "{}",
+        r.stdout
+    );
+
+    w.write_token(WRITE);
+    assert_eq!(w.run(&["--require", "write", "--repo", "alice/m"]).code, 0);
+    let r = w.run(&["--require", "read", "--repo", "other/gated"]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stdout.contains("gated-access/not-requested"),
+        "{}",
+        r.stdout
+    );
+
+    let r = w.run(&["--require", "read"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("--require needs --repo"), "{}", r.stderr);
+    assert_eq!(w.run(&["--require", "admin", "--repo", "alice/m"]).code, 2);
+}
+
+#[test]
+fn completions_and_man_page() {
+    let w = World::new();
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let r = w.run(&["completions", shell]);
+        assert_eq!(r.code, 0, "{shell}");
+        assert!(r.stdout.contains("hfdoctor"), "{shell}");
+        assert!(r.stdout.contains("offline"), "{shell}");
+    }
+    let r = w.run(&["man"]);
+    assert_eq!(r.code, 0);
+    assert!(
+        r.stdout.contains(".TH hfdoctor"),
+        "{}",
+        &r.stdout[..200.min(r.stdout.len())]
+    );
+}
+
+#[test]
+fn no_spinner_no_colour_in_ci() {
+    let mut w = World::new();
+    w.set("CI", "true");
+    let r = w.run(&["--offline", "--color", "auto"]);
+    assert!(!r.stdout.contains('\u{1b}'));
+    assert!(r.stderr.is_empty(), "{}", r.stderr);
+}
