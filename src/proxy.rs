@@ -317,32 +317,18 @@ fn no_proxy_pattern(entry: &str) -> Option<Pattern> {
             source,
         });
     }
-    if is_ipv4(entry) {
+    if is_ipv4(entry) || is_ipv6(entry) {
+        // An address, or a network in CIDR form (httpx2 turns both into patterns).
         let (addr, bits) = match entry.split_once('/') {
             Some((a, b)) => (a, Some(b)),
             None => (entry, None),
         };
         let ip: IpAddr = addr.parse().ok()?;
+        let max = if ip.is_ipv4() { 32 } else { 128 };
         return Some(Pattern {
             scheme: None,
             host: match bits {
-                Some(b) => HostPat::Network(ip, b.parse().ok().filter(|b| *b <= 32)?),
-                None => HostPat::Exact(addr.to_string()),
-            },
-            port: None,
-            source,
-        });
-    }
-    if is_ipv6(entry) {
-        let (addr, bits) = match entry.split_once('/') {
-            Some((a, b)) => (a, Some(b)),
-            None => (entry, None),
-        };
-        let ip: IpAddr = addr.parse().ok()?;
-        return Some(Pattern {
-            scheme: None,
-            host: match bits {
-                Some(b) => HostPat::Network(ip, b.parse().ok().filter(|b| *b <= 128)?),
+                Some(b) => HostPat::Network(ip, b.parse().ok().filter(|b| *b <= max)?),
                 None => HostPat::Exact(ip.to_string()),
             },
             port: None,

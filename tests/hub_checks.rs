@@ -711,15 +711,7 @@ fn canary_tokens_never_leave_in_any_output_of_the_hub_checks() {
 
 #[test]
 fn a_server_that_never_answers_ends_as_no_answer_within_the_deadline() {
-    // Accepts connections and never says a word.
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    std::thread::spawn(move || {
-        let mut held = Vec::new();
-        for s in listener.incoming().flatten() {
-            held.push(s);
-        }
-    });
+    let url = format!("http://{}", black_hole());
     let mut w = World::new();
     w.write_token(WRITE);
     w.set("HF_ENDPOINT", &url);
@@ -748,14 +740,7 @@ fn a_server_that_never_answers_ends_as_no_answer_within_the_deadline() {
 
 #[test]
 fn a_black_hole_endpoint_ends_in_timeouts_within_the_budget() {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    std::thread::spawn(move || {
-        let mut held = Vec::new();
-        for s in listener.incoming().flatten() {
-            held.push(s);
-        }
-    });
+    let url = format!("http://{}", black_hole());
     let mut w = World::new();
     w.write_token(WRITE);
     w.set("HF_ENDPOINT", &url);

@@ -7,18 +7,6 @@ mod support;
 use support::hub::{HubServer, HubWorld, TestTls};
 use support::*;
 
-fn black_hole() -> String {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    std::thread::spawn(move || {
-        let mut held = Vec::new();
-        for s in listener.incoming().flatten() {
-            held.push(s);
-        }
-    });
-    addr.to_string()
-}
-
 fn with_endpoint(url: &str) -> World {
     let mut w = World::new();
     w.set("HF_ENDPOINT", url);

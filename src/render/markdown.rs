@@ -8,7 +8,7 @@ use std::fmt::Write;
 use crate::context::Context;
 use crate::facts::Facts;
 use crate::finding::{Finding, Status};
-use crate::render::{counts, Words};
+use crate::render::{counts_line, Words};
 
 fn cell(s: &str) -> String {
     s.replace('|', "\\|").replace('\n', " ")
@@ -80,24 +80,12 @@ pub fn report(ctx: &Context, words: &Words, facts: &Facts, findings: &[Finding])
             ),
         );
     }
-    let c = counts(findings);
-    let n = |st: Status| c.get(&st).copied().unwrap_or(0).to_string();
     w(
         &mut s,
         format!(
             "\n## {}\n\n{}\n",
             words.msg("report-results"),
-            words.msg_with(
-                "counts",
-                &[
-                    ("pass", &n(Status::Pass)),
-                    ("warn", &n(Status::Warn)),
-                    ("fail", &n(Status::Fail)),
-                    ("skip", &n(Status::Skip)),
-                    ("timeout", &n(Status::Timeout)),
-                    ("crash", &n(Status::Crash)),
-                ],
-            )
+            counts_line(words, findings)
         ),
     );
     w(

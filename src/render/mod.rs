@@ -149,6 +149,17 @@ impl Words {
     }
 }
 
+/// "2 pass · 1 warn · …" in the reader's language.
+pub fn counts_line(words: &Words, findings: &[Finding]) -> String {
+    let c = counts(findings);
+    let n: Vec<(&str, String)> = Status::ALL
+        .iter()
+        .map(|s| (s.as_str(), c.get(s).copied().unwrap_or(0).to_string()))
+        .collect();
+    let pairs: Vec<(&str, &str)> = n.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    words.msg_with("counts", &pairs)
+}
+
 pub fn counts(findings: &[Finding]) -> BTreeMap<Status, usize> {
     let mut counts: BTreeMap<Status, usize> = Status::ALL.iter().map(|s| (*s, 0)).collect();
     for f in findings {

@@ -11,7 +11,7 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::context::Context;
 use crate::finding::{Finding, Status};
-use crate::render::{counts, Words};
+use crate::render::{counts_line, Words};
 
 pub struct Style {
     pub color: bool,
@@ -156,19 +156,7 @@ impl TextRenderer {
     }
 
     pub fn footer(&self, findings: &[Finding]) -> String {
-        let c = counts(findings);
-        let n = |s: Status| c.get(&s).copied().unwrap_or(0).to_string();
-        let line = self.words.msg_with(
-            "counts",
-            &[
-                ("pass", &n(Status::Pass)),
-                ("warn", &n(Status::Warn)),
-                ("fail", &n(Status::Fail)),
-                ("skip", &n(Status::Skip)),
-                ("timeout", &n(Status::Timeout)),
-                ("crash", &n(Status::Crash)),
-            ],
-        );
+        let line = counts_line(&self.words, findings);
         self.chars(format!("\n{line}\n"))
     }
 }

@@ -685,23 +685,9 @@ fn git_http(
     } else {
         ("model", repo_part)
     };
-    let basic = |body: &str| {
-        let mut a = Answer::text(401, body);
-        a.headers.push((
-            "WWW-Authenticate".into(),
-            "Basic realm=\"Authentication required\", charset=\"UTF-8\"".into(),
-        ));
-        a
-    };
-    let password = auth
-        .and_then(|a| a.strip_prefix("Basic "))
-        .and_then(decode_basic_password);
-    let who = match &password {
-        None => Caller::Anonymous,
-        Some(p) if !p.starts_with("hf_") => {
-            return basic("Password authentication in git is no longer supported. You must use a user access token or an SSH key instead. See https://huggingface.co/blog/password-git-deprecation")
-        }
-        Some(_) => caller(world, auth),
+    let who = match git_caller(world, auth) {
+        Ok(who) => who,
+        Err(refused) => return refused,
     };
     if matches!(who, Caller::Invalid) || (receive && matches!(who, Caller::Anonymous)) {
         return basic("Invalid username or password.");
@@ -808,6 +794,29 @@ fn git_http(
     answer
 }
 
+/// A 401 as the Hub's git server sends it, with the Basic challenge git answers.
+fn basic(body: &str) -> Answer {
+    let mut a = Answer::text(401, body);
+    a.headers.push((
+        "WWW-Authenticate".into(),
+        "Basic realm=\"Authentication required\", charset=\"UTF-8\"".into(),
+    ));
+    a
+}
+
+/// Who a git request is from (HTTP basic auth, the token as password); an account password
+/// is refused outright (§6.3).
+fn git_caller<'a>(world: &'a HubWorld, auth: Option<&str>) -> Result<Caller<'a>, Answer> {
+    let password = auth
+        .and_then(|a| a.strip_prefix("Basic "))
+        .and_then(decode_basic_password);
+    match &password {
+        None => Ok(Caller::Anonymous),
+        Some(p) if !p.starts_with("hf_") => Err(basic("Password authentication in git is no longer supported. You must use a user access token or an SSH key instead. See https://huggingface.co/blog/password-git-deprecation")),
+        Some(_) => Ok(caller(world, auth)),
+    }
+}
+
 /// Smart-HTTP discovery, as git asks it before a fetch or push (§6.2, §6.3).
 fn git_refs(world: &HubWorld, repo_part: &str, auth: Option<&str>) -> Answer {
     let repo_part = repo_part.trim_start_matches('/').trim_end_matches(".git");
@@ -818,23 +827,9 @@ fn git_refs(world: &HubWorld, repo_part: &str, auth: Option<&str>) -> Answer {
     } else {
         ("model", repo_part)
     };
-    let basic = |body: &str| {
-        let mut a = Answer::text(401, body);
-        a.headers.push((
-            "WWW-Authenticate".into(),
-            "Basic realm=\"Authentication required\", charset=\"UTF-8\"".into(),
-        ));
-        a
-    };
-    let password = auth
-        .and_then(|a| a.strip_prefix("Basic "))
-        .and_then(decode_basic_password);
-    let who = match &password {
-        None => Caller::Anonymous,
-        Some(p) if !p.starts_with("hf_") => {
-            return basic("Password authentication in git is no longer supported. You must use a user access token or an SSH key instead. See https://huggingface.co/blog/password-git-deprecation")
-        }
-        Some(_) => caller(world, auth),
+    let who = match git_caller(world, auth) {
+        Ok(who) => who,
+        Err(refused) => return refused,
     };
     match who {
         Caller::Anonymous => basic("Invalid username or password."),

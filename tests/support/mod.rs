@@ -249,6 +249,19 @@ pub fn hf_python(test: &str) -> Option<PathBuf> {
     None
 }
 
+/// A server on loopback that accepts connections and never says a word. Its `host:port`.
+pub fn black_hole() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for s in listener.incoming().flatten() {
+            held.push(s);
+        }
+    });
+    addr.to_string()
+}
+
 pub fn find(json: &Value, code: &str) -> Option<Value> {
     json["checks"]
         .as_array()?
