@@ -322,24 +322,13 @@ fn memchr_contains(haystack: &[u8], needle: &[u8]) -> bool {
 pub fn repo_from_url(url: &str) -> Option<(String, RepoType)> {
     let rest = url.split_once("://")?.1;
     let path = rest.split_once('/')?.1;
-    let mut segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-    let mut kind = RepoType::Model;
-    if segs.first() == Some(&"api") {
-        segs.remove(0);
-        kind = match segs.first() {
-            Some(&"datasets") => RepoType::Dataset,
-            Some(&"spaces") => RepoType::Space,
-            Some(&"models") => RepoType::Model,
-            _ => return None,
-        };
-        segs.remove(0);
-    } else if segs.first() == Some(&"datasets") {
-        kind = RepoType::Dataset;
-        segs.remove(0);
-    } else if segs.first() == Some(&"spaces") {
-        kind = RepoType::Space;
-        segs.remove(0);
+    // An API URL must name the repo type.
+    let mut segs = path.split('/').filter(|s| !s.is_empty());
+    if segs.next() == Some("api") && !matches!(segs.next(), Some("models" | "datasets" | "spaces"))
+    {
+        return None;
     }
+    let parsed = crate::repo::split_repo_path(path);
     // Pages of the site, not repos.
     const NOT_REPOS: &[&str] = &[
         "docs",
@@ -363,13 +352,13 @@ pub fn repo_from_url(url: &str) -> Option<(String, RepoType)> {
         "models",
         "api",
     ];
-    if segs.len() < 2 || NOT_REPOS.contains(&segs[0]) {
+    let id = parsed.id.filter(|id| id.contains('/'))?;
+    if NOT_REPOS.contains(&id.split('/').next().unwrap_or("")) {
         return None;
     }
-    let id = format!("{}/{}", segs[0], segs[1].trim_end_matches(".git"));
     crate::repo::validate_repo_id(&id)
         .is_none()
-        .then_some((id, kind))
+        .then_some((id, parsed.repo_type))
 }
 
 #[cfg(test)]

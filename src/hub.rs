@@ -293,6 +293,18 @@ pub enum WhoamiResult {
 /// One answer several checks wait on.
 type SharedAnswer = Arc<OnceCell<Result<Answer, CallError>>>;
 
+/// The cell for a key: the first caller fills it, the others wait on the same answer.
+fn cell<K: Eq + std::hash::Hash, V>(
+    map: &Mutex<HashMap<K, Arc<OnceCell<V>>>>,
+    key: K,
+) -> Arc<OnceCell<V>> {
+    map.lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .entry(key)
+        .or_insert_with(|| Arc::new(OnceCell::new()))
+        .clone()
+}
+
 pub struct HubClient {
     http: Option<reqwest::Client>,
     pub endpoint: Endpoint,
@@ -450,37 +462,29 @@ impl HubClient {
         path: &str,
         token: Option<&Secret>,
     ) -> Result<Answer, CallError> {
-        let cell = {
-            let mut map = self.shared.lock().unwrap_or_else(|e| e.into_inner());
-            map.entry((path.to_string(), token.is_some()))
-                .or_insert_with(|| Arc::new(OnceCell::new()))
-                .clone()
-        };
-        cell.get_or_init(|| self.get(path, token)).await.clone()
+        cell(&self.shared, (path.to_string(), token.is_some()))
+            .get_or_init(|| self.get(path, token))
+            .await
+            .clone()
     }
 
     /// whoami-v2 for a token, asked at most once per run and shared by every check.
     pub async fn whoami(&self, token: &Secret) -> WhoamiResult {
-        let cell = {
-            let mut map = self.whoami.lock().unwrap_or_else(|e| e.into_inner());
-            map.entry(token.expose().to_string())
-                .or_insert_with(|| Arc::new(OnceCell::new()))
-                .clone()
-        };
-        cell.get_or_init(|| async {
-            match self.get("/api/whoami-v2", Some(token)).await {
-                Ok(a) if a.status == 200 => match a.json::<Whoami>() {
-                    Some(w) if !w.name.is_empty() => WhoamiResult::Valid(Box::new(w), a),
-                    _ => WhoamiResult::Failed(CallError::Other(
-                        "whoami-v2 answered 200 with a body that is not the Hub's".into(),
-                    )),
-                },
-                Ok(a) => WhoamiResult::Refused(a),
-                Err(e) => WhoamiResult::Failed(e),
-            }
-        })
-        .await
-        .clone()
+        cell(&self.whoami, token.expose().to_string())
+            .get_or_init(|| async {
+                match self.get("/api/whoami-v2", Some(token)).await {
+                    Ok(a) if a.status == 200 => match a.json::<Whoami>() {
+                        Some(w) if !w.name.is_empty() => WhoamiResult::Valid(Box::new(w), a),
+                        _ => WhoamiResult::Failed(CallError::Other(
+                            "whoami-v2 answered 200 with a body that is not the Hub's".into(),
+                        )),
+                    },
+                    Ok(a) => WhoamiResult::Refused(a),
+                    Err(e) => WhoamiResult::Failed(e),
+                }
+            })
+            .await
+            .clone()
     }
 }
 

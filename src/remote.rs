@@ -3,7 +3,7 @@
 //! misspelt host).
 
 use crate::endpoint::HUB_HOSTS;
-use crate::repo::RepoType;
+use crate::repo::{split_repo_path, RepoPath, RepoType};
 use crate::secret::Secret;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,25 +81,11 @@ impl RemoteUrl {
             return None;
         }
         let path = path.trim_start_matches('/').trim_end_matches('/');
-        let mut segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-        let repo_type = match segments.first() {
-            Some(&"datasets") => RepoType::Dataset,
-            Some(&"spaces") => RepoType::Space,
-            _ => RepoType::Model,
-        };
-        if repo_type != RepoType::Model {
-            segments.remove(0);
-        }
-        let cut = segments.iter().position(|s| {
-            matches!(
-                *s,
-                "tree" | "blob" | "resolve" | "raw" | "commit" | "discussions"
-            )
-        });
-        let browser_suffix = cut.map(|i| format!("/{}", segments[i..].join("/")));
-        let repo_segments = &segments[..cut.unwrap_or(segments.len()).min(2)];
-        let repo_id = (!repo_segments.is_empty())
-            .then(|| repo_segments.join("/").trim_end_matches(".git").to_string());
+        let RepoPath {
+            repo_type,
+            id: repo_id,
+            suffix: browser_suffix,
+        } = split_repo_path(path);
         Some(RemoteUrl {
             transport,
             host,

@@ -55,28 +55,52 @@ pub fn parse_repo_arg(arg: &str, default_type: RepoType) -> Result<(String, Repo
             Some(e) => Err(e),
         };
     };
-    let mut parts = rest.split('/').skip(1).peekable();
-    let repo_type = match parts.peek() {
+    let path = rest.split_once('/').map_or("", |(_, p)| p);
+    let parsed = split_repo_path(path);
+    let id = parsed.id.unwrap_or_default();
+    match validate_repo_id(&id) {
+        None => Ok((id, parsed.repo_type)),
+        Some(e) => Err(e),
+    }
+}
+
+/// A path of the Hub's web, API or git URLs, split the one way every part of hfdoctor reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RepoPath {
+    pub repo_type: RepoType,
+    /// `namespace/name` (or a bare name), `.git` trimmed; None for an empty path.
+    pub id: Option<String>,
+    /// What follows the repo in a URL from the browser: `/tree/main`, `/blob/…`.
+    pub suffix: Option<String>,
+}
+
+/// `spaces/acme/x/tree/main` → (space, `acme/x`, `/tree/main`); `api/datasets/acme/d/…` and
+/// `acme/m.git` likewise. The repo is at most two segments before a page of it.
+pub fn split_repo_path(path: &str) -> RepoPath {
+    let mut segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let api = segments.first() == Some(&"api");
+    if api {
+        segments.remove(0);
+    }
+    let repo_type = match segments.first() {
         Some(&"datasets") => RepoType::Dataset,
         Some(&"spaces") => RepoType::Space,
         _ => RepoType::Model,
     };
-    if repo_type != RepoType::Model {
-        parts.next();
+    if repo_type != RepoType::Model || (api && segments.first() == Some(&"models")) {
+        segments.remove(0);
     }
-    let segments: Vec<&str> = parts
-        .take_while(|p| {
-            !matches!(
-                *p,
-                "tree" | "blob" | "resolve" | "raw" | "discussions" | "commit" | "settings"
-            )
-        })
-        .take(2)
-        .collect();
-    let id = segments.join("/");
-    match validate_repo_id(&id) {
-        None => Ok((id, repo_type)),
-        Some(e) => Err(e),
+    let cut = segments.iter().position(|s| {
+        matches!(
+            *s,
+            "tree" | "blob" | "resolve" | "raw" | "commit" | "discussions" | "settings"
+        )
+    });
+    let repo = &segments[..cut.unwrap_or(segments.len()).min(2)];
+    RepoPath {
+        repo_type,
+        id: (!repo.is_empty()).then(|| repo.join("/").trim_end_matches(".git").to_string()),
+        suffix: cut.map(|i| format!("/{}", segments[i..].join("/"))),
     }
 }
 
@@ -113,6 +137,26 @@ pub fn validate_repo_id(id: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn repo_paths() {
+        let p = split_repo_path("spaces/acme/x/tree/main");
+        assert_eq!(p.repo_type, RepoType::Space);
+        assert_eq!(p.id.as_deref(), Some("acme/x"));
+        assert_eq!(p.suffix.as_deref(), Some("/tree/main"));
+        let p = split_repo_path("api/datasets/acme/d/revision/main");
+        assert_eq!(
+            (p.repo_type, p.id.as_deref()),
+            (RepoType::Dataset, Some("acme/d"))
+        );
+        let p = split_repo_path("api/models/acme/m");
+        assert_eq!(
+            (p.repo_type, p.id.as_deref()),
+            (RepoType::Model, Some("acme/m"))
+        );
+        assert_eq!(split_repo_path("acme/m.git").id.as_deref(), Some("acme/m"));
+        assert_eq!(split_repo_path("").id, None);
+    }
 
     #[test]
     fn urls_from_the_browser() {

@@ -597,13 +597,7 @@ fn route(world: &HubWorld, method: &str, path: &str, auth: Option<&str>) -> Answ
         return repo_api(world, &who, kind, id, action);
     }
     if let Some((repo_part, tail)) = path.trim_start_matches('/').split_once("/resolve/") {
-        let (kind, id) = if let Some(id) = repo_part.strip_prefix("datasets/") {
-            ("dataset", id)
-        } else if let Some(id) = repo_part.strip_prefix("spaces/") {
-            ("space", id)
-        } else {
-            ("model", repo_part)
-        };
+        let (kind, id) = kind_and_id(repo_part);
         let (rev, file) = tail.split_once('/').unwrap_or((tail, ""));
         return resolve(world, &who, method, kind, id, rev, file);
     }
@@ -678,13 +672,7 @@ fn git_http(
         .unwrap_or((path, ""));
     let receive = rest == "/git-receive-pack" || query.contains("service=git-receive-pack");
     let repo_part = repo_part.trim_start_matches('/').trim_end_matches(".git");
-    let (kind, id) = if let Some(id) = repo_part.strip_prefix("datasets/") {
-        ("dataset", id)
-    } else if let Some(id) = repo_part.strip_prefix("spaces/") {
-        ("space", id)
-    } else {
-        ("model", repo_part)
-    };
+    let (kind, id) = kind_and_id(repo_part);
     let who = match git_caller(world, auth) {
         Ok(who) => who,
         Err(refused) => return refused,
@@ -794,6 +782,17 @@ fn git_http(
     answer
 }
 
+/// `datasets/acme/d` → ("dataset", "acme/d"); no prefix is a model.
+fn kind_and_id(repo_part: &str) -> (&'static str, &str) {
+    if let Some(id) = repo_part.strip_prefix("datasets/") {
+        ("dataset", id)
+    } else if let Some(id) = repo_part.strip_prefix("spaces/") {
+        ("space", id)
+    } else {
+        ("model", repo_part)
+    }
+}
+
 /// A 401 as the Hub's git server sends it, with the Basic challenge git answers.
 fn basic(body: &str) -> Answer {
     let mut a = Answer::text(401, body);
@@ -820,13 +819,7 @@ fn git_caller<'a>(world: &'a HubWorld, auth: Option<&str>) -> Result<Caller<'a>,
 /// Smart-HTTP discovery, as git asks it before a fetch or push (§6.2, §6.3).
 fn git_refs(world: &HubWorld, repo_part: &str, auth: Option<&str>) -> Answer {
     let repo_part = repo_part.trim_start_matches('/').trim_end_matches(".git");
-    let (kind, id) = if let Some(id) = repo_part.strip_prefix("datasets/") {
-        ("dataset", id)
-    } else if let Some(id) = repo_part.strip_prefix("spaces/") {
-        ("space", id)
-    } else {
-        ("model", repo_part)
-    };
+    let (kind, id) = kind_and_id(repo_part);
     let who = match git_caller(world, auth) {
         Ok(who) => who,
         Err(refused) => return refused,
