@@ -35,9 +35,11 @@ async fn check(ctx: &Context) -> Vec<Found> {
     let proxies = ProxySettings::from_env(&ctx.env);
     // Every step gets a share of the check's deadline; the whole probe of a host stays in it.
     let step = ctx.options.timeout.mul_f64(0.8) / 4;
+    // The OS store is read once for every host, not once per host.
+    let roots = crate::tls::roots(&ctx.env);
     let results = join_all(urls.iter().enumerate().map(|(i, url)| {
         let routed = !matches!(proxies.route(url), Route::Direct | Route::Bypassed(_));
-        probe(ctx, url.clone(), i == 0, routed, step)
+        probe(ctx, url.clone(), i == 0, routed, step, &roots)
     }))
     .await;
     let mut lines = Vec::new();
@@ -69,6 +71,7 @@ async fn probe(
     is_endpoint: bool,
     via_proxy: bool,
     step: Duration,
+    roots: &rustls::RootCertStore,
 ) -> Result<String, Found> {
     let host = url
         .host_str()
@@ -117,8 +120,9 @@ async fn probe(
         // TLS
         if url.scheme() == "https" {
             let t = Instant::now();
-            let roots = crate::tls::roots(&ctx.env);
-            match tokio::time::timeout(step, crate::tls::handshake(stream, &host, roots)).await {
+            match tokio::time::timeout(step, crate::tls::handshake(stream, &host, roots.clone()))
+                .await
+            {
                 Err(_) => return Err(base("tls-timeout")),
                 Ok(Err(f)) => {
                     return Err(match (&f.presented, f.untrusted) {
