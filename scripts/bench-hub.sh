@@ -22,7 +22,7 @@ echo "  total: $(wc -l < "$work/log")"
 
 if command -v hyperfine >/dev/null; then
   export -f run; export work url
-  hyperfine --warmup 1 --runs "$runs" -N --shell=bash run 2>/dev/null || true
+  hyperfine --warmup 1 --runs "$runs" --shell=bash run || echo "(hyperfine failed; the loop below still measures)"
 fi
 times=()
 for _ in $(seq "$runs"); do
