@@ -211,3 +211,39 @@ fn the_hub_client_goes_through_the_proxy_like_python_does() {
     assert!(find(&j, "token-valid/valid").is_some(), "{j}");
     assert!(direct.log().is_empty(), "{:?}", direct.log());
 }
+
+#[test]
+fn a_dead_proxy_with_a_password_never_shows_it_in_errors() {
+    let hub = HubServer::start(
+        HubWorld::new()
+            .user("alice", &[])
+            .token(WRITE, "alice", "write"),
+    );
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let dead = format!("http://bob:CanaryPw123@127.0.0.1:{port}");
+    let mut w = World::new();
+    w.write_token(WRITE);
+    w.set("HF_ENDPOINT", &hub.url)
+        .set("HTTP_PROXY", &dead)
+        .set("HTTPS_PROXY", &dead);
+    for args in [
+        &["--repo", "alice/m", "-v"][..],
+        &["--repo", "alice/m", "--format", "json"],
+        &["report", "--repo", "alice/m"],
+        &["--format", "github", "--repo", "alice/m"],
+    ] {
+        let r = w.run(args);
+        assert!(
+            !r.stdout.contains("CanaryPw123") && !r.stderr.contains("CanaryPw123"),
+            "{args:?}:\n{}",
+            r.stdout
+        );
+    }
+    // The requests really went to the dead proxy and failed there.
+    let j = w.json(&["--only", "token-valid"]).json();
+    assert!(find(&j, "token-valid/unreachable").is_some(), "{j}");
+}
