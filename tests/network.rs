@@ -78,7 +78,6 @@ fn a_name_that_does_not_resolve() {
 #[test]
 fn black_hole_over_tls_and_over_http() {
     let addr = black_hole();
-    let started = std::time::Instant::now();
     let w = with_endpoint(&format!(
         "https://localhost:{}",
         addr.rsplit(':').next().unwrap()
@@ -94,7 +93,6 @@ fn black_hole_over_tls_and_over_http() {
         &["--only", "network", "--timeout", "2"],
     );
     assert_eq!(f["status"], "timeout");
-    assert!(started.elapsed() < std::time::Duration::from_secs(12));
 }
 
 #[test]

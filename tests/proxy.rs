@@ -95,10 +95,8 @@ fn proxy_that_never_answers() {
     let proxy = TestProxy::start(Mode::BlackHole);
     let mut w = World::new();
     w.set("HTTPS_PROXY", &proxy.url);
-    let started = std::time::Instant::now();
     let (f, _) = w.outcome_with("proxy/no-answer", &["--only", "proxy", "--timeout", "1"]);
     assert_eq!(f["status"], "timeout");
-    assert!(started.elapsed() < std::time::Duration::from_secs(4));
 }
 
 #[test]

@@ -169,7 +169,7 @@ impl World {
     }
 
     pub fn run(&self, args: &[&str]) -> Run {
-        let out = self.command(args).output().expect("run hfdoctor");
+        let out = output_or_hang(self.command(args));
         let run = Run {
             stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
             stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
@@ -299,4 +299,46 @@ pub fn fix_commands(finding: &Value) -> Vec<String> {
         .flat_map(|f| f["commands"].as_array().unwrap().clone())
         .map(|c| c.as_str().unwrap().to_string())
         .collect()
+}
+
+/// How long a run may take before the test calls it hung. This is no speed limit (a debug build
+/// on a busy 2-core machine is slow; `scripts/bench-*` measure speed): it only turns a run that
+/// never ends into a failing test instead of a CI job that never ends.
+pub const HANG: std::time::Duration = std::time::Duration::from_secs(120);
+
+/// Run to the end and collect the output; a run that is still going after `HANG` is killed and
+/// the test fails, saying so.
+pub fn output_or_hang(mut cmd: std::process::Command) -> std::process::Output {
+    use std::io::Read;
+    cmd.stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = cmd.spawn().expect("start hfdoctor");
+    let mut stdout = child.stdout.take().unwrap();
+    let mut stderr = child.stderr.take().unwrap();
+    let out_reader = std::thread::spawn(move || {
+        let mut v = Vec::new();
+        let _ = stdout.read_to_end(&mut v);
+        v
+    });
+    let err_reader = std::thread::spawn(move || {
+        let mut v = Vec::new();
+        let _ = stderr.read_to_end(&mut v);
+        v
+    });
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        if started.elapsed() > HANG {
+            let _ = child.kill();
+            panic!("hfdoctor hung: still running after {HANG:?}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    };
+    std::process::Output {
+        status,
+        stdout: out_reader.join().unwrap(),
+        stderr: err_reader.join().unwrap(),
+    }
 }
