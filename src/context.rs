@@ -2,8 +2,6 @@
 //! everything goes through a `Context`, so tests can build one from a temp HOME and a map of
 //! variables, and the binary builds one from the process.
 
-use std::collections::BTreeMap;
-use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
@@ -13,68 +11,8 @@ use crate::hub::HubClient;
 use crate::remote::RemoteUrl;
 use crate::repo::RepoType;
 use crate::token::TokenDiscovery;
-
-/// A snapshot of the environment variables, taken once. Values stay `OsString` because a
-/// variable may hold bytes that are not UTF-8, and that is itself something to diagnose.
-#[derive(Debug, Clone, Default)]
-pub struct Env {
-    vars: BTreeMap<String, OsString>,
-}
-
-impl Env {
-    pub fn from_process() -> Self {
-        let vars = std::env::vars_os()
-            .filter_map(|(k, v)| k.into_string().ok().map(|k| (k, v)))
-            .collect();
-        Env { vars }
-    }
-
-    pub fn from_pairs<K: Into<String>, V: Into<OsString>>(
-        pairs: impl IntoIterator<Item = (K, V)>,
-    ) -> Self {
-        Env {
-            vars: pairs
-                .into_iter()
-                .map(|(k, v)| (k.into(), v.into()))
-                .collect(),
-        }
-    }
-
-    /// The raw value, `None` when unset. A set-but-empty variable is `Some("")`: Python's
-    /// `os.getenv` makes the same distinction and several quirks depend on it.
-    pub fn raw(&self, name: &str) -> Option<&OsString> {
-        self.vars.get(name)
-    }
-
-    /// The value as text (lossy for non-UTF-8 bytes), `None` when unset.
-    pub fn get(&self, name: &str) -> Option<String> {
-        self.vars
-            .get(name)
-            .map(|v| v.to_string_lossy().into_owned())
-    }
-
-    /// Set and not empty: the truthiness of Python's `os.environ.get(name)` in an `or` chain.
-    pub fn non_empty(&self, name: &str) -> Option<String> {
-        self.get(name).filter(|v| !v.is_empty())
-    }
-
-    pub fn iter(&self) -> impl Iterator<Item = (&String, &OsString)> {
-        self.vars.iter()
-    }
-
-    pub fn is_set(&self, name: &str) -> bool {
-        self.vars.contains_key(name)
-    }
-
-    /// `huggingface_hub.constants._is_true`: only 1, ON, YES, TRUE (any case) are true.
-    pub fn is_true(&self, name: &str) -> bool {
-        self.get(name).is_some_and(|v| is_true_value(&v))
-    }
-}
-
-pub fn is_true_value(v: &str) -> bool {
-    matches!(v.to_ascii_uppercase().as_str(), "1" | "ON" | "YES" | "TRUE")
-}
+pub use crate::world::env::{is_true_value, Env};
+pub use crate::world::paths::display_path;
 
 /// The repository a run is about, and what named it (`--repo`, a git remote).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -296,47 +234,5 @@ impl Context {
         } else {
             self.cwd.join(path)
         }
-    }
-}
-
-pub fn display_path(home: Option<&Path>, path: &Path) -> String {
-    if let Some(home) = home.filter(|h| h.as_os_str().len() > 1) {
-        if let Ok(rest) = path.strip_prefix(home) {
-            if rest.as_os_str().is_empty() {
-                return "~".into();
-            }
-            return format!("~/{}", rest.display());
-        }
-    }
-    path.display().to_string()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn truthiness_matches_the_python_client() {
-        for v in ["1", "on", "ON", "yes", "True", "TRUE"] {
-            assert!(is_true_value(v), "{v}");
-        }
-        for v in ["", "0", "y", "2", "false", " 1", "enabled"] {
-            assert!(!is_true_value(v), "{v}");
-        }
-    }
-
-    #[test]
-    fn home_is_shown_as_tilde() {
-        let home = Path::new("/home/alice");
-        assert_eq!(
-            display_path(Some(home), Path::new("/home/alice/.cache/x")),
-            "~/.cache/x"
-        );
-        assert_eq!(display_path(Some(home), Path::new("/home/alice")), "~");
-        assert_eq!(
-            display_path(Some(home), Path::new("/home/alicex/y")),
-            "/home/alicex/y"
-        );
-        assert_eq!(display_path(Some(home), Path::new("token")), "token");
     }
 }

@@ -23,3 +23,4 @@ pub mod secret;
 pub mod shell;
 pub mod tls;
 pub mod token;
+pub mod world;

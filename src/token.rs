@@ -8,80 +8,15 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use regex::Regex;
-
-use crate::context::{display_path, Context, Env};
+use crate::context::Context;
 use crate::secret::Secret;
+use crate::world::env::Env;
+pub use crate::world::paths::{display_path, expanduser, expandvars, py_dirname, py_join};
 
 /// At most this much of a token file is read: a token is 37 bytes.
 pub const MAX_TOKEN_FILE: usize = 64 * 1024;
 
 pub const ENV_TOKEN_VARS: [&str; 2] = ["HF_TOKEN", "HUGGING_FACE_HUB_TOKEN"];
-
-// ---------------------------------------------------------------------------------------------
-// Paths, the way `os.path` computes them.
-
-/// `os.path.expanduser` for the forms that matter here: a leading `~` alone or `~/`.
-pub fn expanduser(path: &str, home: Option<&Path>) -> String {
-    match (path.strip_prefix('~'), home) {
-        (Some(rest), Some(home)) if rest.is_empty() || rest.starts_with('/') => {
-            let home = home.to_string_lossy();
-            let home = home.trim_end_matches('/');
-            format!("{home}{rest}")
-        }
-        _ => path.to_string(),
-    }
-}
-
-/// `os.path.expandvars` (POSIX): `$NAME` and `${NAME}` replaced when set, left as is otherwise.
-pub fn expandvars(path: &str, env: &Env) -> String {
-    if !path.contains('$') {
-        return path.to_string();
-    }
-    static RE: std::sync::OnceLock<Regex> = std::sync::OnceLock::new();
-    let re = RE.get_or_init(|| Regex::new(r"\$([A-Za-z0-9_]+|\{[^}]*\})").expect("valid regex"));
-    let mut out = String::with_capacity(path.len());
-    let mut last = 0;
-    for caps in re.captures_iter(path) {
-        let whole = caps.get(0).expect("group 0");
-        let name = caps[1].trim_start_matches('{').trim_end_matches('}');
-        let braced = caps[1].starts_with('{');
-        let name = if braced { name } else { &caps[1] };
-        out.push_str(&path[last..whole.start()]);
-        match env.get(name) {
-            Some(v) => out.push_str(&v),
-            None => out.push_str(whole.as_str()),
-        }
-        last = whole.end();
-    }
-    out.push_str(&path[last..]);
-    out
-}
-
-/// `os.path.join(a, b)` for two parts.
-pub fn py_join(a: &str, b: &str) -> String {
-    if b.starts_with('/') || a.is_empty() {
-        b.to_string()
-    } else if a.ends_with('/') {
-        format!("{a}{b}")
-    } else {
-        format!("{a}/{b}")
-    }
-}
-
-/// `os.path.dirname`.
-pub fn py_dirname(p: &str) -> String {
-    let head = match p.rfind('/') {
-        Some(i) => &p[..=i],
-        None => "",
-    };
-    let trimmed = head.trim_end_matches('/');
-    if trimmed.is_empty() && !head.is_empty() {
-        head.to_string()
-    } else {
-        trimmed.to_string()
-    }
-}
 
 /// Where the client looks for its token file, and how that path was arrived at.
 #[derive(Debug, Clone)]

@@ -1,0 +1,6 @@
+//! Layer 0: the raw facts of this machine, read once or through one bounded door: the
+//! environment snapshot, paths, file reads that never block, and the subprocess runner.
+//! Nothing here knows of checks, findings or the Context.
+
+pub mod env;
+pub mod paths;
