@@ -52,6 +52,7 @@ pub struct Context {
     token: OnceLock<TokenDiscovery>,
     endpoint: OnceLock<Endpoint>,
     hub: OnceLock<HubClient>,
+    tls_roots: OnceLock<Arc<rustls::RootCertStore>>,
     remotes: OnceLock<Vec<GitRemote>>,
     target: OnceLock<Option<Target>>,
 }
@@ -85,6 +86,7 @@ impl Context {
             token: OnceLock::new(),
             endpoint: OnceLock::new(),
             hub: OnceLock::new(),
+            tls_roots: OnceLock::new(),
             remotes: OnceLock::new(),
             target: OnceLock::new(),
         })
@@ -107,8 +109,20 @@ impl Context {
     /// The Hub client, built on first use (an offline run never pays for TLS roots).
     pub fn hub(&self) -> &HubClient {
         self.hub.get_or_init(|| {
-            HubClient::new(&self.env, self.endpoint().clone(), self.options.timeout)
+            HubClient::new(
+                &self.env,
+                self.endpoint().clone(),
+                self.options.timeout,
+                self.tls_roots().clone(),
+            )
         })
+    }
+
+    /// The roots every TLS connection of this run verifies with, loaded on first use (an
+    /// offline run never reads the OS store).
+    pub fn tls_roots(&self) -> &Arc<rustls::RootCertStore> {
+        self.tls_roots
+            .get_or_init(|| Arc::new(crate::tls::roots(&self.env)))
     }
 
     /// The token the client sends with downloads and API calls: none when

@@ -234,11 +234,23 @@ pub fn to_text(
     out
 }
 
+/// More log than anyone pastes; past it the rest of the file is not read.
+const MAX_EXPLAIN_FILE: usize = 256 << 20;
+
 /// The text to explain: the arguments joined, or a file, or standard input.
 pub fn read_input(args: &[String], file: Option<&std::path::Path>) -> Result<Vec<u8>, String> {
     use std::io::{IsTerminal, Read};
     if let Some(f) = file {
-        return std::fs::read(f).map_err(|e| format!("cannot read {}: {e}", f.display()));
+        // The bounded reader: a FIFO or device named by --file would block or never end
+        // (docs/notes/bounded-reads.md); a pipe belongs on standard input.
+        return match crate::world::fs::read_bounded(f, MAX_EXPLAIN_FILE) {
+            Ok(read) => Ok(read.bytes),
+            Err(crate::world::fs::ReadError::NotRegular(kind)) => Err(format!(
+                "{} is {kind}, not a file; pipe it to standard input instead: … | hfdoctor explain",
+                f.display()
+            )),
+            Err(e) => Err(format!("cannot read {}: {e}", f.display())),
+        };
     }
     if !args.is_empty() {
         return Ok(args.join("\n").into_bytes());

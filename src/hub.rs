@@ -319,11 +319,16 @@ impl HubClient {
     /// `check_deadline` is how long a check may take; one request gets four fifths of it, so
     /// a server that never answers ends as the check's own `no-answer` finding, with its
     /// words, rather than as a bare timeout.
-    pub fn new(env: &Env, endpoint: Endpoint, check_deadline: Duration) -> Self {
+    pub fn new(
+        env: &Env,
+        endpoint: Endpoint,
+        check_deadline: Duration,
+        roots: Arc<rustls::RootCertStore>,
+    ) -> Self {
         let deadline = check_deadline.mul_f64(0.8);
         let usable = matches!(endpoint.scheme.as_deref(), Some("http" | "https"));
         let http = usable
-            .then(|| build_http(env, &endpoint, deadline))
+            .then(|| build_http(env, &endpoint, deadline, &roots))
             .flatten();
         HubClient {
             http,
@@ -502,7 +507,12 @@ pub fn call_failed(ctx: &crate::context::Context, err: &CallError) -> crate::fin
         .with("error", err.describe())
 }
 
-fn build_http(env: &Env, endpoint: &Endpoint, deadline: Duration) -> Option<reqwest::Client> {
+fn build_http(
+    env: &Env,
+    endpoint: &Endpoint,
+    deadline: Duration,
+    roots: &Arc<rustls::RootCertStore>,
+) -> Option<reqwest::Client> {
     let origin = url::Url::parse(&endpoint.url).ok()?.origin();
     let mut builder = reqwest::Client::builder()
         .user_agent(concat!("hfdoctor/", env!("CARGO_PKG_VERSION")))
@@ -520,8 +530,10 @@ fn build_http(env: &Env, endpoint: &Endpoint, deadline: Duration) -> Option<reqw
                 attempt.stop()
             }
         }));
-    for cert in extra_roots(env) {
-        builder = builder.add_root_certificate(cert);
+    // The same roots the network check verifies with (public, OS store, SSL_CERT_FILE and
+    // SSL_CERT_DIR), loaded once per run.
+    if let Some(config) = crate::tls::client_config(roots.as_ref().clone()) {
+        builder = builder.use_preconfigured_tls(config);
     }
     // Proxies exactly as the Python client picks them (crate::proxy), not reqwest's own reading
     // of the process environment.
@@ -543,31 +555,6 @@ fn build_http(env: &Env, endpoint: &Endpoint, deadline: Duration) -> Option<reqw
         }));
     }
     builder.build().ok()
-}
-
-/// Certificates from `SSL_CERT_FILE` and `SSL_CERT_DIR`, which huggingface_hub 1.x/2.x honour.
-fn extra_roots(env: &Env) -> Vec<reqwest::Certificate> {
-    let mut pems = Vec::new();
-    if let Some(file) = env.non_empty("SSL_CERT_FILE") {
-        if let Ok(bytes) = std::fs::read(&file) {
-            pems.push(bytes);
-        }
-    }
-    if let Some(dirs) = env.non_empty("SSL_CERT_DIR") {
-        for dir in std::env::split_paths(&dirs) {
-            let Ok(entries) = std::fs::read_dir(dir) else {
-                continue;
-            };
-            for entry in entries.flatten().take(1000) {
-                if let Ok(bytes) = std::fs::read(entry.path()) {
-                    pems.push(bytes);
-                }
-            }
-        }
-    }
-    pems.iter()
-        .flat_map(|pem| reqwest::Certificate::from_pem_bundle(pem).unwrap_or_default())
-        .collect()
 }
 
 fn call_error(e: reqwest::Error) -> CallError {
@@ -655,7 +642,12 @@ mod tests {
     fn token_only_over_https_or_to_this_machine() {
         let client = |url: &str| {
             let env = Env::from_pairs([("HF_ENDPOINT", url)]);
-            HubClient::new(&env, Endpoint::from_env(&env), Duration::from_secs(1))
+            HubClient::new(
+                &env,
+                Endpoint::from_env(&env),
+                Duration::from_secs(1),
+                Arc::new(rustls::RootCertStore::empty()),
+            )
         };
         assert!(client("https://huggingface.co").may_send_token());
         assert!(client("https://hub.corp.example").may_send_token());

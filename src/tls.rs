@@ -36,22 +36,27 @@ impl Presented {
     }
 }
 
-/// PEM certificates from a file or every file of a directory (as SSL_CERT_FILE/DIR name them).
+/// One CA file is a bundle of a few hundred certificates at most; 4 MiB is far past any.
+const MAX_CA_FILE: usize = 4 << 20;
+/// SSL_CERT_DIR holds one file per certificate (and hash links); this many is plenty.
+const MAX_CA_DIR_FILES: usize = 1000;
+
+/// PEM certificates from a file or every regular file of a directory (as SSL_CERT_FILE and
+/// SSL_CERT_DIR name them), read through the bounded reader: a FIFO or a device named there is
+/// skipped, never opened.
 pub fn certs_from(path: &std::path::Path) -> Vec<CertificateDer<'static>> {
-    let files: Vec<std::path::PathBuf> = if path.is_dir() {
-        std::fs::read_dir(path)
-            .map(|d| d.flatten().map(|e| e.path()).take(1000).collect())
-            .unwrap_or_default()
+    let files = if path.is_dir() {
+        crate::world::fs::list_files(path, MAX_CA_DIR_FILES).unwrap_or_default()
     } else {
         vec![path.to_path_buf()]
     };
     let mut out = Vec::new();
     for f in files {
-        let Ok(bytes) = std::fs::read(&f) else {
+        let Ok(read) = crate::world::fs::read_bounded(&f, MAX_CA_FILE) else {
             continue;
         };
         out.extend(
-            rustls_pemfile::certs(&mut bytes.as_slice())
+            rustls_pemfile::certs(&mut read.bytes.as_slice())
                 .flatten()
                 .map(|c| c.into_owned()),
         );
@@ -59,26 +64,53 @@ pub fn certs_from(path: &std::path::Path) -> Vec<CertificateDer<'static>> {
     out
 }
 
-/// Public roots, the OS store, and SSL_CERT_FILE / SSL_CERT_DIR.
-pub fn roots(env: &Env) -> RootCertStore {
-    let mut store = RootCertStore::empty();
-    store.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
-    for cert in rustls_native_certs::load_native_certs().certs {
-        let _ = store.add(cert);
-    }
+/// The certificates SSL_CERT_FILE and SSL_CERT_DIR add, which huggingface_hub 1.x/2.x honour
+/// (docs/notes/tls.md). The one reading of those two variables.
+pub fn extra_certs(env: &Env) -> Vec<CertificateDer<'static>> {
+    let mut out = Vec::new();
     if let Some(file) = env.non_empty("SSL_CERT_FILE") {
-        for cert in certs_from(std::path::Path::new(&file)) {
-            let _ = store.add(cert);
-        }
+        out.extend(certs_from(std::path::Path::new(&file)));
     }
     if let Some(dirs) = env.non_empty("SSL_CERT_DIR") {
         for dir in std::env::split_paths(&dirs) {
-            for cert in certs_from(&dir) {
-                let _ = store.add(cert);
-            }
+            out.extend(certs_from(&dir));
         }
     }
+    out
+}
+
+/// Public roots, the OS store, and SSL_CERT_FILE / SSL_CERT_DIR. Loading the OS store costs
+/// milliseconds, so a run loads this once (the Context keeps it) and only when a check needs
+/// the network.
+pub fn roots(env: &Env) -> RootCertStore {
+    let mut store = RootCertStore::empty();
+    store.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    // rustls-native-certs reads SSL_CERT_FILE / SSL_CERT_DIR itself, from the process, with a
+    // plain blocking read (a FIFO there would hang the run), and when either is set loads only
+    // those instead of the OS store. So with either set, hfdoctor reads them itself through the
+    // bounded reader and leaves the OS store out, as that crate and the Python client do
+    // (docs/notes/tls.md).
+    if env.non_empty("SSL_CERT_FILE").is_none() && env.non_empty("SSL_CERT_DIR").is_none() {
+        for cert in rustls_native_certs::load_native_certs().certs {
+            let _ = store.add(cert);
+        }
+    }
+    for cert in extra_certs(env) {
+        let _ = store.add(cert);
+    }
     store
+}
+
+/// A client configuration that verifies with `roots`, for the Hub client.
+pub fn client_config(roots: RootCertStore) -> Option<rustls::ClientConfig> {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    Some(
+        rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .ok()?
+            .with_root_certificates(roots)
+            .with_no_client_auth(),
+    )
 }
 
 /// Verifies as usual and remembers the chain it was shown.

@@ -5,16 +5,19 @@
 //! `HUGGING_FACE_HUB_TOKEN` (Python `or` on the raw values, then `_clean_token`) > the token
 //! file. `stored_tokens` is read to name tokens, never to pick one.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use crate::context::Context;
 use crate::secret::Secret;
 use crate::world::env::Env;
+use crate::world::fs::{read_bounded, ReadError};
 pub use crate::world::paths::{display_path, expanduser, expandvars, py_dirname, py_join};
 
 /// At most this much of a token file is read: a token is 37 bytes.
 pub const MAX_TOKEN_FILE: usize = 64 * 1024;
+
+/// stored_tokens holds a few dozen lines; 1 MiB is far past any real one.
+const MAX_STORED_TOKENS: usize = 1 << 20;
 
 pub const ENV_TOKEN_VARS: [&str; 2] = ["HF_TOKEN", "HUGGING_FACE_HUB_TOKEN"];
 
@@ -459,32 +462,16 @@ fn read_token_file(ctx: &Context, client_path: &str) -> TokenFile {
 }
 
 fn read_state(path: &Path) -> FileState {
-    let meta = match std::fs::metadata(path) {
-        Ok(m) => m,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return FileState::Missing,
+    // A FIFO would block `read_text()` forever and a device is not a token either: the bounded
+    // reader refuses both without opening them (docs/notes/bounded-reads.md).
+    let read = match read_bounded(path, MAX_TOKEN_FILE) {
+        Ok(r) => r,
+        Err(ReadError::NotFound) => return FileState::Missing,
+        Err(ReadError::IsDirectory) => return FileState::IsDirectory,
         Err(e) => return FileState::Unreadable(e.to_string()),
     };
-    if meta.is_dir() {
-        return FileState::IsDirectory;
-    }
-    if !meta.is_file() {
-        // A FIFO would block `read_text()` forever; a device is not a token either.
-        return FileState::Unreadable("not a regular file".into());
-    }
-    let mut file = match std::fs::File::open(path) {
-        Ok(f) => f,
-        Err(e) => return FileState::Unreadable(e.to_string()),
-    };
-    let mut buf = Vec::with_capacity(meta.len().min(MAX_TOKEN_FILE as u64 + 1) as usize);
-    if let Err(e) = (&mut file)
-        .take(MAX_TOKEN_FILE as u64 + 1)
-        .read_to_end(&mut buf)
-    {
-        return FileState::Unreadable(e.to_string());
-    }
-    let truncated = buf.len() > MAX_TOKEN_FILE;
-    buf.truncate(MAX_TOKEN_FILE);
-    let text = match String::from_utf8(buf) {
+    let truncated = read.truncated;
+    let text = match String::from_utf8(read.bytes) {
         Ok(t) => t,
         // A cut in the middle of a character at the 64 KiB mark is our doing, not the file's.
         Err(e) if truncated && e.utf8_error().error_len().is_none() => {
@@ -498,10 +485,10 @@ fn read_state(path: &Path) -> FileState {
     FileState::Read {
         cleaned: clean_token(&text).map(Secret::new),
         raw: Secret::new(text),
-        size: meta.len(),
+        size: read.meta.len(),
         truncated,
-        mode: file_mode(&meta),
-        modified: meta.modified().ok(),
+        mode: file_mode(&read.meta),
+        modified: read.meta.modified().ok(),
     }
 }
 
@@ -517,12 +504,21 @@ fn file_mode(_meta: &std::fs::Metadata) -> Option<u32> {
 }
 
 fn read_stored_tokens(path: PathBuf) -> StoredTokens {
-    let text = match std::fs::read(&path) {
-        Ok(bytes) => bytes,
-        Err(_) => {
+    let text = match read_bounded(&path, MAX_STORED_TOKENS) {
+        Ok(read) => read.bytes,
+        Err(ReadError::NotFound) => {
             return StoredTokens {
-                exists: path.exists(),
                 path,
+                ..Default::default()
+            }
+        }
+        // There but unusable (a FIFO the client would hang on, a directory, no permission):
+        // say so rather than pretend it is absent.
+        Err(e) => {
+            return StoredTokens {
+                path,
+                exists: true,
+                parse_error: Some(e.to_string()),
                 ..Default::default()
             }
         }

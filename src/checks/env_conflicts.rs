@@ -388,19 +388,10 @@ pub fn find_assignments(ctx: &Context, var: &str) -> Vec<String> {
     hits
 }
 
+/// A shell start-up file, up to 1 MiB, never a FIFO or device (docs/notes/bounded-reads.md).
 fn read_bounded(path: &Path) -> Option<String> {
-    use std::io::Read;
-    let meta = std::fs::metadata(path).ok()?;
-    if !meta.is_file() {
-        return None;
-    }
-    let mut buf = Vec::new();
-    std::fs::File::open(path)
-        .ok()?
-        .take(1 << 20)
-        .read_to_end(&mut buf)
-        .ok()?;
-    Some(String::from_utf8_lossy(&buf).into_owned())
+    let read = crate::world::fs::read_bounded(path, 1 << 20).ok()?;
+    Some(String::from_utf8_lossy(&read.bytes).into_owned())
 }
 
 fn first_line(s: &str) -> String {

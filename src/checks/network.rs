@@ -36,7 +36,7 @@ async fn check(ctx: &Context) -> Vec<Found> {
     // Every step gets a share of the check's deadline; the whole probe of a host stays in it.
     let step = ctx.options.timeout.mul_f64(0.8) / 4;
     // The OS store is read once for every host, not once per host.
-    let roots = crate::tls::roots(&ctx.env);
+    let roots = ctx.tls_roots().as_ref().clone();
     let results = join_all(urls.iter().enumerate().map(|(i, url)| {
         let routed = !matches!(proxies.route(url), Route::Direct | Route::Bypassed(_));
         probe(ctx, url.clone(), i == 0, routed, step, &roots)
@@ -213,16 +213,18 @@ fn ca_variables(ctx: &Context) -> Vec<Found> {
         };
         for path in paths {
             let path = ctx.absolute(&path);
-            let problem = if !path.exists() {
-                Some("ca-missing")
-            } else if var != "SSL_CERT_DIR" && path.is_dir() {
-                Some("ca-is-directory")
-            } else if var != "SSL_CERT_DIR" && std::fs::read(&path).is_err() {
-                Some("ca-unreadable")
-            } else if var != "SSL_CERT_DIR" && crate::tls::certs_from(&path).is_empty() {
-                Some("ca-no-certs")
+            use crate::world::fs::{read_bounded, ReadError};
+            let problem = if var == "SSL_CERT_DIR" {
+                (!path.exists()).then_some("ca-missing")
             } else {
-                None
+                match read_bounded(&path, 4 << 20) {
+                    Err(ReadError::NotFound) => Some("ca-missing"),
+                    Err(ReadError::IsDirectory) => Some("ca-is-directory"),
+                    Err(ReadError::NotRegular(_)) => Some("ca-not-regular"),
+                    Err(ReadError::Io(_)) => Some("ca-unreadable"),
+                    Ok(_) if crate::tls::certs_from(&path).is_empty() => Some("ca-no-certs"),
+                    Ok(_) => None,
+                }
             };
             if let Some(problem) = problem {
                 out.push(

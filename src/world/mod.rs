@@ -3,4 +3,5 @@
 //! Nothing here knows of checks, findings or the Context.
 
 pub mod env;
+pub mod fs;
 pub mod paths;
