@@ -185,12 +185,23 @@ impl Context {
     }
 
     /// Remotes whose host is the Hub (or the endpoint's host).
+    /// Remotes whose host is the Hub (or the endpoint's host), origin first: the one order
+    /// every check uses, so they all talk about the same remote.
     pub fn hub_remotes(&self) -> Vec<&GitRemote> {
         let host = self.endpoint().host.clone();
-        self.git_remotes()
+        let mut remotes: Vec<&GitRemote> = self
+            .git_remotes()
             .iter()
             .filter(|r| r.parsed.as_ref().is_some_and(|p| p.is_hub(host.as_deref())))
-            .collect()
+            .collect();
+        remotes.sort_by_key(|r| r.name != "origin");
+        remotes
+    }
+
+    /// The Hub remote a plain `git push` talks to: origin when it is a Hub remote, else the
+    /// first Hub remote.
+    pub fn primary_hub_remote(&self) -> Option<&GitRemote> {
+        self.hub_remotes().into_iter().next()
     }
 
     /// The repository the run is about: `--repo`, else the repo a Hub remote names (origin
@@ -201,11 +212,7 @@ impl Context {
                 if let Some(t) = &self.options.target {
                     return Some(t.clone());
                 }
-                let remotes = self.hub_remotes();
-                let pick = remotes
-                    .iter()
-                    .find(|r| r.name == "origin")
-                    .or_else(|| remotes.first())?;
+                let pick = self.primary_hub_remote()?;
                 let parsed = pick.parsed.as_ref()?;
                 let repo_id = parsed.repo_id.clone()?;
                 crate::repo::validate_repo_id(&repo_id)

@@ -15,7 +15,7 @@ use serde::Deserialize;
 use tokio::sync::OnceCell;
 
 use crate::context::Env;
-use crate::endpoint::{Endpoint, EndpointKind};
+use crate::endpoint::Endpoint;
 use crate::remote::{RemoteUrl, Transport};
 use crate::secret::Secret;
 
@@ -308,6 +308,7 @@ fn cell<K: Eq + std::hash::Hash, V>(
 pub struct HubClient {
     http: Option<reqwest::Client>,
     pub endpoint: Endpoint,
+    proxies: crate::proxy::ProxySettings,
     deadline: Duration,
     whoami: Mutex<HashMap<String, Arc<OnceCell<WhoamiResult>>>>,
     shared: Mutex<HashMap<(String, bool), SharedAnswer>>,
@@ -333,6 +334,7 @@ impl HubClient {
         HubClient {
             http,
             endpoint,
+            proxies: crate::proxy::ProxySettings::from_env(env),
             deadline,
             whoami: Mutex::new(HashMap::new()),
             shared: Mutex::new(HashMap::new()),
@@ -340,13 +342,10 @@ impl HubClient {
         }
     }
 
-    /// May a token go to the endpoint: https, or plain http to this machine only.
+    /// May a token go to the endpoint: https, or plain http when every hop is this machine
+    /// (the endpoint and the proxy that carries the request, if any).
     pub fn may_send_token(&self) -> bool {
-        match self.endpoint.scheme.as_deref() {
-            Some("https") => true,
-            Some("http") => matches!(self.endpoint.kind, EndpointKind::Loopback(_)),
-            _ => false,
-        }
+        url::Url::parse(&self.endpoint.url).is_ok_and(|url| may_send_secret(&url, &self.proxies))
     }
 
     pub async fn get(&self, path: &str, token: Option<&Secret>) -> Result<Answer, CallError> {
@@ -392,17 +391,14 @@ impl HubClient {
             Transport::Http => "http",
             _ => "https",
         };
-        let host = match remote.port {
-            Some(p) => format!("{}:{p}", remote.host),
-            None => remote.host.clone(),
-        };
+        let host = crate::world::urls::host_port(&remote.host, remote.port);
         let id = remote.repo_id.clone().ok_or(CallError::BadEndpoint)?;
         let url = format!(
             "{scheme}://{host}/{}{id}/info/refs?service=git-receive-pack",
             remote.repo_type.url_prefix()
         );
         let safe = remote.is_hub(self.endpoint.host.as_deref())
-            && (scheme == "https" || crate::endpoint::is_loopback_host(&remote.host));
+            && url::Url::parse(&url).is_ok_and(|u| may_send_secret(&u, &self.proxies));
         let mut request = http.get(&url);
         if safe {
             request = request.basic_auth(user, Some(password.expose()));
@@ -493,6 +489,28 @@ impl HubClient {
     }
 }
 
+/// May a secret (a token, git's credential) go out on a request to `url`? Over https yes: it
+/// travels inside TLS, also through a proxy's CONNECT tunnel. Over plain http only when no
+/// byte leaves this machine: the target is a loopback host and so is the proxy that carries
+/// the request in the clear, if one does (docs/notes/secrets.md).
+pub fn may_send_secret(url: &url::Url, proxies: &crate::proxy::ProxySettings) -> bool {
+    let loopback = |u: &url::Url| {
+        u.host_str()
+            .is_some_and(|h| crate::endpoint::is_loopback_host(h.trim_matches(['[', ']'])))
+    };
+    match url.scheme() {
+        "https" => true,
+        "http" if loopback(url) => match proxies.route(url) {
+            crate::proxy::Route::Proxy { url: proxy, .. } => {
+                url::Url::parse(&crate::world::urls::with_default_scheme(&proxy))
+                    .is_ok_and(|p| loopback(&p))
+            }
+            _ => true,
+        },
+        _ => false,
+    }
+}
+
 /// A request that got no answer, as a finding any network check can give (the words are in
 /// checks/_runner.toml).
 pub fn call_failed(ctx: &crate::context::Context, err: &CallError) -> crate::finding::Found {
@@ -543,12 +561,7 @@ fn build_http(
         builder = builder.proxy(reqwest::Proxy::custom(move |url| {
             match proxies.route(url) {
                 crate::proxy::Route::Proxy { url, .. } => {
-                    let url = if url.contains("://") {
-                        url
-                    } else {
-                        format!("http://{url}")
-                    };
-                    url::Url::parse(&url).ok()
+                    url::Url::parse(&crate::world::urls::with_default_scheme(&url)).ok()
                 }
                 _ => None,
             }
@@ -656,6 +669,38 @@ mod tests {
         assert!(!client("http://hub.corp.example").may_send_token());
         assert!(!client("http://10.0.0.5").may_send_token());
         assert!(!client("").may_send_token());
+    }
+
+    #[test]
+    fn no_secret_through_a_plain_http_proxy_off_this_machine() {
+        let check = |url: &str, vars: &[(&str, &str)]| {
+            let env = Env::from_pairs(vars.iter().copied());
+            may_send_secret(
+                &url::Url::parse(url).unwrap(),
+                &crate::proxy::ProxySettings::from_env(&env),
+            )
+        };
+        let local = "http://127.0.0.1:8080/api/whoami-v2";
+        assert!(check(local, &[]));
+        assert!(check(local, &[("HTTP_PROXY", "http://127.0.0.1:3128")]));
+        assert!(check(local, &[("http_proxy", "localhost:3128")]));
+        assert!(!check(local, &[("HTTP_PROXY", "http://proxy.corp:3128")]));
+        assert!(!check(local, &[("ALL_PROXY", "http://10.0.0.1:3128")]));
+        // NO_PROXY takes the request off the proxy: it stays on this machine.
+        assert!(check(
+            local,
+            &[
+                ("HTTP_PROXY", "http://proxy.corp:3128"),
+                ("NO_PROXY", "127.0.0.1")
+            ]
+        ));
+        // https is end-to-end TLS, through a CONNECT tunnel too.
+        assert!(check(
+            "https://huggingface.co/api/whoami-v2",
+            &[("HTTPS_PROXY", "http://proxy.corp:3128")]
+        ));
+        assert!(!check("http://hub.corp.example/api/whoami-v2", &[]));
+        assert!(!check("ftp://127.0.0.1/", &[]));
     }
 
     #[test]

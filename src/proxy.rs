@@ -192,11 +192,7 @@ impl ProxySettings {
         // httpx2 get_environment_proxies.
         for scheme in ["http", "https", "all"] {
             if let Some(v) = s.vars.get(scheme) {
-                let url = if v.value.contains("://") {
-                    v.value.clone()
-                } else {
-                    format!("http://{}", v.value)
-                };
+                let url = crate::world::urls::with_default_scheme(&v.value);
                 let pattern = Pattern {
                     scheme: (scheme != "all").then(|| scheme.to_string()),
                     host: HostPat::Any,

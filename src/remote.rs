@@ -5,6 +5,7 @@
 use crate::endpoint::HUB_HOSTS;
 use crate::repo::{split_repo_path, RepoPath, RepoType};
 use crate::secret::Secret;
+use crate::world::urls::percent_decode;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Transport {
@@ -163,24 +164,6 @@ pub fn masked_url(url: &str) -> String {
         }
         None => url.to_string(),
     }
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(v);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]

@@ -245,3 +245,59 @@ fn a_dead_proxy_with_a_password_never_shows_it_in_errors() {
     let j = w.json(&["--only", "token-valid"]).json();
     assert!(find(&j, "token-valid/unreachable").is_some(), "{j}");
 }
+
+#[test]
+fn a_plus_in_a_proxy_password_stays_a_plus() {
+    // Percent-decoding, not form decoding: `p+w` is the password, not `p w`.
+    let proxy = TestProxy::start(Mode::Auth("bob", "p+w"));
+    let mut w = World::new();
+    for userinfo in ["bob:p+w", "bob:p%2Bw"] {
+        w.set(
+            "HTTPS_PROXY",
+            &format!("http://{userinfo}@127.0.0.1:{}", proxy.port),
+        );
+        let (f, text) = w.outcome_with("proxy/ok", &["--only", "proxy"]);
+        assert_eq!(f["status"], "pass", "{userinfo}: {text}");
+    }
+    // The Hub client sends the same credentials: whoami goes through the proxy.
+    let hub = HubServer::start(
+        HubWorld::new()
+            .user("alice", &[])
+            .token(WRITE, "alice", "write")
+            .repo(Repo::model("alice/model")),
+    );
+    w.set(
+        "HTTP_PROXY",
+        &format!("http://bob:p+w@127.0.0.1:{}", proxy.port),
+    );
+    w.set("HF_ENDPOINT", &hub.url);
+    w.write_token(WRITE);
+    w.outcome_with("token-valid/valid", &["--only", "token-valid"]);
+    assert!(proxy
+        .log()
+        .iter()
+        .any(|(line, auth)| line.starts_with("GET") && *auth));
+}
+
+#[test]
+fn the_token_never_crosses_a_plain_http_proxy_off_this_machine() {
+    let hub = HubServer::start(
+        HubWorld::new()
+            .user("alice", &[])
+            .token(WRITE, "alice", "write"),
+    );
+    let mut w = World::new();
+    w.set("HF_ENDPOINT", &hub.url);
+    w.write_token(WRITE);
+    // A loopback endpoint, but the request would travel in the clear to another host's proxy.
+    // (`.invalid` never resolves: should hfdoctor send anything, it goes nowhere.)
+    w.set("HTTP_PROXY", "http://proxy.invalid:3128");
+    let (f, _) = w.outcome_with("token-valid/not-sent", &["--only", "token-valid"]);
+    assert_eq!(f["status"], "skip");
+    assert!(hub.log().is_empty(), "{:?}", hub.log().len());
+    // Through a proxy on this machine the token may go: the request reaches the Hub.
+    let proxy = TestProxy::start(Mode::Open);
+    w.set("HTTP_PROXY", &proxy.url);
+    w.outcome_with("token-valid/valid", &["--only", "token-valid"]);
+    assert!(hub.log().iter().any(|l| l.authorized));
+}

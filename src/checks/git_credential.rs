@@ -14,6 +14,7 @@ use crate::hub::{Kind, WhoamiResult};
 use crate::remote::{RemoteUrl, Transport};
 use crate::runner::CheckFuture;
 use crate::secret::Secret;
+use crate::world::urls::host_port;
 
 const FILL_DEADLINE: Duration = Duration::from_secs(3);
 
@@ -45,11 +46,8 @@ struct Facts {
 
 /// The host git would look up: the Hub remote's, else the endpoint's.
 fn lookup_target(ctx: &Context) -> Option<(String, String, Option<RemoteUrl>)> {
-    let remotes = ctx.hub_remotes();
-    let remote = remotes
-        .iter()
-        .find(|r| r.name == "origin")
-        .or_else(|| remotes.first())
+    let remote = ctx
+        .primary_hub_remote()
         .and_then(|r| r.parsed.clone())
         .filter(|p| p.transport != Transport::Ssh);
     if let Some(r) = &remote {
@@ -58,17 +56,11 @@ fn lookup_target(ctx: &Context) -> Option<(String, String, Option<RemoteUrl>)> {
         } else {
             "https"
         };
-        let host = match r.port {
-            Some(p) => format!("{}:{p}", r.host),
-            None => r.host.clone(),
-        };
+        let host = host_port(&r.host, r.port);
         return Some((protocol.into(), host, remote));
     }
     let url = url::Url::parse(&ctx.endpoint().url).ok()?;
-    let host = match url.port() {
-        Some(p) => format!("{}:{p}", url.host_str()?),
-        None => url.host_str()?.to_string(),
-    };
+    let host = host_port(url.host_str()?, url.port());
     Some((url.scheme().to_string(), host, None))
 }
 

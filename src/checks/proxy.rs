@@ -12,6 +12,7 @@ use crate::context::Context;
 use crate::finding::Found;
 use crate::proxy::{masked_proxy, ProxySettings, Route};
 use crate::runner::CheckFuture;
+use crate::world::urls::{host_port, percent_decode, with_default_scheme};
 
 /// Hosts a download or push touches besides the endpoint (LFS/CDN and Xet storage the Hub
 /// redirects to, hub-semantics §6.4). Best known names; a redirect elsewhere is possible.
@@ -206,21 +207,16 @@ enum Connect {
 
 /// `CONNECT host:port` through an http:// proxy, as the client opens a tunnel for https.
 async fn connect(proxy: &str, host: &str, port: u16, deadline: Duration) -> Connect {
-    let with_scheme = if proxy.contains("://") {
-        proxy.to_string()
-    } else {
-        format!("http://{proxy}")
-    };
+    let with_scheme = with_default_scheme(proxy);
     let Ok(url) = url::Url::parse(&with_scheme) else {
         return Connect::Unreachable("not a URL".into());
     };
     if url.scheme() != "http" {
         return Connect::Unsupported;
     }
-    let addr = format!(
-        "{}:{}",
+    let addr = host_port(
         url.host_str().unwrap_or_default(),
-        url.port_or_known_default().unwrap_or(80)
+        Some(url.port_or_known_default().unwrap_or(80)),
     );
     let auth = if url.username().is_empty() {
         String::new()
@@ -263,13 +259,6 @@ async fn connect(proxy: &str, host: &str, port: u16, deadline: Duration) -> Conn
         .unwrap_or(Connect::NoAnswer)
 }
 
-fn percent_decode(s: &str) -> String {
-    url::form_urlencoded::parse(format!("x={s}").as_bytes())
-        .next()
-        .map(|(_, v)| v.into_owned())
-        .unwrap_or_default()
-}
-
 fn base64(s: &str) -> String {
     use base64::Engine;
     base64::engine::general_purpose::STANDARD.encode(s)
@@ -283,7 +272,6 @@ mod tests {
     fn basic_auth_encoding() {
         assert_eq!(base64("bob:s3cret"), "Ym9iOnMzY3JldA==");
         assert_eq!(base64("a:b"), "YTpi");
-        assert_eq!(percent_decode("p%40ss"), "p@ss");
     }
 
     #[test]
