@@ -37,17 +37,79 @@ pub struct Answer {
 }
 
 impl Answer {
-    /// The server's message: `X-Error-Message`, else the JSON body's `error`.
+    /// The server's message, collected as the client's `_format` does (hub-semantics §4.2,
+    /// docs/notes/hub-answers.md): `X-Error-Message`, else the JSON body's `error` (string or
+    /// list), `error_description` or `errors[].message`, else a body that is neither JSON nor
+    /// HTML as text. None when the server said nothing.
     pub fn message(&self) -> Option<String> {
-        if let Some(m) = &self.error_message {
-            return Some(m.clone());
+        if let Some(m) = self.error_message.as_deref().map(str::trim) {
+            if !m.is_empty() {
+                return Some(m.to_string());
+            }
         }
-        let v: serde_json::Value = serde_json::from_slice(&self.body).ok()?;
-        match &v["error"] {
-            serde_json::Value::String(s) => Some(s.clone()),
-            serde_json::Value::Array(a) => a.first().and_then(|x| x.as_str()).map(str::to_string),
-            _ => None,
+        if let Ok(v) = serde_json::from_slice::<serde_json::Value>(&self.body) {
+            let text = match &v["error"] {
+                serde_json::Value::String(s) => Some(s.clone()),
+                serde_json::Value::Array(a) => {
+                    a.first().and_then(|x| x.as_str()).map(str::to_string)
+                }
+                _ => None,
+            }
+            .or_else(|| v["error_description"].as_str().map(str::to_string))
+            .or_else(|| v["errors"][0]["message"].as_str().map(str::to_string));
+            return text.map(|t| t.trim().to_string()).filter(|t| !t.is_empty());
         }
+        let text = String::from_utf8_lossy(&self.body);
+        let text = text.trim();
+        if text.is_empty() || looks_like_html(text) {
+            return None;
+        }
+        Some(one_line(text, 300))
+    }
+
+    /// What came back, for people, never empty: the status with its reason phrase and the
+    /// server's message, or what the body was when there was none ("an empty body", "an HTML
+    /// page titled …"). A 503 is never shown as "answered 503: .".
+    pub fn said(&self) -> String {
+        if let Some(m) = self.message() {
+            return one_line(&m, 300);
+        }
+        let text = String::from_utf8_lossy(&self.body);
+        let text = text.trim();
+        if text.is_empty() {
+            return "no message, an empty body".into();
+        }
+        if looks_like_html(text) {
+            let title = html_title(text).unwrap_or_default();
+            return if title.is_empty() {
+                "an HTML page, not the Hub's JSON".into()
+            } else {
+                format!("an HTML page titled \"{}\", not the Hub's JSON", one_line(&title, 120))
+            };
+        }
+        format!("a body of {} bytes that is not the Hub's JSON", self.body.len())
+    }
+
+    /// The status with its reason phrase: `503 Service Unavailable`.
+    pub fn status_line(&self) -> String {
+        match reqwest::StatusCode::from_u16(self.status)
+            .ok()
+            .and_then(|s| s.canonical_reason())
+        {
+            Some(reason) => format!("{} {reason}", self.status),
+            None => self.status.to_string(),
+        }
+    }
+
+    /// The Python client raises on this answer: any status that is not 2xx or 3xx
+    /// (`hf_raise_for_status`, hub-semantics §4.1).
+    pub fn client_fails(&self) -> bool {
+        !(200..400).contains(&self.status)
+    }
+
+    /// A server-side failure: the Hub, or a gateway or proxy in front of it, is in trouble.
+    pub fn is_server_error(&self) -> bool {
+        (500..600).contains(&self.status)
     }
 
     pub fn json<T: for<'de> Deserialize<'de>>(&self) -> Option<T> {
@@ -56,6 +118,44 @@ impl Answer {
 
     pub fn kind(&self) -> Kind {
         classify(self)
+    }
+}
+
+fn looks_like_html(text: &str) -> bool {
+    let head: String = text.chars().take(200).collect::<String>().to_ascii_lowercase();
+    head.starts_with("<!doctype html") || head.starts_with("<html") || head.contains("<head")
+}
+
+fn html_title(text: &str) -> Option<String> {
+    let lower = text.to_ascii_lowercase();
+    let start = lower.find("<title>")? + "<title>".len();
+    let end = start + lower[start..].find("</title>")?;
+    text.get(start..end).map(|t| t.trim().to_string())
+}
+
+/// One line of at most `max` characters: server text goes into one-line summaries.
+fn one_line(text: &str, max: usize) -> String {
+    let flat: String = text
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .chars()
+        .take(max + 1)
+        .collect();
+    if flat.chars().count() > max {
+        format!("{}…", flat.chars().take(max).collect::<String>())
+    } else {
+        flat
+    }
+}
+
+/// A header value as httpx decodes it: UTF-8, else Latin-1 (which takes any byte), so a
+/// message the server sent in another encoding is shown, not dropped.
+fn header_text(value: &reqwest::header::HeaderValue) -> String {
+    let bytes = value.as_bytes();
+    match std::str::from_utf8(bytes) {
+        Ok(s) => s.to_string(),
+        Err(_) => bytes.iter().map(|&b| b as char).collect(),
     }
 }
 
@@ -413,13 +513,7 @@ impl HubClient {
     ) -> Result<Answer, CallError> {
         let send = async {
             let mut response = request.send().await.map_err(call_error)?;
-            let header = |name: &str| {
-                response
-                    .headers()
-                    .get(name)
-                    .and_then(|v| v.to_str().ok())
-                    .map(str::to_string)
-            };
+            let header = |name: &str| response.headers().get(name).map(header_text);
             let request_id = header("x-request-id")
                 .or_else(|| header("x-amzn-trace-id"))
                 .or_else(|| header("x-amz-cf-id"));
@@ -707,6 +801,37 @@ mod tests {
     fn rate_limit_reset() {
         assert_eq!(parse_reset("\"api\";r=0;t=55"), Some(55));
         assert_eq!(parse_reset("garbage"), None);
+    }
+
+    #[test]
+    fn what_came_back_is_always_said() {
+        let mut a = answer(503, None, "");
+        a.error_message = None;
+        assert_eq!(a.status_line(), "503 Service Unavailable");
+        assert_eq!(a.said(), "no message, an empty body");
+        assert!(a.client_fails() && a.is_server_error());
+        a.body = b"<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head></html>".to_vec();
+        assert_eq!(a.message(), None);
+        assert_eq!(
+            a.said(),
+            "an HTML page titled \"502 Bad Gateway\", not the Hub's JSON"
+        );
+        a.body = b"upstream connect error or disconnect/reset before headers\n".to_vec();
+        assert_eq!(
+            a.said(),
+            "upstream connect error or disconnect/reset before headers"
+        );
+        a.body = br#"{"error_description":"expired"}"#.to_vec();
+        assert_eq!(a.said(), "expired");
+        a.body = br#"{"errors":[{"message":"bad"}]}"#.to_vec();
+        assert_eq!(a.said(), "bad");
+        a.body = br#"{"other":1}"#.to_vec();
+        assert_eq!(a.said(), "a body of 11 bytes that is not the Hub's JSON");
+        let a = answer(401, None, "");
+        assert!(a.client_fails() && !a.is_server_error());
+        assert!(!answer(307, None, "").client_fails());
+        let v = reqwest::header::HeaderValue::from_bytes(b"caf\xe9").unwrap();
+        assert_eq!(header_text(&v), "café");
     }
 
     #[test]
