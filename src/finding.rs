@@ -248,6 +248,20 @@ pub struct Found {
 }
 
 impl Found {
+    /// A finding of a typed outcome. A string, or a variant that does not exist, does not
+    /// compile:
+    ///
+    /// ```compile_fail
+    /// hfdoctor::finding::Found::new("missing");
+    /// ```
+    ///
+    /// ```compile_fail
+    /// hfdoctor::finding::Found::new(hfdoctor::checks::token_file::Outcome::Mising);
+    /// ```
+    ///
+    /// ```
+    /// hfdoctor::finding::Found::new(hfdoctor::checks::token_file::Outcome::Missing);
+    /// ```
     pub fn new(outcome: impl Into<OutcomeId>) -> Self {
         Found {
             outcome: outcome.into(),
