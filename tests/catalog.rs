@@ -176,6 +176,30 @@ fn registry_and_catalog_agree() {
     );
 }
 
+#[test]
+fn registry_is_in_the_documented_order() {
+    // src/checks/mod.rs: local, then the way out, then the Hub, then git.
+    use hfdoctor::catalog::Need;
+    let phase = |c: &hfdoctor::catalog::CheckEntry| match c.category.as_str() {
+        "git" => (3, "git"),
+        "network" => (1, "the way out"),
+        _ if c.needs.contains(&Need::Network) => (2, "the Hub"),
+        _ => (0, "local"),
+    };
+    let c = catalog();
+    for pair in c.checks.windows(2) {
+        let (a, b) = (phase(&pair[0]), phase(&pair[1]));
+        assert!(
+            a.0 <= b.0,
+            "{} ({}) is registered after {} ({}); see the order in src/checks/mod.rs",
+            pair[1].id,
+            b.1,
+            pair[0].id,
+            a.1
+        );
+    }
+}
+
 /// A text present in every language.
 fn in_every_language(t: &Text) -> bool {
     Lang::ALL.into_iter().all(|l| t.has(l))

@@ -34,8 +34,10 @@ macro_rules! registry {
     };
 }
 
-// The order is the run and print order: what the machine holds (token, environment), then the
-// way out (proxy, network), then what the Hub says (token, repo, gate), then git.
+// The order is the run and print order, in four phases (tests/catalog.rs holds the registry to
+// it): what the machine holds (checks that need nothing), the way out (category `network`),
+// what the Hub says (checks that need the network), then git (category `git`). A finding then
+// reads after the ones it depends on; within a phase, a new check goes where it reads best.
 registry! {
     token_file => "token-file", Blocking;
     env_conflicts => "env-conflicts", Blocking;
