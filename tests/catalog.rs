@@ -211,6 +211,20 @@ fn every_outcome_variant_has_words_and_every_catalog_outcome_a_variant() {
     let mut problems = Vec::new();
     for ns in namespaces(&c) {
         let variants: BTreeSet<&str> = ns.variants.iter().map(|(n, _)| *n).collect();
+        if variants.len() != ns.variants.len() {
+            problems.push(format!("{}: two variants share a name", ns.name));
+        }
+        for name in &variants {
+            let kebab = name.split('-').all(|part| {
+                !part.is_empty()
+                    && part
+                        .chars()
+                        .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit())
+            });
+            if !kebab {
+                problems.push(format!("{}/{name}: not kebab-case", ns.name));
+            }
+        }
         for key in ns.table.keys() {
             if !variants.contains(key.as_str()) {
                 problems.push(format!("{}/{key}: in the catalog, but no variant", ns.name));

@@ -9,8 +9,7 @@ use crate::checks::common::call_failed;
 use crate::context::Context;
 use crate::finding::Found;
 use crate::hub::{info_path, repo_url, RepoInfo, GateState, Kind, WhoamiResult};
-use crate::runner::CheckFuture;
-use crate::runner::Outcome as Runner;
+use crate::runner::{CheckFuture, Outcome as Runner};
 
 crate::outcomes! {
     pub enum Outcome {

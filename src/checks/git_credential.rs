@@ -12,9 +12,8 @@ use crate::finding::Found;
 use crate::git::{run_in, GitError};
 use crate::hub::{Kind, WhoamiResult};
 use crate::remote::{RemoteUrl, Transport};
-use crate::runner::CheckFuture;
+use crate::runner::{self, CheckFuture, Outcome as Runner};
 use crate::secret::Secret;
-use crate::runner::Outcome as Runner;
 
 crate::outcomes! {
     pub enum Outcome {
@@ -133,8 +132,8 @@ fn local_facts(ctx: &Context) -> Result<Facts, Found> {
         FILL_DEADLINE,
     ) {
         Err(GitError::Missing) => return Err(Found::new(Outcome::GitMissing)),
-        Err(GitError::Timeout) => return Err(Found::new(Runner::Timeout).with("seconds", "3")),
-        Err(GitError::Failed(e)) => return Err(Found::new(Runner::Crash).with("message", e)),
+        Err(GitError::Timeout) => return Err(Found::new(Runner::Timeout).with(runner::SECONDS, "3")),
+        Err(GitError::Failed(e)) => return Err(Found::new(Runner::Crash).with(runner::MESSAGE, e)),
         Ok(out) => out,
     };
     let mut helpers: Vec<String> = helpers

@@ -15,7 +15,7 @@ use crate::context::Context;
 use crate::finding::Found;
 use crate::git::{command, run_in, GitError};
 use crate::shell::quote;
-use crate::runner::Outcome as Runner;
+use crate::runner::{self, Outcome as Runner};
 
 crate::outcomes! {
     pub enum Outcome {
@@ -105,7 +105,7 @@ pub fn run(ctx: &Context) -> Vec<Found> {
     let scan = if ctx.in_git_worktree() {
         match scan(ctx, hub_remote.as_deref()) {
             Ok(s) => Some(s),
-            Err(GitError::Timeout) => return vec![Found::new(Runner::Timeout).with("seconds", "?")],
+            Err(GitError::Timeout) => return vec![Found::new(Runner::Timeout).with(runner::SECONDS, "?")],
             Err(_) => None,
         }
     } else {

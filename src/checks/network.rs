@@ -15,8 +15,7 @@ use crate::context::Context;
 use crate::finding::Found;
 use crate::hub::CallError;
 use crate::proxy::{ProxySettings, Route};
-use crate::runner::CheckFuture;
-use crate::runner::Outcome as Runner;
+use crate::runner::{CheckFuture, Outcome as Runner};
 
 crate::outcomes! {
     pub enum Outcome {

@@ -11,8 +11,7 @@ use crate::context::{Context, Target};
 use crate::finding::Found;
 use crate::hub::{info_path, repo_url, RepoInfo, Answer, CallError, Kind, Whoami, WhoamiResult};
 use crate::repo::RepoType;
-use crate::runner::CheckFuture;
-use crate::runner::Outcome as Runner;
+use crate::runner::{CheckFuture, Outcome as Runner};
 
 crate::outcomes! {
     pub enum Outcome {
