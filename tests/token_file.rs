@@ -190,7 +190,10 @@ fn one_finding_for_a_good_file_and_a_second_for_its_mode() {
     let both = Harness::new()
         .file_mode(".cache/huggingface/token", TOKEN_A, 0o644)
         .run::<Outcome>();
-    assert!(both.has(Outcome::Ok) && both.has(Outcome::Permissions));
+    assert_eq!(
+        both.outcomes::<Outcome>(),
+        vec![Outcome::Ok, Outcome::Permissions]
+    );
 }
 
 // ---------------------------------------------------------------------------------------------

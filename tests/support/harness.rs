@@ -200,6 +200,15 @@ impl Checked {
         self.findings.iter().map(|f| f.code()).collect()
     }
 
+    /// The outcomes of namespace `O` in order, typed (findings of other namespaces, such as a
+    /// runner skip or a common network failure, are left out).
+    pub fn outcomes<O: Owned + std::fmt::Debug>(&self) -> Vec<O> {
+        self.findings
+            .iter()
+            .filter_map(|f| O::ALL.iter().copied().find(|o| f.is(*o)))
+            .collect()
+    }
+
     pub fn has(&self, outcome: impl Into<OutcomeId>) -> bool {
         let o = outcome.into();
         self.findings.iter().any(|f| f.is(o))
