@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 
 use serde::Deserialize;
 
-use crate::finding::{Cause, Status};
+use crate::finding::{Cause, Namespace, OutcomeId, Status};
 use crate::lang::Lang;
 
 /// Words in every language. Fields are optional so a missing translation falls back to English
@@ -115,33 +115,15 @@ pub struct Catalog {
     pub checks: Vec<CheckEntry>,
     /// Outcomes the runner gives any check: timeout, crash, the skips.
     pub runner: BTreeMap<String, Outcome>,
+    /// Outcomes any network check can reach: the request got no answer.
+    pub common: BTreeMap<String, Outcome>,
     /// The CLI's own words and shared phrases.
     pub messages: BTreeMap<String, Text>,
     pub causes: BTreeMap<Cause, CauseEntry>,
 }
 
-/// The catalog sources, in registry order. `checks::REGISTRY` and this list must agree, which
-/// a test asserts.
-macro_rules! check_sources {
-    ($($id:literal),* $(,)?) => {
-        &[$(($id, include_str!(concat!("../checks/", $id, ".toml")))),*]
-    };
-}
-
-pub const CHECK_SOURCES: &[(&str, &str)] = check_sources![
-    "token-file",
-    "env-conflicts",
-    "proxy",
-    "network",
-    "token-valid",
-    "repo-access",
-    "gated-access",
-    "git-remote",
-    "git-credential",
-    "git-ssh",
-    "git-lfs",
-];
 const RUNNER_SOURCE: &str = include_str!("../checks/_runner.toml");
+const COMMON_SOURCE: &str = include_str!("../checks/_common.toml");
 const MESSAGES_SOURCE: &str = include_str!("../checks/_messages.toml");
 const CAUSES_SOURCE: &str = include_str!("../checks/_causes.toml");
 
@@ -151,7 +133,7 @@ struct CausesFile {
 }
 
 #[derive(Debug, Deserialize)]
-struct RunnerFile {
+struct OutcomesFile {
     outcome: BTreeMap<String, Outcome>,
 }
 
@@ -162,14 +144,19 @@ impl Catalog {
     }
 
     pub fn parse() -> Result<Catalog, String> {
-        let checks = CHECK_SOURCES
+        // The catalog files of the registered checks, in registry order: the registry is the
+        // one list of checks (src/checks/mod.rs), so no second list is kept here.
+        let checks = crate::checks::REGISTRY
             .iter()
-            .map(|(name, src)| {
-                toml::from_str::<CheckEntry>(src).map_err(|e| format!("checks/{name}.toml: {e}"))
+            .map(|def| {
+                toml::from_str::<CheckEntry>(def.catalog)
+                    .map_err(|e| format!("checks/{}.toml: {e}", def.id))
             })
             .collect::<Result<Vec<_>, _>>()?;
-        let runner: RunnerFile =
+        let runner: OutcomesFile =
             toml::from_str(RUNNER_SOURCE).map_err(|e| format!("checks/_runner.toml: {e}"))?;
+        let common: OutcomesFile =
+            toml::from_str(COMMON_SOURCE).map_err(|e| format!("checks/_common.toml: {e}"))?;
         let messages: MessagesFile =
             toml::from_str(MESSAGES_SOURCE).map_err(|e| format!("checks/_messages.toml: {e}"))?;
         let causes: CausesFile =
@@ -177,6 +164,7 @@ impl Catalog {
         Ok(Catalog {
             checks,
             runner: runner.outcome,
+            common: common.outcome,
             messages: messages.msg,
             causes: causes.cause,
         })
@@ -186,11 +174,18 @@ impl Catalog {
         self.checks.iter().find(|c| c.id == id)
     }
 
-    /// The outcome for a check: its own, or one the runner gives every check.
-    pub fn outcome(&self, check: &str, outcome: &str) -> Option<&Outcome> {
-        self.check(check)
-            .and_then(|c| c.outcome.get(outcome))
-            .or_else(|| self.runner.get(outcome))
+    /// The words of an outcome a finding of `check` reached, from its namespace's table only:
+    /// a check's own outcomes from its own file (never another check's), the common and the
+    /// runner outcomes from theirs. There is no fallback from one table to another, so a
+    /// check's file cannot override a shared outcome.
+    pub fn outcome(&self, check: &str, outcome: OutcomeId) -> Option<&Outcome> {
+        let table = match outcome.namespace() {
+            Namespace::Check(id) if id == check => &self.check(id)?.outcome,
+            Namespace::Check(_) => return None,
+            Namespace::Common => &self.common,
+            Namespace::Runner => &self.runner,
+        };
+        table.get(outcome.name())
     }
 
     /// A shared message; the key itself when it is missing, so the gap is visible.

@@ -26,7 +26,11 @@ pub struct Diagnosis {
 /// The checks that decide between the candidates: the ones owning their patterns, plus
 /// token-valid and the local token checks that every auth cause depends on.
 pub fn deciding_checks(candidates: &[Candidate]) -> Vec<CheckDef> {
-    let mut ids: Vec<String> = vec!["token-file".into(), "env-conflicts".into()];
+    use crate::checks::{env_conflicts, gated_access, id, repo_access, token_file, token_valid};
+    let mut ids: Vec<String> = vec![
+        id::<token_file::Outcome>().into(),
+        id::<env_conflicts::Outcome>().into(),
+    ];
     for c in candidates.iter().take(4) {
         for id in &c.checks {
             if !ids.contains(id) {
@@ -35,11 +39,12 @@ pub fn deciding_checks(candidates: &[Candidate]) -> Vec<CheckDef> {
         }
     }
     // Repo causes are decided by asking the Hub about the repo with the token.
+    let repo = id::<repo_access::Outcome>();
     if ids
         .iter()
-        .any(|i| i == "repo-access" || i == "gated-access")
+        .any(|i| i == repo || i == id::<gated_access::Outcome>())
     {
-        for extra in ["token-valid", "repo-access"] {
+        for extra in [id::<token_valid::Outcome>(), repo] {
             if !ids.iter().any(|i| i == extra) {
                 ids.push(extra.into());
             }

@@ -17,6 +17,7 @@ use tokio::sync::OnceCell;
 use crate::context::Env;
 use crate::endpoint::Endpoint;
 use crate::remote::{RemoteUrl, Transport};
+use crate::repo::RepoType;
 use crate::secret::Secret;
 
 pub const MAX_BODY: usize = 1 << 20;
@@ -254,6 +255,35 @@ impl CallError {
             CallError::Other(e) => e.clone(),
         }
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Repos
+
+/// What repo-access and gated-access read of a repo's info (`GET /api/{type}s/{id}`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct RepoInfo {
+    pub private: bool,
+    pub disabled: bool,
+    /// `false`, `"auto"` or `"manual"`.
+    pub gated: serde_json::Value,
+}
+
+impl RepoInfo {
+    pub fn gate(&self) -> Option<&str> {
+        self.gated.as_str()
+    }
+}
+
+/// The API path of a repo's info, e.g. `/api/models/org/name`.
+pub fn info_path(repo_type: RepoType, repo_id: &str) -> String {
+    format!("{}/{}", repo_type.api(), repo_id)
+}
+
+/// The repo's page under an endpoint, which is also its git URL.
+pub fn repo_url(endpoint: &str, repo_type: RepoType, id: &str) -> String {
+    format!("{endpoint}/{}{id}", repo_type.url_prefix())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -603,20 +633,6 @@ pub fn may_send_secret(url: &url::Url, proxies: &crate::proxy::ProxySettings) ->
         },
         _ => false,
     }
-}
-
-/// A request that got no answer, as a finding any network check can give (the words are in
-/// checks/_runner.toml).
-pub fn call_failed(ctx: &crate::context::Context, err: &CallError) -> crate::finding::Found {
-    let outcome = match err {
-        CallError::Tls(_) => "tls-failed",
-        CallError::BadEndpoint => "bad-endpoint",
-        CallError::Timeout => "no-answer",
-        _ => "unreachable",
-    };
-    crate::finding::Found::new(outcome)
-        .with("endpoint", ctx.endpoint().url.clone())
-        .with("error", err.describe())
 }
 
 fn build_http(

@@ -192,10 +192,12 @@ async fn require(ctx: std::sync::Arc<Context>, words: Words, access: hfdoctor::c
         .copied()
         .collect();
     let findings = runner::run(ctx.clone(), &checks, |_, _| {}).await;
-    let has = |code: &str| findings.iter().any(|f| f.code() == code);
-    let gate_ok = has("gated-access/not-gated") || has("gated-access/granted");
-    let ok = has("repo-access/ok")
-        && (access == hfdoctor::cli::Access::Write && has("repo-access/write-ok")
+    use hfdoctor::checks::{gated_access, repo_access};
+    let has = |o: hfdoctor::finding::OutcomeId| findings.iter().any(|f| f.is(o));
+    let gate_ok =
+        has(gated_access::Outcome::NotGated.into()) || has(gated_access::Outcome::Granted.into());
+    let ok = has(repo_access::Outcome::Ok.into())
+        && (access == hfdoctor::cli::Access::Write && has(repo_access::Outcome::WriteOk.into())
             || access == hfdoctor::cli::Access::Read && gate_ok);
     let target = ctx.target().cloned().expect("checked before");
     let action = words.msg(match access {

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use crate::catalog::{Catalog, Need};
 use crate::context::Context;
-use crate::finding::{Finding, Found, Status};
+use crate::finding::{Finding, Found, Key, Namespace, Owned};
 
 pub type CheckFuture = Pin<Box<dyn Future<Output = Vec<Found>> + Send>>;
 
@@ -22,34 +22,67 @@ pub enum Run {
     Async(fn(Arc<Context>) -> CheckFuture),
 }
 
+/// One registered check, as the registry in `src/checks/mod.rs` declares it.
 #[derive(Clone, Copy)]
 pub struct CheckDef {
     pub id: &'static str,
     pub run: Run,
+    /// `checks/<id>.toml`, compiled in.
+    pub catalog: &'static str,
+    /// The check's `Outcome` enum as (name, Rust variant) pairs, for the tests that hold the
+    /// code and the catalog together.
+    pub outcomes: fn() -> Vec<(&'static str, &'static str)>,
 }
 
+crate::outcomes! {
+    /// What the runner gives any check: it could not finish, or it was not run. Their words are
+    /// in `checks/_runner.toml`; no check's catalog may define these names.
+    pub enum Outcome {
+        Timeout = "timeout",
+        Crash = "crash",
+        SkippedOffline = "skipped-offline",
+        SkippedNoGit = "skipped-no-git",
+        SkippedNoTarget = "skipped-no-target",
+    }
+}
+
+impl Owned for Outcome {
+    const NAMESPACE: Namespace = Namespace::Runner;
+}
+
+/// `{message}` of a crash: what panicked.
+pub const MESSAGE: Key = Key("message");
+/// `{seconds}` of a timeout: the deadline.
+pub const SECONDS: Key = Key("seconds");
+
 /// Why a check was not run at all, if it needs something that is not there.
-fn skip_reason(ctx: &Context, needs: &[Need]) -> Option<&'static str> {
+fn skip_reason(ctx: &Context, needs: &[Need]) -> Option<Outcome> {
     needs.iter().find_map(|need| match need {
-        Need::Network if ctx.options.offline => Some("skipped-offline"),
-        Need::Git if !ctx.in_git_worktree() => Some("skipped-no-git"),
-        Need::Target if ctx.target().is_none() => Some("skipped-no-target"),
+        Need::Network if ctx.options.offline => Some(Outcome::SkippedOffline),
+        Need::Git if !ctx.in_git_worktree() => Some(Outcome::SkippedNoGit),
+        Need::Target if ctx.target().is_none() => Some(Outcome::SkippedNoTarget),
         _ => None,
     })
 }
 
 fn finding(id: &'static str, found: Found, catalog: &Catalog, duration: Duration) -> Finding {
-    let outcome = catalog.outcome(id, found.outcome);
-    debug_assert!(
-        outcome.is_some(),
-        "no catalog words for {id}/{}",
-        found.outcome
-    );
+    // Typed lookup: a check's own outcome only in its own catalog file (another check's
+    // outcome reported under this id finds no words), common and runner outcomes only in
+    // theirs.
+    let Some(words) = catalog.outcome(id, found.outcome) else {
+        debug_assert!(false, "no catalog words for {id}/{}", found.outcome);
+        // A bug in hfdoctor, reported as one rather than as a finding without words.
+        let crash = Found::new(Outcome::Crash).with(
+            MESSAGE,
+            format!("no catalog words for {id}/{}", found.outcome),
+        );
+        return finding(id, crash, catalog, duration);
+    };
     Finding {
         check: id,
         outcome: found.outcome,
-        status: outcome.map(|o| o.status).unwrap_or(Status::Crash),
-        cause: outcome.and_then(|o| o.cause),
+        status: words.status,
+        cause: words.cause,
         params: found.params,
         details: found.details,
         duration_ms: duration.as_millis() as u64,
@@ -102,7 +135,7 @@ pub async fn run(
                         .collect(),
                     Ok(Ok((_, took))) => vec![finding(
                         def.id,
-                        Found::new("crash").with("message", "the check reported nothing"),
+                        Found::new(Outcome::Crash).with(MESSAGE, "the check reported nothing"),
                         catalog,
                         took,
                     )],
@@ -114,7 +147,7 @@ pub async fn run(
                         };
                         vec![finding(
                             def.id,
-                            Found::new("crash").with("message", message),
+                            Found::new(Outcome::Crash).with(MESSAGE, message),
                             catalog,
                             started.elapsed(),
                         )]
@@ -123,7 +156,7 @@ pub async fn run(
                         abort.abort();
                         vec![finding(
                             def.id,
-                            Found::new("timeout").with("seconds", format_secs(deadline)),
+                            Found::new(Outcome::Timeout).with(SECONDS, format_secs(deadline)),
                             catalog,
                             started.elapsed(),
                         )]
@@ -163,6 +196,19 @@ fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {
 mod tests {
     use super::*;
     use crate::context::{Env, Options};
+    use crate::finding::Status;
+
+    crate::outcomes! {
+        /// Stands in for a check's own outcomes (token-file's words for `ok`), so these tests
+        /// need no check module.
+        enum Probe {
+            Ok = "ok",
+        }
+    }
+
+    impl Owned for Probe {
+        const NAMESPACE: Namespace = Namespace::Check("token-file");
+    }
 
     fn ctx(offline: bool, timeout_ms: u64) -> Arc<Context> {
         Context::new(
@@ -179,7 +225,7 @@ mod tests {
     fn slow(_: Arc<Context>) -> CheckFuture {
         Box::pin(async {
             tokio::time::sleep(Duration::from_secs(30)).await;
-            vec![Found::new("ok")]
+            vec![Found::new(Probe::Ok)]
         })
     }
 
@@ -188,25 +234,25 @@ mod tests {
     }
 
     fn fine(_: &Context) -> Vec<Found> {
-        vec![Found::new("ok")]
+        vec![Found::new(Probe::Ok)]
+    }
+
+    fn def(id: &'static str, run: Run) -> CheckDef {
+        CheckDef {
+            id,
+            run,
+            catalog: "",
+            outcomes: Vec::new,
+        }
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn timeout_and_crash_do_not_stop_the_others_and_order_holds() {
         std::panic::set_hook(Box::new(|_| {}));
         let checks = [
-            CheckDef {
-                id: "token-file",
-                run: Run::Async(slow),
-            },
-            CheckDef {
-                id: "env-conflicts",
-                run: Run::Blocking(panics),
-            },
-            CheckDef {
-                id: "token-file",
-                run: Run::Blocking(fine),
-            },
+            def("token-file", Run::Async(slow)),
+            def("env-conflicts", Run::Blocking(panics)),
+            def("token-file", Run::Blocking(fine)),
         ];
         let t = Instant::now();
         let mut order = Vec::new();
@@ -214,25 +260,45 @@ mod tests {
         assert!(t.elapsed() < Duration::from_secs(2), "{:?}", t.elapsed());
         assert_eq!(order, vec![0, 1, 2]);
         assert_eq!(out[0].status, Status::Timeout);
+        assert!(out[0].is(Outcome::Timeout));
         assert_eq!(out[0].code(), "token-file/timeout");
         assert_eq!(out[1].status, Status::Crash);
-        assert!(out[1]
-            .details
-            .iter()
-            .any(|(k, v)| k == "message" && v == "boom"));
+        assert!(out[1].is(Outcome::Crash));
+        assert_eq!(out[1].detail_of(MESSAGE), Some("boom"));
         assert_eq!(out[2].status, Status::Pass);
+        assert!(out[2].is(Probe::Ok));
+    }
+
+    #[test]
+    fn lookup_is_by_namespace_without_fallback() {
+        let c = Catalog::get();
+        // token-file's `ok` has words under token-file only, never under another check.
+        assert!(c.outcome("token-file", Probe::Ok.into()).is_some());
+        assert!(c.outcome("env-conflicts", Probe::Ok.into()).is_none());
+        // A runner outcome has its words whichever check it is given to.
+        assert!(c.outcome("proxy", Outcome::Timeout.into()).is_some());
     }
 
     #[tokio::test]
     async fn needs_decide_skips() {
         let c = ctx(true, 1000);
-        assert_eq!(skip_reason(&c, &[Need::Network]), Some("skipped-offline"));
-        assert_eq!(skip_reason(&c, &[Need::Target]), Some("skipped-no-target"));
+        assert_eq!(
+            skip_reason(&c, &[Need::Network]),
+            Some(Outcome::SkippedOffline)
+        );
+        assert_eq!(
+            skip_reason(&c, &[Need::Target]),
+            Some(Outcome::SkippedNoTarget)
+        );
         let online = ctx(false, 1000);
         assert_eq!(skip_reason(&online, &[Need::Network]), None);
         assert_eq!(skip_reason(&online, &[]), None);
         // The skip outcomes exist in the catalog for every check.
-        for reason in ["skipped-offline", "skipped-no-git", "skipped-no-target"] {
+        for reason in [
+            Outcome::SkippedOffline,
+            Outcome::SkippedNoGit,
+            Outcome::SkippedNoTarget,
+        ] {
             let f = finding(
                 "token-file",
                 Found::new(reason),

@@ -1,12 +1,60 @@
-//! The catalog and the code agree: every outcome the code can reach has words in every
-//! language, every catalog outcome is reachable from its check's code, and docs/ is current.
+//! The catalog and the code agree: every outcome variant has words in every language, every
+//! catalog outcome is a variant that its check's code reaches, the registry and the `checks/`
+//! folder name the same checks, no check's file redefines a shared outcome, every explain
+//! pattern compiles, and docs/ is current.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use hfdoctor::catalog::{placeholders, Catalog, Text, CHECK_SOURCES};
+use hfdoctor::catalog::{placeholders, Catalog, Outcome, Text};
 use hfdoctor::checks::REGISTRY;
+use hfdoctor::finding::{Outcomes, Status};
 use hfdoctor::lang::Lang;
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn names<O: Outcomes>() -> Vec<(&'static str, &'static str)> {
+    O::ALL.iter().map(|o| (o.name(), o.variant())).collect()
+}
+
+/// Every outcome enum with the catalog table that holds its words and the source that must
+/// reach each variant: each registered check, then the common and the runner namespaces.
+fn namespaces(c: &Catalog) -> Vec<NamespaceCase<'_>> {
+    let mut all: Vec<NamespaceCase<'_>> = REGISTRY
+        .iter()
+        .map(|def| NamespaceCase {
+            name: def.id.to_string(),
+            variants: (def.outcomes)(),
+            table: &c
+                .check(def.id)
+                .expect("registered check in the catalog")
+                .outcome,
+            source: format!("src/checks/{}.rs", def.id.replace('-', "_")),
+        })
+        .collect();
+    all.push(NamespaceCase {
+        name: "common".into(),
+        variants: names::<hfdoctor::checks::common::Outcome>(),
+        table: &c.common,
+        source: "src/checks/common.rs".into(),
+    });
+    all.push(NamespaceCase {
+        name: "runner".into(),
+        variants: names::<hfdoctor::runner::Outcome>(),
+        table: &c.runner,
+        source: "src/runner.rs".into(),
+    });
+    all
+}
+
+struct NamespaceCase<'a> {
+    name: String,
+    variants: Vec<(&'static str, &'static str)>,
+    table: &'a BTreeMap<String, Outcome>,
+    source: String,
+}
 
 fn catalog() -> Catalog {
     Catalog::parse().expect("catalog parses")
@@ -27,13 +75,15 @@ fn texts_of(c: &Catalog) -> Vec<(String, &Text)> {
             }
         }
     }
-    for (key, o) in &c.runner {
-        all.push((format!("runner/{key}.summary"), &o.summary));
-        if let Some(w) = &o.why {
-            all.push((format!("runner/{key}.why"), w));
-        }
-        for (i, f) in o.fix.iter().enumerate() {
-            all.push((format!("runner/{key}.fix[{i}]"), &f.text));
+    for (ns, table) in [("runner", &c.runner), ("common", &c.common)] {
+        for (key, o) in table {
+            all.push((format!("{ns}/{key}.summary"), &o.summary));
+            if let Some(w) = &o.why {
+                all.push((format!("{ns}/{key}.why"), w));
+            }
+            for (i, f) in o.fix.iter().enumerate() {
+                all.push((format!("{ns}/{key}.fix[{i}]"), &f.text));
+            }
         }
     }
     for (key, t) in &c.messages {
@@ -82,65 +132,223 @@ fn chinese_texts_are_chinese() {
     }
 }
 
+/// The `.toml` files of a folder without the leading-underscore shared ones, as ids.
+fn ids_in(dir: &str, ext: &str, except: &[&str]) -> BTreeSet<String> {
+    std::fs::read_dir(root().join(dir))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter_map(|f| f.strip_suffix(ext).map(str::to_string))
+        .filter(|f| !f.starts_with('_') && !except.contains(&f.as_str()))
+        .collect()
+}
+
 #[test]
 fn registry_and_catalog_agree() {
     let c = catalog();
     let registry: Vec<&str> = REGISTRY.iter().map(|d| d.id).collect();
     let catalog_ids: Vec<&str> = c.checks.iter().map(|e| e.id.as_str()).collect();
-    let sources: Vec<&str> = CHECK_SOURCES.iter().map(|(id, _)| *id).collect();
-    assert_eq!(registry, catalog_ids);
-    assert_eq!(registry, sources);
+    assert_eq!(
+        registry, catalog_ids,
+        "a catalog file's `id` differs from its name"
+    );
     let unique: BTreeSet<&str> = registry.iter().copied().collect();
     assert_eq!(unique.len(), registry.len(), "duplicate ids");
-    for id in registry {
+    for id in &registry {
         assert!(
             id.chars().all(|ch| ch.is_ascii_lowercase() || ch == '-'),
             "{id} is not kebab-case"
         );
-        let file = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("src/checks")
-            .join(format!("{}.rs", id.replace('-', "_")));
-        assert!(file.exists(), "{id}: no {}", file.display());
-        let toml = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("checks")
-            .join(format!("{id}.toml"));
-        assert!(toml.exists(), "{id}: no {}", toml.display());
     }
-}
-
-/// The outcomes a check's source names as string literals.
-fn literals(source: &str) -> BTreeSet<String> {
-    let re = regex::Regex::new(r#""([a-z][a-z0-9-]*)""#).unwrap();
-    re.captures_iter(source).map(|c| c[1].to_string()).collect()
+    // Both ways: a catalog file nobody registered, a registered check without its files.
+    let registered: BTreeSet<String> = registry.iter().map(|s| s.to_string()).collect();
+    let tomls = ids_in("checks", ".toml", &[]);
+    assert_eq!(
+        tomls, registered,
+        "checks/*.toml and the registry in src/checks/mod.rs disagree"
+    );
+    let sources: BTreeSet<String> = ids_in("src/checks", ".rs", &["mod", "common"])
+        .into_iter()
+        .map(|m| m.replace('_', "-"))
+        .collect();
+    assert_eq!(
+        sources, registered,
+        "src/checks/*.rs and the registry in src/checks/mod.rs disagree"
+    );
 }
 
 #[test]
-fn every_catalog_outcome_is_reached_by_code_and_the_reverse() {
+fn registry_is_in_the_documented_order() {
+    // src/checks/mod.rs: local, then the way out, then the Hub, then git.
+    use hfdoctor::catalog::Need;
+    let phase = |c: &hfdoctor::catalog::CheckEntry| match c.category.as_str() {
+        "git" => (3, "git"),
+        "network" => (1, "the way out"),
+        _ if c.needs.contains(&Need::Network) => (2, "the Hub"),
+        _ => (0, "local"),
+    };
     let c = catalog();
-    let producer = regex::Regex::new(r#"(?:Found::new|at)\("([a-z][a-z0-9-]*)"\)"#).unwrap();
-    for check in &c.checks {
-        let file = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("src/checks")
-            .join(format!("{}.rs", check.id.replace('-', "_")));
-        let source = std::fs::read_to_string(&file).unwrap();
-        let named = literals(&source);
-        for key in check.outcome.keys() {
-            assert!(
-                named.contains(key),
-                "{}/{key} is in the catalog but no code in {} names it",
-                check.id,
-                file.display()
-            );
+    for pair in c.checks.windows(2) {
+        let (a, b) = (phase(&pair[0]), phase(&pair[1]));
+        assert!(
+            a.0 <= b.0,
+            "{} ({}) is registered after {} ({}); see the order in src/checks/mod.rs",
+            pair[1].id,
+            b.1,
+            pair[0].id,
+            a.1
+        );
+    }
+}
+
+/// A text present in every language.
+fn in_every_language(t: &Text) -> bool {
+    Lang::ALL.into_iter().all(|l| t.has(l))
+}
+
+#[test]
+fn every_outcome_variant_has_words_and_every_catalog_outcome_a_variant() {
+    let c = catalog();
+    let mut problems = Vec::new();
+    for ns in namespaces(&c) {
+        let variants: BTreeSet<&str> = ns.variants.iter().map(|(n, _)| *n).collect();
+        if variants.len() != ns.variants.len() {
+            problems.push(format!("{}: two variants share a name", ns.name));
         }
-        for cap in producer.captures_iter(&source) {
-            let key = &cap[1];
+        for name in &variants {
+            let kebab = name.split('-').all(|part| {
+                !part.is_empty()
+                    && part
+                        .chars()
+                        .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit())
+            });
+            if !kebab {
+                problems.push(format!("{}/{name}: not kebab-case", ns.name));
+            }
+        }
+        for key in ns.table.keys() {
+            if !variants.contains(key.as_str()) {
+                problems.push(format!("{}/{key}: in the catalog, but no variant", ns.name));
+            }
+        }
+        for name in &variants {
+            let Some(o) = ns.table.get(*name) else {
+                problems.push(format!(
+                    "{}/{name}: a variant without catalog words",
+                    ns.name
+                ));
+                continue;
+            };
+            if !in_every_language(&o.summary) {
+                problems.push(format!("{}/{name}: summary missing a language", ns.name));
+            }
+            // What a failure or a warning needs: why it happens and how to fix it.
+            if matches!(o.status, Status::Fail | Status::Warn) {
+                if !o.why.as_ref().is_some_and(in_every_language) {
+                    problems.push(format!("{}/{name}: why missing a language", ns.name));
+                }
+                if o.fix.is_empty() || !o.fix.iter().all(|f| in_every_language(&f.text)) {
+                    problems.push(format!("{}/{name}: fix missing a language", ns.name));
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn every_outcome_variant_is_reached_in_its_source() {
+    let c = catalog();
+    for ns in namespaces(&c) {
+        let source = std::fs::read_to_string(root().join(&ns.source)).unwrap();
+        for (name, variant) in &ns.variants {
+            // `Outcome::X` (the declaration is `X = "x"`, so it does not count).
+            let used = regex::Regex::new(&format!(r"\bOutcome::{variant}\b")).unwrap();
             assert!(
-                check.outcome.contains_key(key) || c.runner.contains_key(key),
-                "{} produces {key}, which has no catalog words",
-                check.id
+                used.is_match(&source),
+                "{}/{name} ({variant}) is never reached in {}",
+                ns.name,
+                ns.source
             );
         }
     }
+}
+
+/// Check outcomes named like a common outcome before the namespaces were split; their codes
+/// are part of the JSON contract (docs/json.md), so they keep their names. Each is allowed
+/// only while its check never reaches the common namespace, so the code stays unambiguous.
+const OWN_NAMES_OF_BEFORE: &[(&str, &str)] = &[
+    ("proxy", "unreachable"),
+    ("proxy", "no-answer"),
+    ("network", "tls-failed"),
+    ("git-ssh", "unreachable"),
+];
+
+#[test]
+fn no_check_defines_a_runner_or_common_outcome() {
+    let c = catalog();
+    let mut clashes = Vec::new();
+    for check in &c.checks {
+        let source = root().join(format!("src/checks/{}.rs", check.id.replace('-', "_")));
+        // What reaches a common outcome: `call_failed` or the enum itself.
+        let text = std::fs::read_to_string(source).unwrap();
+        let uses_common = text.contains("call_failed") || text.contains("common::Outcome");
+        for key in check.outcome.keys() {
+            if c.runner.contains_key(key) {
+                clashes.push(format!("{}/{key} redefines a runner outcome", check.id));
+            }
+            let allowed = OWN_NAMES_OF_BEFORE.contains(&(check.id.as_str(), key.as_str()));
+            if c.common.contains_key(key) && (!allowed || uses_common) {
+                clashes.push(format!("{}/{key} redefines a common outcome", check.id));
+            }
+        }
+    }
+    assert!(clashes.is_empty(), "{}", clashes.join("\n"));
+}
+
+#[test]
+fn no_check_imports_another_check() {
+    // Shared helpers live in src/checks/common.rs, Hub API types in src/hub.rs.
+    let import = regex::Regex::new(r"(?:crate::checks|super)::([a-z_]+)").unwrap();
+    for def in REGISTRY {
+        let module = def.id.replace('-', "_");
+        let path = root().join(format!("src/checks/{module}.rs"));
+        let source = std::fs::read_to_string(&path).unwrap();
+        for cap in import.captures_iter(&source) {
+            assert!(
+                &cap[1] == "common",
+                "{} imports the check {}",
+                path.display(),
+                &cap[1]
+            );
+        }
+    }
+}
+
+#[test]
+fn every_explain_pattern_compiles_alone() {
+    // explain.rs skips a pattern that does not compile; this names it instead. The same flags
+    // and size limit as there.
+    let mut broken = Vec::new();
+    for check in &catalog().checks {
+        let mut ids = BTreeSet::new();
+        for p in &check.explain {
+            if !ids.insert(p.id.as_str()) {
+                broken.push(format!("{}/{}: duplicate pattern id", check.id, p.id));
+            }
+            let src = format!("(?i){}", p.regex);
+            if let Err(e) = regex::bytes::RegexBuilder::new(&src)
+                .size_limit(1 << 22)
+                .build()
+            {
+                broken.push(format!("{}/{}: {e}", check.id, p.id));
+            }
+        }
+    }
+    assert!(
+        broken.is_empty(),
+        "explain patterns that do not compile:\n{}",
+        broken.join("\n")
+    );
 }
 
 #[test]
@@ -148,7 +356,6 @@ fn failing_outcomes_name_a_cause_and_a_fix() {
     let c = catalog();
     for check in &c.checks {
         for (key, o) in &check.outcome {
-            use hfdoctor::finding::Status;
             if o.status == Status::Fail {
                 assert!(
                     o.cause.is_some(),
@@ -417,7 +624,7 @@ fn every_outcome_renders_in_every_language() {
     let c = catalog();
     let unfilled = regex::Regex::new(r"\{[a-z_]+\}").unwrap();
     for check in &c.checks {
-        for (key, o) in check.outcome.iter().chain(c.runner.iter()) {
+        for (key, o) in check.outcome.iter().chain(&c.runner).chain(&c.common) {
             for lang in Lang::ALL {
                 let texts = std::iter::once(&o.summary)
                     .chain(o.why.iter())

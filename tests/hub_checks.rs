@@ -42,6 +42,51 @@ fn base_world() -> HubWorld {
         .repo(Repo::model("other/gated").gated("auto"))
 }
 
+// ---------------------------------------------------------------------------------------------
+// In process, against the loopback stand-in: typed outcomes of each namespace.
+
+#[test]
+fn in_process_valid_token_and_write_refusal() {
+    use hfdoctor::checks::{repo_access, token_valid};
+    use hfdoctor::repo::RepoType;
+    let hub = HubServer::start(base_world());
+    let h = Harness::new().token(READ).hub(&hub.url);
+    let f = h.find(token_valid::Outcome::Valid);
+    assert_eq!(f.detail("account"), "alice");
+    assert_eq!(f.detail("role"), "read");
+    let h = h.repo("acme/public", RepoType::Model, true);
+    let checked = h.run::<repo_access::Outcome>();
+    assert!(
+        checked.has(repo_access::Outcome::Ok),
+        "{:?}",
+        checked.codes()
+    );
+    let f = checked.find(repo_access::Outcome::WriteReadToken);
+    assert_eq!(f.detail("account"), "alice");
+}
+
+#[test]
+fn in_process_unreachable_is_the_common_outcome() {
+    use hfdoctor::checks::{common, token_valid};
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let h = Harness::new()
+        .token(WRITE)
+        .hub(&format!("http://127.0.0.1:{port}"));
+    let checked = h.run::<token_valid::Outcome>();
+    let f = checked.find(common::Outcome::Unreachable);
+    // Same code as ever in JSON; the words are the common namespace's.
+    assert_eq!(f.code(), "token-valid/unreachable");
+    assert_eq!(f.cause, Some(hfdoctor::finding::Cause::NetworkUnreachable));
+    assert!(
+        f.summary().contains("could not be reached"),
+        "{}",
+        f.summary()
+    );
+}
+
 fn fine(scoped: &[(&str, &str, &[&str])], can_read_gated: bool) -> Fine {
     Fine {
         can_read_gated,

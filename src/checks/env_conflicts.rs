@@ -9,6 +9,35 @@ use crate::finding::Found;
 use crate::shell::quote;
 use crate::token::{problem_of, FileState, PathOrigin, Problem, Source, TokenDiscovery};
 
+crate::outcomes! {
+    pub enum Outcome {
+        Ok = "ok",
+        EnvEmpty = "env-empty",
+        WhitespaceHidesLegacy = "whitespace-hides-legacy",
+        LegacyDiffers = "legacy-differs",
+        EnvMalformed = "env-malformed",
+        EnvUnusualShape = "env-unusual-shape",
+        EnvNeedsCleaning = "env-needs-cleaning",
+        EnvShadowsFile = "env-shadows-file",
+        TokenPathUnusable = "token-path-unusable",
+        RelativeTokenPath = "relative-token-path",
+        StagingMode = "staging-mode",
+        StoredUnreadable = "stored-unreadable",
+        StoredNoActive = "stored-no-active",
+        Oidc = "oidc",
+        OidcNoIdToken = "oidc-no-id-token",
+        OidcGithubNoPermission = "oidc-github-no-permission",
+        ImplicitTokenDisabled = "implicit-token-disabled",
+        OfflineMode = "offline-mode",
+        OfflineValueIgnored = "offline-value-ignored",
+        EndpointEmpty = "endpoint-empty",
+        EndpointNoScheme = "endpoint-no-scheme",
+        EndpointMirror = "endpoint-mirror",
+        EndpointCustom = "endpoint-custom",
+        EndpointInsecure = "endpoint-insecure",
+    }
+}
+
 pub fn run(ctx: &Context) -> Vec<Found> {
     let disc = ctx.token();
     let mut out = Vec::new();
@@ -21,7 +50,7 @@ pub fn run(ctx: &Context) -> Vec<Found> {
             .env
             .get("HF_HUB_DISABLE_IMPLICIT_TOKEN")
             .unwrap_or_default();
-        out.push(Found::new("implicit-token-disabled").with("value", value));
+        out.push(Found::new(Outcome::ImplicitTokenDisabled).with("value", value));
     }
     offline(ctx, &mut out);
     endpoint(ctx, disc, &mut out);
@@ -31,7 +60,7 @@ pub fn run(ctx: &Context) -> Vec<Found> {
             .as_ref()
             .map(|e| e.source.id(ctx.home.as_deref()))
             .unwrap_or_else(|| "-".into());
-        out.push(Found::new("ok").detail("source", source));
+        out.push(Found::new(Outcome::Ok).detail("source", source));
     }
     out
 }
@@ -50,7 +79,7 @@ fn token_variables(ctx: &Context, disc: &TokenDiscovery, out: &mut Vec<Found>) {
             t.name == "HF_TOKEN" && whitespace && legacy.is_some_and(|l| l.cleaned.is_some());
         if legacy_hidden {
             out.push(
-                Found::new("whitespace-hides-legacy")
+                Found::new(Outcome::WhitespaceHidesLegacy)
                     .with("var", t.name)
                     .where_set(ctx, t.name),
             );
@@ -61,7 +90,7 @@ fn token_variables(ctx: &Context, disc: &TokenDiscovery, out: &mut Vec<Found>) {
                 "value-empty"
             };
             out.push(
-                Found::new("env-empty")
+                Found::new(Outcome::EnvEmpty)
                     .with("var", t.name)
                     .with_msg("how", how)
                     .where_set(ctx, t.name),
@@ -73,7 +102,7 @@ fn token_variables(ctx: &Context, disc: &TokenDiscovery, out: &mut Vec<Found>) {
         if let (Some(hc), Some(lc)) = (&h.cleaned, &l.cleaned) {
             if hc != lc && disc.env_selected == Some("HF_TOKEN") {
                 out.push(
-                    Found::new("legacy-differs")
+                    Found::new(Outcome::LegacyDiffers)
                         .with("masked", hc.masked())
                         .with("legacy_masked", lc.masked())
                         .where_set(ctx, "HUGGING_FACE_HUB_TOKEN"),
@@ -92,7 +121,7 @@ fn token_variables(ctx: &Context, disc: &TokenDiscovery, out: &mut Vec<Found>) {
     let raw = winner.raw.expose();
     match problem_of(raw) {
         Some(p) if p.is_fatal() => out.push(
-            Found::new("env-malformed")
+            Found::new(Outcome::EnvMalformed)
                 .with("var", winner.name)
                 .with_msg("problem", p.message_key())
                 .with(
@@ -106,7 +135,7 @@ fn token_variables(ctx: &Context, disc: &TokenDiscovery, out: &mut Vec<Found>) {
                 .where_set(ctx, winner.name),
         ),
         Some(Problem::UnusualShape) => out.push(
-            Found::new("env-unusual-shape")
+            Found::new(Outcome::EnvUnusualShape)
                 .with("var", winner.name)
                 .with(
                     "masked",
@@ -120,7 +149,7 @@ fn token_variables(ctx: &Context, disc: &TokenDiscovery, out: &mut Vec<Found>) {
         _ => {
             // Clean for huggingface_hub, but git-xet and scripts send HF_TOKEN as it is.
             if raw != raw.trim() {
-                out.push(Found::new("env-needs-cleaning").with("var", winner.name));
+                out.push(Found::new(Outcome::EnvNeedsCleaning).with("var", winner.name));
             }
         }
     }
@@ -128,7 +157,7 @@ fn token_variables(ctx: &Context, disc: &TokenDiscovery, out: &mut Vec<Found>) {
     // The env token shadows a different token in the file: `hf auth login` seems to do nothing.
     if let (Some(env_token), Some(file_token)) = (winner.cleaned.as_ref(), disc.file.cleaned()) {
         if env_token != file_token {
-            let mut f = Found::new("env-shadows-file")
+            let mut f = Found::new(Outcome::EnvShadowsFile)
                 .with("var", winner.name)
                 .with("masked", env_token.masked())
                 .with("file_masked", file_token.masked())
@@ -168,7 +197,7 @@ fn token_paths(ctx: &Context, disc: &TokenDiscovery, out: &mut Vec<Found>) {
         };
         if let Some(state) = state {
             out.push(
-                Found::new("token-path-unusable")
+                Found::new(Outcome::TokenPathUnusable)
                     .with("value", value)
                     .with_msg("what", state),
             );
@@ -183,14 +212,14 @@ fn token_paths(ctx: &Context, disc: &TokenDiscovery, out: &mut Vec<Found>) {
     };
     if let Some(var) = relative_because {
         out.push(
-            Found::new("relative-token-path")
+            Found::new(Outcome::RelativeTokenPath)
                 .with("var", var)
                 .with("path", disc.paths.token_path.clone())
                 .with("cwd", ctx.display_path(&ctx.cwd)),
         );
     }
     if disc.paths.decided_by == PathOrigin::Staging {
-        out.push(Found::new("staging-mode").with("path", ctx.display_path(&disc.file.path)));
+        out.push(Found::new(Outcome::StagingMode).with("path", ctx.display_path(&disc.file.path)));
     }
 }
 
@@ -199,7 +228,7 @@ fn stored_tokens(ctx: &Context, disc: &TokenDiscovery, out: &mut Vec<Found>) {
     let path = ctx.display_path(&stored.path);
     if let Some(error) = &stored.parse_error {
         out.push(
-            Found::new("stored-unreadable")
+            Found::new(Outcome::StoredUnreadable)
                 .with("path", path.clone())
                 .with("error", first_line(error)),
         );
@@ -209,7 +238,7 @@ fn stored_tokens(ctx: &Context, disc: &TokenDiscovery, out: &mut Vec<Found>) {
         if !stored.entries.is_empty() && stored.name_of(file_token).is_none() {
             let names: Vec<&str> = stored.entries.iter().map(|e| e.name.as_str()).collect();
             out.push(
-                Found::new("stored-no-active")
+                Found::new(Outcome::StoredNoActive)
                     .with("path", path)
                     .with("file_masked", file_token.masked())
                     .with("names", names.join(", "))
@@ -238,20 +267,20 @@ fn oidc(ctx: &Context, disc: &TokenDiscovery, out: &mut Vec<Found>) {
     };
     if env.non_empty("HF_OIDC_ID_TOKEN").is_some() {
         out.push(
-            Found::new("oidc")
+            Found::new(Outcome::Oidc)
                 .with("resource", resource.clone())
                 .with("id_token_from", "HF_OIDC_ID_TOKEN")
                 .with("shadowed", shadowed),
         );
     } else if !github {
-        out.push(Found::new("oidc-no-id-token").with("resource", resource.clone()));
+        out.push(Found::new(Outcome::OidcNoIdToken).with("resource", resource.clone()));
     } else if env.non_empty("ACTIONS_ID_TOKEN_REQUEST_URL").is_none()
         || env.non_empty("ACTIONS_ID_TOKEN_REQUEST_TOKEN").is_none()
     {
-        out.push(Found::new("oidc-github-no-permission").with("resource", resource.clone()));
+        out.push(Found::new(Outcome::OidcGithubNoPermission).with("resource", resource.clone()));
     } else {
         out.push(
-            Found::new("oidc")
+            Found::new(Outcome::Oidc)
                 .with("resource", resource.clone())
                 .with("id_token_from", "GitHub Actions")
                 .with("shadowed", shadowed),
@@ -272,7 +301,7 @@ fn offline(ctx: &Context, out: &mut Vec<Found>) {
     let value = env.get(var).unwrap_or_default();
     if is_true_value(&value) {
         out.push(
-            Found::new("offline-mode")
+            Found::new(Outcome::OfflineMode)
                 .with("var", var)
                 .with("value", value),
         );
@@ -284,13 +313,13 @@ fn offline(ctx: &Context, out: &mut Vec<Found>) {
     );
     if !plainly_false {
         out.push(
-            Found::new("offline-value-ignored")
+            Found::new(Outcome::OfflineValueIgnored)
                 .with("var", var)
                 .with("value", value),
         );
     } else if var == "HF_HUB_OFFLINE" && env.is_true("TRANSFORMERS_OFFLINE") {
         out.push(
-            Found::new("offline-value-ignored")
+            Found::new(Outcome::OfflineValueIgnored)
                 .with("var", "TRANSFORMERS_OFFLINE")
                 .with("value", env.get("TRANSFORMERS_OFFLINE").unwrap_or_default())
                 .detail("overridden_by", format!("HF_HUB_OFFLINE={value}")),
@@ -310,20 +339,20 @@ fn endpoint(ctx: &Context, disc: &TokenDiscovery, out: &mut Vec<Found>) {
     };
     let found = match &ep.kind {
         EndpointKind::Hub if !ep.is_insecure() => return,
-        EndpointKind::Empty => Found::new("endpoint-empty"),
-        EndpointKind::NoScheme => Found::new("endpoint-no-scheme").with(
+        EndpointKind::Empty => Found::new(Outcome::EndpointEmpty),
+        EndpointKind::NoScheme => Found::new(Outcome::EndpointNoScheme).with(
             "suggestion",
             format!("https://{}", value.trim_start_matches("//")),
         ),
         _ if ep.is_insecure() && disc.in_effect.is_some() => {
-            Found::new("endpoint-insecure").with("host", ep.host.clone().unwrap_or_default())
+            Found::new(Outcome::EndpointInsecure).with("host", ep.host.clone().unwrap_or_default())
         }
-        EndpointKind::KnownMirror(host) => Found::new("endpoint-mirror").with("host", host.clone()),
+        EndpointKind::KnownMirror(host) => Found::new(Outcome::EndpointMirror).with("host", host.clone()),
         EndpointKind::Loopback(host) | EndpointKind::Other(host) => {
-            Found::new("endpoint-custom").with("host", host.clone())
+            Found::new(Outcome::EndpointCustom).with("host", host.clone())
         }
         EndpointKind::Hub => {
-            Found::new("endpoint-custom").with("host", ep.host.clone().unwrap_or_default())
+            Found::new(Outcome::EndpointCustom).with("host", ep.host.clone().unwrap_or_default())
         }
     };
     out.push(found.with("value", value));

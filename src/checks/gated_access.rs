@@ -5,11 +5,25 @@
 
 use std::sync::Arc;
 
-use crate::checks::repo_access::{info_path, repo_url, RepoInfo};
+use crate::checks::common::call_failed;
 use crate::context::Context;
 use crate::finding::Found;
-use crate::hub::{call_failed, GateState, Kind, WhoamiResult};
-use crate::runner::CheckFuture;
+use crate::hub::{info_path, repo_url, RepoInfo, GateState, Kind, WhoamiResult};
+use crate::runner::{CheckFuture, Outcome as Runner};
+
+crate::outcomes! {
+    pub enum Outcome {
+        NotGated = "not-gated",
+        NotVisible = "not-visible",
+        Granted = "granted",
+        NotLoggedIn = "not-logged-in",
+        NotRequested = "not-requested",
+        Pending = "pending",
+        FineGrained = "fine-grained",
+        TokenInvalid = "token-invalid",
+        Unsure = "unsure",
+    }
+}
 
 pub fn run(ctx: Arc<Context>) -> CheckFuture {
     Box::pin(async move { check(&ctx).await })
@@ -17,18 +31,18 @@ pub fn run(ctx: Arc<Context>) -> CheckFuture {
 
 async fn check(ctx: &Context) -> Vec<Found> {
     let Some(target) = ctx.target().cloned() else {
-        return vec![Found::new("skipped-no-target")];
+        return vec![Found::new(Runner::SkippedNoTarget)];
     };
     let hub = ctx.hub();
     let token = ctx.token_sent();
-    let path = info_path(&target);
+    let path = info_path(target.repo_type, &target.repo_id);
     let check_path = format!("{path}/auth-check");
     let (info, access, who) = tokio::join!(
         hub.get_shared(&path, token),
         hub.get(&check_path, token),
         ctx.whoami_in_effect()
     );
-    let base = |outcome: &'static str| {
+    let base = |outcome: Outcome| {
         Found::new(outcome)
             .with("repo", target.repo_id.clone())
             .with("type", target.repo_type.as_str())
@@ -38,14 +52,14 @@ async fn check(ctx: &Context) -> Vec<Found> {
         Err(e) => return vec![call_failed(ctx, &e)],
     };
     if info.kind() != Kind::Ok {
-        return vec![base("not-visible")];
+        return vec![base(Outcome::NotVisible)];
     }
     let repo: RepoInfo = info.json().unwrap_or_default();
     let Some(mode) = repo.gate().map(str::to_string) else {
-        return vec![base("not-gated")];
+        return vec![base(Outcome::NotGated)];
     };
-    let url = repo_url(ctx, target.repo_type, &target.repo_id);
-    let gated = |outcome: &'static str| {
+    let url = repo_url(&ctx.endpoint().url, target.repo_type, &target.repo_id);
+    let gated = |outcome: Outcome| {
         base(outcome)
             .with("mode", mode.clone())
             .with("url", url.clone())
@@ -64,34 +78,34 @@ async fn check(ctx: &Context) -> Vec<Found> {
     };
     let mut out = Vec::new();
     match access.kind() {
-        Kind::Ok => out.push(gated("granted")),
+        Kind::Ok => out.push(gated(Outcome::Granted)),
         Kind::Gated(GateState::NotLoggedIn) if access.authorized => {
             // §10.4: an invalid token on a gated route may look like "not logged in".
             out.push(if token_invalid {
-                gated("token-invalid")
+                gated(Outcome::TokenInvalid)
             } else {
-                gated("unsure")
+                gated(Outcome::Unsure)
                     .with("status", access.status.to_string())
                     .with("message", access.message().unwrap_or_default())
             })
         }
         Kind::Gated(GateState::NotLoggedIn) | Kind::AnonymousNotFound => {
             let why = ctx.anonymous_reason();
-            out.push(gated("not-logged-in").with_msg("reason", why));
+            out.push(gated(Outcome::NotLoggedIn).with_msg("reason", why));
         }
-        Kind::Gated(GateState::NotRequested) => out.push(gated("not-requested")),
-        Kind::Gated(GateState::Pending) => out.push(gated("pending")),
-        Kind::FineGrainedGated => out.push(gated("fine-grained")),
-        Kind::InvalidToken => out.push(gated("token-invalid")),
+        Kind::Gated(GateState::NotRequested) => out.push(gated(Outcome::NotRequested)),
+        Kind::Gated(GateState::Pending) => out.push(gated(Outcome::Pending)),
+        Kind::FineGrainedGated => out.push(gated(Outcome::FineGrained)),
+        Kind::InvalidToken => out.push(gated(Outcome::TokenInvalid)),
         _ => out.push(
-            gated("unsure")
+            gated(Outcome::Unsure)
                 .with("status", access.status.to_string())
                 .with("message", access.message().unwrap_or_default()),
         ),
     }
     // Both facts when both are known: the scope will bite even once the gate opens.
     if fine_no_gated && access.kind() != Kind::FineGrainedGated {
-        out.push(gated("fine-grained"));
+        out.push(gated(Outcome::FineGrained));
     }
     out
 }

@@ -12,9 +12,30 @@ use crate::finding::Found;
 use crate::git::{run_in, GitError};
 use crate::hub::{Kind, WhoamiResult};
 use crate::remote::{RemoteUrl, Transport};
-use crate::runner::CheckFuture;
+use crate::runner::{self, CheckFuture, Outcome as Runner};
 use crate::secret::Secret;
 use crate::world::urls::host_port;
+
+crate::outcomes! {
+    pub enum Outcome {
+        Ok = "ok",
+        Unverified = "unverified",
+        NoHelper = "no-helper",
+        NoneStored = "none-stored",
+        OtherHost = "other-host",
+        Password = "password",
+        Invalid = "invalid",
+        OtherAccount = "other-account",
+        Unsure = "unsure",
+        FillTimeout = "fill-timeout",
+        GitMissing = "git-missing",
+        NoHost = "no-host",
+        PushRefused = "push-refused",
+        PushForbidden = "push-forbidden",
+        PushNotFound = "push-not-found",
+        PushUnsure = "push-unsure",
+    }
+}
 
 const FILL_DEADLINE: Duration = Duration::from_secs(3);
 
@@ -92,7 +113,7 @@ fn fill(
 
 fn local_facts(ctx: &Context) -> Result<Facts, Found> {
     let Some((protocol, host, remote)) = lookup_target(ctx) else {
-        return Err(Found::new("no-host"));
+        return Err(Found::new(Outcome::NoHost));
     };
     let helpers = match run_in(
         ctx,
@@ -102,9 +123,9 @@ fn local_facts(ctx: &Context) -> Result<Facts, Found> {
         None,
         FILL_DEADLINE,
     ) {
-        Err(GitError::Missing) => return Err(Found::new("git-missing")),
-        Err(GitError::Timeout) => return Err(Found::new("timeout").with("seconds", "3")),
-        Err(GitError::Failed(e)) => return Err(Found::new("crash").with("message", e)),
+        Err(GitError::Missing) => return Err(Found::new(Outcome::GitMissing)),
+        Err(GitError::Timeout) => return Err(Found::new(Runner::Timeout).with(runner::SECONDS, "3")),
+        Err(GitError::Failed(e)) => return Err(Found::new(Runner::Crash).with(runner::MESSAGE, e)),
         Ok(out) => out,
     };
     let mut helpers: Vec<String> = helpers
@@ -136,7 +157,7 @@ fn local_facts(ctx: &Context) -> Result<Facts, Found> {
     }
     let (username, password) = match fill(ctx, &protocol, &host) {
         Ok(v) => v,
-        Err(GitError::Timeout) => return Err(Found::new("fill-timeout").with("host", host)),
+        Err(GitError::Timeout) => return Err(Found::new(Outcome::FillTimeout).with("host", host)),
         Err(_) => (None, None),
     };
     let other_host = if password.is_none() {
@@ -167,16 +188,16 @@ fn local_facts(ctx: &Context) -> Result<Facts, Found> {
 }
 
 async fn judge(ctx: &Context, facts: Facts) -> Vec<Found> {
-    let base = |outcome: &'static str| {
+    let base = |outcome: Outcome| {
         Found::new(outcome)
             .with("host", facts.host.clone())
             .with("helpers", facts.helpers.clone())
     };
     let Some(password) = facts.password.clone() else {
         return vec![match &facts.other_host {
-            Some(other) => base("other-host").with("other", other.clone()),
-            None if facts.helpers == "-" => base("no-helper"),
-            None => base("none-stored"),
+            Some(other) => base(Outcome::OtherHost).with("other", other.clone()),
+            None if facts.helpers == "-" => base(Outcome::NoHelper),
+            None => base(Outcome::NoneStored),
         }];
     };
     let username = facts.username.clone().unwrap_or_default();
@@ -190,17 +211,17 @@ async fn judge(ctx: &Context, facts: Facts) -> Vec<Found> {
             .param("reject", reject.clone())
     };
     if !password.expose().starts_with("hf_") {
-        return vec![with_secret(base("password"))];
+        return vec![with_secret(base(Outcome::Password))];
     }
     if ctx.options.offline || !ctx.hub().may_send_token() {
-        return vec![with_secret(base("unverified"))];
+        return vec![with_secret(base(Outcome::Unverified))];
     }
     let hub = ctx.hub();
     let (git_who, effect_who) = tokio::join!(hub.whoami(&password), ctx.whoami_in_effect());
     let mut out = Vec::new();
     match git_who {
         WhoamiResult::Refused(a) if a.kind() == Kind::InvalidToken => {
-            out.push(with_secret(base("invalid")))
+            out.push(with_secret(base(Outcome::Invalid)))
         }
         WhoamiResult::Valid(who, _) => {
             let effect_account = match &effect_who {
@@ -210,23 +231,23 @@ async fn judge(ctx: &Context, facts: Facts) -> Vec<Found> {
             let same_token = ctx.token().in_effect_token() == Some(&password);
             match effect_account {
                 Some(account) if !same_token && account != who.name => out.push(
-                    with_secret(base("other-account"))
+                    with_secret(base(Outcome::OtherAccount))
                         .with("git_account", who.name.clone())
                         .with("account", account),
                 ),
                 _ => out.push(
-                    with_secret(base("ok"))
+                    with_secret(base(Outcome::Ok))
                         .with("git_account", who.name.clone())
                         .with_msg("same", if same_token { "yes" } else { "no" }),
                 ),
             }
         }
         WhoamiResult::Refused(a) => out.push(
-            with_secret(base("unsure"))
+            with_secret(base(Outcome::Unsure))
                 .with("status", a.status.to_string())
                 .with("message", a.message().unwrap_or_default()),
         ),
-        WhoamiResult::Failed(e) => out.push(crate::hub::call_failed(ctx, &e)),
+        WhoamiResult::Failed(e) => out.push(crate::checks::common::call_failed(ctx, &e)),
     }
     if let Some(remote) = &facts.remote {
         if let Some(f) = push_discovery(ctx, remote, &username, &password).await {
@@ -252,7 +273,7 @@ async fn push_discovery(
     let repo = remote.repo_id.clone().unwrap_or_default();
     let answer = match answer {
         Ok(a) => a,
-        Err(e) => return Some(crate::hub::call_failed(ctx, &e)),
+        Err(e) => return Some(crate::checks::common::call_failed(ctx, &e)),
     };
     let message = answer.message().unwrap_or_else(|| {
         String::from_utf8_lossy(&answer.body)
@@ -261,7 +282,7 @@ async fn push_discovery(
             .take(200)
             .collect()
     });
-    let f = |outcome: &'static str| {
+    let f = |outcome: Outcome| {
         Found::new(outcome)
             .with("repo", repo.clone())
             .with("status", answer.status.to_string())
@@ -276,9 +297,9 @@ async fn push_discovery(
     };
     Some(match answer.status {
         200 => return None,
-        401 => f("push-refused"),
-        403 => f("push-forbidden"),
-        404 => f("push-not-found"),
-        _ => f("push-unsure"),
+        401 => f(Outcome::PushRefused),
+        403 => f(Outcome::PushForbidden),
+        404 => f(Outcome::PushNotFound),
+        _ => f(Outcome::PushUnsure),
     })
 }

@@ -15,6 +15,19 @@ use crate::context::Context;
 use crate::finding::Found;
 use crate::git::{command, run_in, GitError};
 use crate::shell::quote;
+use crate::runner::{self, Outcome as Runner};
+
+crate::outcomes! {
+    pub enum Outcome {
+        Ok = "ok",
+        OkNoRepo = "ok-no-repo",
+        Missing = "missing",
+        MissingNotNeeded = "missing-not-needed",
+        NotInitialised = "not-initialised",
+        NotInitialisedNotNeeded = "not-initialised-not-needed",
+        LargeFiles = "large-files",
+    }
+}
 
 pub const MAX_TEXT: u64 = 10 * 1024 * 1024;
 pub const MAX_BINARY: u64 = 1_000_000;
@@ -40,9 +53,9 @@ pub fn run(ctx: &Context) -> Vec<Found> {
     let version = match &lfs {
         None => {
             out.push(Found::new(if needed {
-                "missing"
+                Outcome::Missing
             } else {
-                "missing-not-needed"
+                Outcome::MissingNotNeeded
             }));
             None
         }
@@ -78,9 +91,9 @@ pub fn run(ctx: &Context) -> Vec<Found> {
             if !filters.contains("filter.lfs.process") && !filters.contains("filter.lfs.clean") {
                 // Only a repository that pushes to the Hub makes it an error.
                 let outcome = if needed {
-                    "not-initialised"
+                    Outcome::NotInitialised
                 } else {
-                    "not-initialised-not-needed"
+                    Outcome::NotInitialisedNotNeeded
                 };
                 out.push(
                     Found::new(outcome).with("version", v.clone().unwrap_or_else(|| "?".into())),
@@ -92,7 +105,7 @@ pub fn run(ctx: &Context) -> Vec<Found> {
     let scan = if ctx.in_git_worktree() {
         match scan(ctx, hub_remote.as_deref()) {
             Ok(s) => Some(s),
-            Err(GitError::Timeout) => return vec![Found::new("timeout").with("seconds", "?")],
+            Err(GitError::Timeout) => return vec![Found::new(Runner::Timeout).with(runner::SECONDS, "?")],
             Err(_) => None,
         }
     } else {
@@ -106,11 +119,11 @@ pub fn run(ctx: &Context) -> Vec<Found> {
     if out.is_empty() {
         let xet_note = if xet.is_some() { "git-xet" } else { "-" };
         let found = match &scan {
-            Some(s) => Found::new("ok")
+            Some(s) => Found::new(Outcome::Ok)
                 .with("version", version.unwrap_or_else(|| "?".into()))
                 .with("objects", s.objects.to_string())
                 .with("range", s.range.clone()),
-            None => Found::new("ok-no-repo").with("version", version.unwrap_or_else(|| "?".into())),
+            None => Found::new(Outcome::OkNoRepo).with("version", version.unwrap_or_else(|| "?".into())),
         };
         out.push(found.detail("git_xet", xet_note));
     }
@@ -333,7 +346,7 @@ fn large_files(ctx: &Context, scan: &Scan, remote: Option<&str>) -> Found {
         quote(remote.unwrap_or("origin")),
         quote(&branch)
     );
-    Found::new("large-files")
+    Found::new(Outcome::LargeFiles)
         .with("count", scan.offenders.len().to_string())
         .with("files", list.join("; "))
         .with("range", scan.range.clone())

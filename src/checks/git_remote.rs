@@ -15,6 +15,20 @@ use crate::repo::RepoType;
 use crate::runner::CheckFuture;
 use crate::shell::quote;
 
+crate::outcomes! {
+    pub enum Outcome {
+        Ok = "ok",
+        NoHubRemote = "no-hub-remote",
+        HostTypo = "host-typo",
+        CredentialsInUrl = "credentials-in-url",
+        CredentialsInUrlInvalid = "credentials-in-url-invalid",
+        BrowserUrl = "browser-url",
+        PlainHttp = "plain-http",
+        NoNamespace = "no-namespace",
+        WrongRepoType = "wrong-repo-type",
+    }
+}
+
 pub fn run(ctx: Arc<Context>) -> CheckFuture {
     Box::pin(async move { check(&ctx).await })
 }
@@ -35,19 +49,19 @@ async fn check(ctx: &Context) -> Vec<Found> {
             };
             let fixed = url.clean_url(good).unwrap_or_default();
             out.push(
-                at(remote, "host-typo")
+                at(remote, Outcome::HostTypo)
                     .with("host", url.host.clone())
                     .param("fix_cmd", set_url(remote, &fixed)),
             );
         }
     }
     if out.is_empty() {
-        out.push(Found::new("no-hub-remote").with("count", ctx.git_remotes().len().to_string()));
+        out.push(Found::new(Outcome::NoHubRemote).with("count", ctx.git_remotes().len().to_string()));
     }
     out
 }
 
-fn at(remote: &GitRemote, outcome: &'static str) -> Found {
+fn at(remote: &GitRemote, outcome: Outcome) -> Found {
     Found::new(outcome)
         .with("remote", remote.name.clone())
         .with("url", remote.masked_url())
@@ -77,10 +91,10 @@ async fn judge(ctx: &Context, remote: &GitRemote, url: &RemoteUrl) -> Vec<Found>
         };
         let (outcome, account) = match judged {
             Some(WhoamiResult::Refused(a)) if a.kind() == Kind::InvalidToken => {
-                ("credentials-in-url-invalid", "-".to_string())
+                (Outcome::CredentialsInUrlInvalid, "-".to_string())
             }
-            Some(WhoamiResult::Valid(w, _)) => ("credentials-in-url", w.name.clone()),
-            _ => ("credentials-in-url", "?".to_string()),
+            Some(WhoamiResult::Valid(w, _)) => (Outcome::CredentialsInUrl, w.name.clone()),
+            _ => (Outcome::CredentialsInUrl, "?".to_string()),
         };
         out.push(
             at(remote, outcome)
@@ -91,23 +105,23 @@ async fn judge(ctx: &Context, remote: &GitRemote, url: &RemoteUrl) -> Vec<Found>
     }
     if let Some(suffix) = &url.browser_suffix {
         out.push(
-            at(remote, "browser-url")
+            at(remote, Outcome::BrowserUrl)
                 .with("suffix", suffix.clone())
                 .param("fix_cmd", fix.clone()),
         );
     }
     if url.transport == Transport::Http && !crate::endpoint::is_loopback_host(&url.host) {
-        out.push(at(remote, "plain-http").param("fix_cmd", fix.clone()));
+        out.push(at(remote, Outcome::PlainHttp).param("fix_cmd", fix.clone()));
     }
     if !url.has_namespace() && url.repo_id.is_some() {
-        out.push(at(remote, "no-namespace").with("repo", url.repo_id.clone().unwrap_or_default()));
+        out.push(at(remote, Outcome::NoNamespace).with("repo", url.repo_id.clone().unwrap_or_default()));
     }
     if let Some(found) = wrong_type(ctx, remote, url, &host).await {
         out.push(found);
     }
     if out.is_empty() {
         out.push(
-            at(remote, "ok")
+            at(remote, Outcome::Ok)
                 .with("repo", url.repo_id.clone().unwrap_or_default())
                 .with("type", url.repo_type.as_str()),
         );
@@ -150,7 +164,7 @@ async fn wrong_type(
     };
     let clean = fixed.clean_url(host)?;
     Some(
-        at(remote, "wrong-repo-type")
+        at(remote, Outcome::WrongRepoType)
             .with("repo", id.to_string())
             .with("type", url.repo_type.as_str())
             .with("actual", actual.as_str())

@@ -7,11 +7,27 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::context::Context;
-use crate::finding::Found;
+use crate::finding::{Found, Key};
 use crate::git::{run_in, GitError};
 use crate::hub::WhoamiResult;
 use crate::remote::Transport;
 use crate::runner::CheckFuture;
+
+crate::outcomes! {
+    pub enum Outcome {
+        Ok = "ok",
+        NoSshRemote = "no-ssh-remote",
+        SshMissing = "ssh-missing",
+        Offline = "offline",
+        OtherAccount = "other-account",
+        Anonymous = "anonymous",
+        KeyRefused = "key-refused",
+        HostUnknown = "host-unknown",
+        HostKeyChanged = "host-key-changed",
+        HostKeyNotGenuine = "host-key-not-genuine",
+        Unreachable = "unreachable",
+    }
+}
 
 /// The Hub's SSH host key fingerprints (docs/hub/security-git-ssh.md).
 pub const GENUINE: &[&str] = &[
@@ -20,6 +36,8 @@ pub const GENUINE: &[&str] = &[
     "SHA256:uqjYymysBGCXXiMVebB8L8RIuWbPSKGBxQQNhcT5a3Q",
     "SHA256:skgQjK2+RuzvdmHr24IIAJ6uLWQs0TGtEUt3FtzqirQ",
 ];
+/// `{account}` of `ok`: read back to compare with the token's account.
+const ACCOUNT: Key = Key("account");
 const HUB_SSH_HOSTS: &[&str] = &["hf.co", "huggingface.co"];
 
 pub fn run(ctx: Arc<Context>) -> CheckFuture {
@@ -42,8 +60,8 @@ pub fn run(ctx: Arc<Context>) -> CheckFuture {
         found
             .into_iter()
             .map(|f| match &effect {
-                Some(name) if f.outcome == "ok" && *name != account => {
-                    let mut other = Found::new("other-account");
+                Some(name) if f.is(Outcome::Ok) && *name != account => {
+                    let mut other = Found::new(Outcome::OtherAccount);
                     other.params = f.params.clone();
                     other.details = f.details.clone();
                     other.with("token_account", name.clone())
@@ -58,9 +76,9 @@ fn probe(ctx: &Context) -> (Vec<Found>, Option<String>) {
     let found = probe_findings(ctx);
     let account = found
         .iter()
-        .find(|f| f.outcome == "ok")
-        .and_then(|f| f.details.iter().find(|(k, _)| k == "account"))
-        .map(|(_, v)| v.clone());
+        .find(|f| f.is(Outcome::Ok))
+        .and_then(|f| f.detail_of(ACCOUNT))
+        .map(str::to_string);
     (found, account)
 }
 
@@ -117,12 +135,12 @@ fn probe_findings(ctx: &Context) -> Vec<Found> {
         })
         .cloned();
     let Some(remote) = remote else {
-        return vec![Found::new("no-ssh-remote")];
+        return vec![Found::new(Outcome::NoSshRemote)];
     };
     let url = remote.parsed.clone().expect("filtered on parsed");
     let user = url.user.clone().unwrap_or_else(|| "git".into());
     let target = format!("{user}@{}", url.host);
-    let base = |o: &'static str| {
+    let base = |o: Outcome| {
         Found::new(o)
             .with("remote", remote.name.clone())
             .with("host", url.host.clone())
@@ -130,7 +148,7 @@ fn probe_findings(ctx: &Context) -> Vec<Found> {
     // The effective host as ssh sees it (ssh_config may map it elsewhere).
     let command = ssh_command(ctx);
     let effective = match ssh(ctx, &command, &["-G", &target], Duration::from_secs(3)) {
-        Err(GitError::Missing) => return vec![base("ssh-missing")],
+        Err(GitError::Missing) => return vec![base(Outcome::SshMissing)],
         Err(_) => String::new(),
         Ok(o) => o.stdout,
     };
@@ -176,14 +194,14 @@ fn probe_findings(ctx: &Context) -> Vec<Found> {
     let genuine_host = HUB_SSH_HOSTS.contains(&identity.as_str());
     if genuine_host && !known.is_empty() && !known.iter().any(|k| GENUINE.contains(&k.as_str())) {
         out.push(
-            base("host-key-not-genuine")
+            base(Outcome::HostKeyNotGenuine)
                 .with("fingerprint", known.join(", "))
                 .param("lookup", lookup.clone()),
         );
         return out;
     }
     if ctx.options.offline {
-        out.push(base("offline").with(
+        out.push(base(Outcome::Offline).with(
             "known",
             if known.is_empty() {
                 "-".into()
@@ -207,9 +225,9 @@ fn probe_findings(ctx: &Context) -> Vec<Found> {
         Duration::from_secs(8),
     ) {
         Err(GitError::Timeout) => {
-            return vec![base("unreachable").with("error", "no answer within 8 s".to_string())]
+            return vec![base(Outcome::Unreachable).with("error", "no answer within 8 s".to_string())]
         }
-        Err(e) => return vec![base("unreachable").with("error", format!("{e:?}"))],
+        Err(e) => return vec![base(Outcome::Unreachable).with("error", format!("{e:?}"))],
         Ok(o) => format!("{}\n{}", o.stdout, o.stderr),
     };
     let greeting = said
@@ -221,18 +239,18 @@ fn probe_findings(ctx: &Context) -> Vec<Found> {
         })
         .map(str::to_string);
     let found = match greeting.as_deref() {
-        Some("anonymous") => base("anonymous"),
-        Some(account) => base("ok").with("account", account.to_string()),
+        Some("anonymous") => base(Outcome::Anonymous),
+        Some(account) => base(Outcome::Ok).with(ACCOUNT, account.to_string()),
         None if said.contains("REMOTE HOST IDENTIFICATION HAS CHANGED") => {
-            base("host-key-changed").param("lookup", lookup.clone())
+            base(Outcome::HostKeyChanged).param("lookup", lookup.clone())
         }
         None if said.contains("Host key verification failed") => {
-            base("host-unknown").param("lookup", lookup.clone())
+            base(Outcome::HostUnknown).param("lookup", lookup.clone())
         }
         None if said.contains("Permission denied") => {
-            base("key-refused").with("user", user.clone())
+            base(Outcome::KeyRefused).with("user", user.clone())
         }
-        None => base("unreachable").with(
+        None => base(Outcome::Unreachable).with(
             "error",
             said.lines()
                 .rev()

@@ -10,12 +10,31 @@ use std::time::{Duration, Instant};
 
 use futures_util::future::join_all;
 
-use crate::checks::proxy::hub_urls;
+use crate::checks::common::hub_urls;
 use crate::context::Context;
 use crate::finding::Found;
 use crate::hub::CallError;
 use crate::proxy::{ProxySettings, Route};
-use crate::runner::CheckFuture;
+use crate::runner::{CheckFuture, Outcome as Runner};
+
+crate::outcomes! {
+    pub enum Outcome {
+        Ok = "ok",
+        NoEndpoint = "no-endpoint",
+        DnsFailed = "dns-failed",
+        DnsTimeout = "dns-timeout",
+        TcpFailed = "tcp-failed",
+        TcpTimeout = "tcp-timeout",
+        TlsUntrusted = "tls-untrusted",
+        TlsFailed = "tls-failed",
+        TlsTimeout = "tls-timeout",
+        HttpTimeout = "http-timeout",
+        HttpFailed = "http-failed",
+        NotHub = "not-hub",
+        CaFileBad = "ca-file-bad",
+        CaForOldClient = "ca-for-old-client",
+    }
+}
 
 pub fn run(ctx: Arc<Context>) -> CheckFuture {
     Box::pin(async move { check(&ctx).await })
@@ -24,12 +43,12 @@ pub fn run(ctx: Arc<Context>) -> CheckFuture {
 async fn check(ctx: &Context) -> Vec<Found> {
     let mut out = ca_variables(ctx);
     if ctx.options.offline {
-        out.push(Found::new("skipped-offline"));
+        out.push(Found::new(Runner::SkippedOffline));
         return out;
     }
     let urls = hub_urls(ctx);
     if urls.is_empty() {
-        out.push(Found::new("no-endpoint"));
+        out.push(Found::new(Outcome::NoEndpoint));
         return out;
     }
     let proxies = ProxySettings::from_env(&ctx.env);
@@ -54,7 +73,7 @@ async fn check(ctx: &Context) -> Vec<Found> {
         }
     }
     if !failed {
-        out.push(Found::new("ok").with("hosts", lines.join("; ")));
+        out.push(Found::new(Outcome::Ok).with("hosts", lines.join("; ")));
     }
     out
 }
@@ -80,7 +99,7 @@ async fn probe(
         .trim_end_matches(']')
         .to_string();
     let port = url.port_or_known_default().unwrap_or(443);
-    let base = |o: &'static str| {
+    let base = |o: Outcome| {
         Found::new(o)
             .with("host", host.clone())
             .with("port", port.to_string())
@@ -94,23 +113,23 @@ async fn probe(
         {
             Err(_) => {
                 return Err(
-                    base("dns-timeout").with("seconds", format!("{:.1}", step.as_secs_f64()))
+                    base(Outcome::DnsTimeout).with("seconds", format!("{:.1}", step.as_secs_f64()))
                 )
             }
-            Ok(Err(e)) => return Err(base("dns-failed").with("error", e.to_string())),
+            Ok(Err(e)) => return Err(base(Outcome::DnsFailed).with("error", e.to_string())),
             Ok(Ok(a)) => a.collect::<Vec<_>>(),
         };
         if addrs.is_empty() {
-            return Err(base("dns-failed").with("error", "no address".to_string()));
+            return Err(base(Outcome::DnsFailed).with("error", "no address".to_string()));
         }
         timings.push(format!("DNS {}", ms(t.elapsed())));
         // TCP
         let t = Instant::now();
         let stream =
             match tokio::time::timeout(step, tokio::net::TcpStream::connect(addrs[0])).await {
-                Err(_) => return Err(base("tcp-timeout").with("address", addrs[0].to_string())),
+                Err(_) => return Err(base(Outcome::TcpTimeout).with("address", addrs[0].to_string())),
                 Ok(Err(e)) => {
-                    return Err(base("tcp-failed")
+                    return Err(base(Outcome::TcpFailed)
                         .with("address", addrs[0].to_string())
                         .with("error", e.to_string()))
                 }
@@ -123,16 +142,16 @@ async fn probe(
             match tokio::time::timeout(step, crate::tls::handshake(stream, &host, roots.clone()))
                 .await
             {
-                Err(_) => return Err(base("tls-timeout")),
+                Err(_) => return Err(base(Outcome::TlsTimeout)),
                 Ok(Err(f)) => {
                     return Err(match (&f.presented, f.untrusted) {
-                        (Some(p), true) => base("tls-untrusted")
+                        (Some(p), true) => base(Outcome::TlsUntrusted)
                             .with("issuer", p.issuer_name())
                             .with("issuer_full", p.issuer.clone())
                             .with("subject", p.subject.clone())
                             .with("error", f.reason.clone())
                             .with("ca_vars", ca_vars_set(ctx)),
-                        _ => base("tls-failed").with("error", f.reason.clone()),
+                        _ => base(Outcome::TlsFailed).with("error", f.reason.clone()),
                     })
                 }
                 Ok(Ok(())) => timings.push(format!("TLS {}", ms(t.elapsed()))),
@@ -146,14 +165,14 @@ async fn probe(
         let t = Instant::now();
         let path = resolve_probe(ctx);
         match ctx.hub().head(&path).await {
-            Err(CallError::Timeout) => return Err(base("http-timeout")),
-            Err(CallError::Tls(e)) => return Err(base("tls-failed").with("error", e)),
-            Err(e) => return Err(base("http-failed").with("error", e.describe())),
+            Err(CallError::Timeout) => return Err(base(Outcome::HttpTimeout)),
+            Err(CallError::Tls(e)) => return Err(base(Outcome::TlsFailed).with("error", e)),
+            Err(e) => return Err(base(Outcome::HttpFailed).with("error", e.describe())),
             Ok(a) => {
                 let hubby = a.repo_commit.is_some() || a.error_code.is_some();
                 // 2xx or 3xx without the Hub's headers: a portal, a block page, not the Hub.
                 if !hubby && a.status < 400 {
-                    return Err(base("not-hub")
+                    return Err(base(Outcome::NotHub)
                         .with("status", a.status.to_string())
                         .with("path", path.clone()));
                 }
@@ -228,7 +247,7 @@ fn ca_variables(ctx: &Context) -> Vec<Found> {
             };
             if let Some(problem) = problem {
                 out.push(
-                    Found::new("ca-file-bad")
+                    Found::new(Outcome::CaFileBad)
                         .with("var", var)
                         .with("path", ctx.display_path(&path))
                         .with_msg("problem", problem),
@@ -241,7 +260,7 @@ fn ca_variables(ctx: &Context) -> Vec<Found> {
         .find(|v| ctx.env.non_empty(v).is_some());
     if let (Some(var), None) = (old_only, ctx.env.non_empty("SSL_CERT_FILE")) {
         out.push(
-            Found::new("ca-for-old-client")
+            Found::new(Outcome::CaForOldClient)
                 .with("var", var)
                 .with("path", ctx.env.get(var).unwrap_or_default()),
         );

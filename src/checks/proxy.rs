@@ -8,37 +8,35 @@ use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
+use crate::checks::common::hub_urls;
 use crate::context::Context;
 use crate::finding::Found;
 use crate::proxy::{masked_proxy, ProxySettings, Route};
 use crate::runner::CheckFuture;
 use crate::world::urls::{host_port, percent_decode, with_default_scheme};
 
-/// Hosts a download or push touches besides the endpoint (LFS/CDN and Xet storage the Hub
-/// redirects to, hub-semantics §6.4). Best known names; a redirect elsewhere is possible.
-pub const STORAGE_HOSTS: &[&str] = &["cdn-lfs.huggingface.co", "cas-bridge.xethub.hf.co"];
+crate::outcomes! {
+    pub enum Outcome {
+        None = "none",
+        Configured = "configured",
+        Ok = "ok",
+        CaseDisagree = "case-disagree",
+        NoProxyIgnored = "no-proxy-ignored",
+        NoScheme = "no-scheme",
+        NoPort = "no-port",
+        BadScheme = "bad-scheme",
+        NotAUrl = "not-a-url",
+        Unreachable = "unreachable",
+        NoAnswer = "no-answer",
+        AuthRequired = "auth-required",
+        Forbidden = "forbidden",
+        OtherStatus = "other-status",
+        NotTested = "not-tested",
+    }
+}
 
 pub fn run(ctx: Arc<Context>) -> CheckFuture {
     Box::pin(async move { check(&ctx).await })
-}
-
-/// The hosts (with scheme and port) to judge: the endpoint's, then the storage hosts when the
-/// endpoint is the Hub.
-pub fn hub_urls(ctx: &Context) -> Vec<url::Url> {
-    let mut urls = Vec::new();
-    if let Ok(u) = url::Url::parse(&ctx.endpoint().url) {
-        if u.host_str().is_some() {
-            urls.push(u);
-        }
-    }
-    if matches!(ctx.endpoint().kind, crate::endpoint::EndpointKind::Hub) {
-        for h in STORAGE_HOSTS {
-            if let Ok(u) = url::Url::parse(&format!("https://{h}")) {
-                urls.push(u);
-            }
-        }
-    }
-    urls
 }
 
 async fn check(ctx: &Context) -> Vec<Found> {
@@ -46,7 +44,7 @@ async fn check(ctx: &Context) -> Vec<Found> {
     let mut out = Vec::new();
     for (upper, lower) in &settings.disagreements {
         out.push(
-            Found::new("case-disagree")
+            Found::new(Outcome::CaseDisagree)
                 .with("upper", upper.name.clone())
                 .with("upper_value", masked_proxy(&upper.value))
                 .with("lower", lower.name.clone())
@@ -67,7 +65,7 @@ async fn check(ctx: &Context) -> Vec<Found> {
             .map(|v| v.name.clone())
             .unwrap_or_default();
         out.push(
-            Found::new("no-proxy-ignored")
+            Found::new(Outcome::NoProxyIgnored)
                 .with("var", name)
                 .with("entry", entry.clone())
                 .with_msg("why", why),
@@ -75,7 +73,7 @@ async fn check(ctx: &Context) -> Vec<Found> {
     }
     if !settings.any() {
         if out.is_empty() {
-            out.push(Found::new("none"));
+            out.push(Found::new(Outcome::None));
         }
         return out;
     }
@@ -106,9 +104,9 @@ async fn check(ctx: &Context) -> Vec<Found> {
     if ctx.options.offline || probes.is_empty() {
         if out
             .iter()
-            .all(|f| f.outcome != "bad-scheme" && f.outcome != "not-a-url")
+            .all(|f| !f.is(Outcome::BadScheme) && !f.is(Outcome::NotAUrl))
         {
-            out.push(Found::new("configured").with("routes", routes));
+            out.push(Found::new(Outcome::Configured).with("routes", routes));
         }
         return out;
     }
@@ -121,7 +119,7 @@ async fn check(ctx: &Context) -> Vec<Found> {
     .await;
     let mut all_ok = true;
     for ((proxy, var, host, _), result) in probes.iter().zip(results) {
-        let base = |o: &'static str| {
+        let base = |o: Outcome| {
             Found::new(o)
                 .with("proxy", masked_proxy(proxy))
                 .with("var", var.clone())
@@ -129,9 +127,9 @@ async fn check(ctx: &Context) -> Vec<Found> {
         };
         let f = match result {
             Connect::Ok => continue,
-            Connect::Unreachable(e) => base("unreachable").with("error", e),
-            Connect::NoAnswer => base("no-answer"),
-            Connect::Status(407) => base("auth-required").with_msg(
+            Connect::Unreachable(e) => base(Outcome::Unreachable).with("error", e),
+            Connect::NoAnswer => base(Outcome::NoAnswer),
+            Connect::Status(407) => base(Outcome::AuthRequired).with_msg(
                 "sent",
                 if has_credentials(proxy) {
                     "proxy-credentials-refused"
@@ -139,9 +137,9 @@ async fn check(ctx: &Context) -> Vec<Found> {
                     "proxy-credentials-none"
                 },
             ),
-            Connect::Status(403) => base("forbidden"),
-            Connect::Status(s) => base("other-status").with("status", s.to_string()),
-            Connect::Unsupported => base("not-tested"),
+            Connect::Status(403) => base(Outcome::Forbidden),
+            Connect::Status(s) => base(Outcome::OtherStatus).with("status", s.to_string()),
+            Connect::Unsupported => base(Outcome::NotTested),
         };
         all_ok = false;
         out.push(f);
@@ -149,9 +147,9 @@ async fn check(ctx: &Context) -> Vec<Found> {
     if all_ok
         && out
             .iter()
-            .all(|f| f.outcome != "bad-scheme" && f.outcome != "not-a-url")
+            .all(|f| !f.is(Outcome::BadScheme) && !f.is(Outcome::NotAUrl))
     {
-        out.push(Found::new("ok").with("routes", routes));
+        out.push(Found::new(Outcome::Ok).with("routes", routes));
     }
     out
 }
@@ -164,7 +162,7 @@ fn has_credentials(proxy: &str) -> bool {
 /// What the client will do with a proxy value that is odd but not fatal, or that fails.
 fn judge_value(name: &str, value: &str) -> Option<Found> {
     let shown = masked_proxy(value);
-    let base = |o: &'static str| {
+    let base = |o: Outcome| {
         Found::new(o)
             .with("var", name.to_string())
             .with("value", shown.clone())
@@ -172,26 +170,26 @@ fn judge_value(name: &str, value: &str) -> Option<Found> {
     if !value.contains("://") {
         // httpx2 prepends http:// ; then it must parse.
         return match url::Url::parse(&format!("http://{value}")) {
-            Ok(u) if u.host_str().is_some() => Some(base("no-scheme")),
-            _ => Some(base("not-a-url")),
+            Ok(u) if u.host_str().is_some() => Some(base(Outcome::NoScheme)),
+            _ => Some(base(Outcome::NotAUrl)),
         };
     }
     let Ok(url) = url::Url::parse(value) else {
-        return Some(base("not-a-url"));
+        return Some(base(Outcome::NotAUrl));
     };
     match url.scheme() {
         "http" | "https" => {}
         "socks5" | "socks5h" | "socks4" | "socks" => {
-            return Some(base("bad-scheme").with("scheme", url.scheme().to_string()))
+            return Some(base(Outcome::BadScheme).with("scheme", url.scheme().to_string()))
         }
-        other => return Some(base("bad-scheme").with("scheme", other.to_string())),
+        other => return Some(base(Outcome::BadScheme).with("scheme", other.to_string())),
     }
     if url.host_str().is_none() {
-        return Some(base("not-a-url"));
+        return Some(base(Outcome::NotAUrl));
     }
     if url.port().is_none() {
         let port = url.port_or_known_default().unwrap_or(80);
-        return Some(base("no-port").with("port", port.to_string()));
+        return Some(base(Outcome::NoPort).with("port", port.to_string()));
     }
     None
 }
@@ -278,21 +276,20 @@ mod tests {
     fn odd_values() {
         assert_eq!(
             judge_value("HTTPS_PROXY", "proxy:3128").unwrap().outcome,
-            "no-scheme"
+            Outcome::NoScheme.into()
         );
         assert_eq!(
             judge_value("HTTPS_PROXY", "http://proxy").unwrap().outcome,
-            "no-port"
+            Outcome::NoPort.into()
         );
         assert_eq!(
             judge_value("HTTPS_PROXY", "socks5://p:1080")
-                .unwrap()
-                .outcome,
-            "bad-scheme"
+                .unwrap().outcome,
+            Outcome::BadScheme.into()
         );
         assert_eq!(
             judge_value("HTTPS_PROXY", "http://:3128").unwrap().outcome,
-            "not-a-url"
+            Outcome::NotAUrl.into()
         );
         assert!(judge_value("HTTPS_PROXY", "http://proxy:3128").is_none());
     }

@@ -5,49 +5,49 @@
 use std::sync::Arc;
 
 use futures_util::future::join_all;
-use serde::Deserialize;
 
+use crate::checks::common::{call_failed, rate_limited};
 use crate::context::{Context, Target};
 use crate::finding::Found;
-use crate::hub::{call_failed, Answer, CallError, Kind, Whoami, WhoamiResult};
+use crate::hub::{info_path, repo_url, RepoInfo, Answer, CallError, Kind, Whoami, WhoamiResult};
 use crate::repo::RepoType;
-use crate::runner::CheckFuture;
+use crate::runner::{CheckFuture, Outcome as Runner};
+
+crate::outcomes! {
+    pub enum Outcome {
+        Ok = "ok",
+        WriteOk = "write-ok",
+        Disabled = "disabled",
+        TokenInvalid = "token-invalid",
+        WrongRepoType = "wrong-repo-type",
+        NotFoundAnonymous = "not-found-anonymous",
+        FineGrainedScope = "fine-grained-scope",
+        MissingCanCreate = "missing-can-create",
+        RepoNotFound = "repo-not-found",
+        OrgPolicy = "org-policy",
+        RateLimited = "rate-limited",
+        Unsure = "unsure",
+        Contributor = "contributor",
+        WriteNoToken = "write-no-token",
+        WriteReadToken = "write-read-token",
+        WriteFineGrained = "write-fine-grained",
+        WriteOrgRole = "write-org-role",
+        WriteNotMember = "write-not-member",
+        WriteUnsure = "write-unsure",
+    }
+}
 
 pub fn run(ctx: Arc<Context>) -> CheckFuture {
     Box::pin(async move { check(&ctx).await })
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub struct RepoInfo {
-    pub private: bool,
-    pub disabled: bool,
-    /// `false`, `"auto"` or `"manual"`.
-    pub gated: serde_json::Value,
-}
-
-impl RepoInfo {
-    pub fn gate(&self) -> Option<&str> {
-        self.gated.as_str()
-    }
-}
-
-pub fn info_path(target: &Target) -> String {
-    format!("{}/{}", target.repo_type.api(), target.repo_id)
-}
-
-/// The repo's page, which is also its git URL.
-pub fn repo_url(ctx: &Context, repo_type: RepoType, id: &str) -> String {
-    format!("{}/{}{}", ctx.endpoint().url, repo_type.url_prefix(), id)
-}
-
 async fn check(ctx: &Context) -> Vec<Found> {
     let Some(target) = ctx.target().cloned() else {
-        return vec![Found::new("skipped-no-target")];
+        return vec![Found::new(Runner::SkippedNoTarget)];
     };
     let hub = ctx.hub();
     let token = ctx.token_sent();
-    let info_path = info_path(&target);
+    let info_path = info_path(target.repo_type, &target.repo_id);
     let write_path = format!("{info_path}/auth-check/write");
     // Independent requests go out together: info, the write check, whoami for explanations.
     let (info, write, who) = tokio::join!(
@@ -65,7 +65,7 @@ async fn check(ctx: &Context) -> Vec<Found> {
         Some(WhoamiResult::Valid(w, _)) => Some(*w),
         _ => None,
     };
-    let base = |outcome: &'static str| {
+    let base = |outcome: Outcome| {
         Found::new(outcome)
             .with("repo", target.repo_id.clone())
             .with("type", target.repo_type.as_str())
@@ -79,11 +79,11 @@ async fn check(ctx: &Context) -> Vec<Found> {
         Kind::Ok => {
             let repo: RepoInfo = info.json().unwrap_or_default();
             if repo.disabled {
-                return vec![base("disabled")];
+                return vec![base(Outcome::Disabled)];
             }
             let visibility = if repo.private { "private" } else { "public" };
             out.push(
-                base("ok")
+                base(Outcome::Ok)
                     .with_msg("visibility", visibility)
                     .detail("request_id", info.request_id.clone().unwrap_or_default()),
             );
@@ -91,19 +91,16 @@ async fn check(ctx: &Context) -> Vec<Found> {
                 out.push(judge_write(ctx, &target, write, who.as_ref(), &base));
             }
         }
-        Kind::InvalidToken => out.push(base("token-invalid")),
+        Kind::InvalidToken => out.push(base(Outcome::TokenInvalid)),
         Kind::AnonymousNotFound | Kind::NotFound => {
             out.push(not_found(ctx, &target, &info, who.as_ref(), &base).await)
         }
-        Kind::Disabled => out.push(base("disabled")),
+        Kind::Disabled => out.push(base(Outcome::Disabled)),
         Kind::OrgPolicy => {
-            out.push(base("org-policy").with("message", info.message().unwrap_or_default()))
+            out.push(base(Outcome::OrgPolicy).with("message", info.message().unwrap_or_default()))
         }
-        Kind::RateLimited => out.push(base("rate-limited").with(
-            "reset",
-            info.reset_secs.map_or("?".into(), |s| s.to_string()),
-        )),
-        _ => out.push(unsure(base("unsure"), &info)),
+        Kind::RateLimited => out.push(rate_limited(base(Outcome::RateLimited), &info)),
+        _ => out.push(unsure(base(Outcome::Unsure), &info)),
     }
     out
 }
@@ -121,7 +118,7 @@ async fn not_found(
     target: &Target,
     info: &Answer,
     who: Option<&Whoami>,
-    base: &(dyn Fn(&'static str) -> Found + Sync),
+    base: &(dyn Fn(Outcome) -> Found + Sync),
 ) -> Found {
     let hub = ctx.hub();
     let token = ctx.token_sent();
@@ -139,14 +136,14 @@ async fn not_found(
         .zip(&answers)
         .find(|(_, a)| matches!(a, Ok(a) if a.kind() == Kind::Ok))
     {
-        return base("wrong-repo-type")
+        return base(Outcome::WrongRepoType)
             .with("actual", t.as_str())
-            .with("url", repo_url(ctx, *t, &target.repo_id))
+            .with("url", repo_url(&ctx.endpoint().url, *t, &target.repo_id))
             .param("flag", format!("--repo-type {}", t.as_str()));
     }
     if !info.authorized {
         let why = ctx.anonymous_reason();
-        return base("not-found-anonymous").with_msg("reason", why);
+        return base(Outcome::NotFoundAnonymous).with_msg("reason", why);
     }
     let namespace = target.repo_id.split_once('/').map(|(ns, _)| ns);
     let writable = who
@@ -164,7 +161,7 @@ async fn not_found(
                     .iter()
                     .any(|p| p == "repo.content.read" || p == "repo.write")
             {
-                return base("fine-grained-scope")
+                return base(Outcome::FineGrainedScope)
                     .with("account", account)
                     .with("namespace", ns.to_string())
                     .with("permission", "repo.content.read");
@@ -173,11 +170,11 @@ async fn not_found(
         if ctx.needs_write() {
             let can_write = w.writable_namespaces().iter().any(|n| n == ns);
             if can_write {
-                return base("missing-can-create").with("account", account);
+                return base(Outcome::MissingCanCreate).with("account", account);
             }
         }
     }
-    base("repo-not-found")
+    base(Outcome::RepoNotFound)
         .with("account", account)
         .with("writable", writable)
         .detail("request_id", info.request_id.clone().unwrap_or_default())
@@ -189,7 +186,7 @@ fn judge_write(
     target: &Target,
     write: Result<Answer, CallError>,
     who: Option<&Whoami>,
-    base: &(dyn Fn(&'static str) -> Found + Sync),
+    base: &(dyn Fn(Outcome) -> Found + Sync),
 ) -> Found {
     let answer = match write {
         Ok(a) => a,
@@ -202,43 +199,40 @@ fn judge_write(
         .unwrap_or_default();
     let account = who.map(|w| w.name.clone()).unwrap_or_else(|| "?".into());
     match answer.kind() {
-        Kind::Ok => base("write-ok"),
-        Kind::ContributorOnly => base("contributor")
+        Kind::Ok => base(Outcome::WriteOk),
+        Kind::ContributorOnly => base(Outcome::Contributor)
             .with("account", account)
             .with("namespace", namespace),
-        Kind::OrgPolicy => base("org-policy").with("message", answer.message().unwrap_or_default()),
-        Kind::InvalidToken => base("token-invalid"),
-        Kind::AnonymousNotFound if !answer.authorized => base("write-no-token"),
-        Kind::RateLimited => base("rate-limited").with(
-            "reset",
-            answer.reset_secs.map_or("?".into(), |s| s.to_string()),
-        ),
+        Kind::OrgPolicy => base(Outcome::OrgPolicy).with("message", answer.message().unwrap_or_default()),
+        Kind::InvalidToken => base(Outcome::TokenInvalid),
+        Kind::AnonymousNotFound if !answer.authorized => base(Outcome::WriteNoToken),
+        Kind::RateLimited => rate_limited(base(Outcome::RateLimited), &answer),
         Kind::ReadOnly | Kind::NotFound | Kind::AnonymousNotFound => {
             // The server says "read access only" (W1, §10.2); the role and scopes say why.
             let Some(w) = who else {
-                return unsure(base("write-unsure"), &answer);
+                return unsure(base(Outcome::WriteUnsure), &answer);
             };
             if w.role() == Some("read") {
-                return base("write-read-token").with("account", account);
+                return base(Outcome::WriteReadToken).with("account", account);
             }
             if let Some(perms) = w.scoped_permissions(&target.repo_id, target.repo_type.as_str()) {
                 if !perms.iter().any(|p| p == "repo.write") {
-                    return base("write-fine-grained")
+                    return base(Outcome::WriteFineGrained)
                         .with("account", account)
                         .with("namespace", namespace);
                 }
             }
             match w.org_role(&namespace) {
-                Some(role) => base("write-org-role")
+                Some(role) => base(Outcome::WriteOrgRole)
                     .with("account", account)
                     .with("namespace", namespace)
                     .with("org_role", role.to_string()),
-                None if w.name != namespace => base("write-not-member")
+                None if w.name != namespace => base(Outcome::WriteNotMember)
                     .with("account", account)
                     .with("namespace", namespace),
-                None => unsure(base("write-unsure"), &answer),
+                None => unsure(base(Outcome::WriteUnsure), &answer),
             }
         }
-        _ => unsure(base("write-unsure"), &answer),
+        _ => unsure(base(Outcome::WriteUnsure), &answer),
     }
 }

@@ -6,12 +6,36 @@ use crate::finding::Found;
 use crate::shell::shell_path;
 use crate::token::{kind_of, problem_of, FileState, Problem, Source, TokenKind, MAX_TOKEN_FILE};
 
+crate::outcomes! {
+    pub enum Outcome {
+        Ok = "ok",
+        ShortLived = "short-lived",
+        Missing = "missing",
+        MissingEnvInEffect = "missing-env-in-effect",
+        IsDirectory = "is-directory",
+        Unreadable = "unreadable",
+        NotUtf8 = "not-utf8",
+        ShadowedBroken = "shadowed-broken",
+        Empty = "empty",
+        Bom = "bom",
+        NonAscii = "non-ascii",
+        Quoted = "quoted",
+        SeveralLines = "several-lines",
+        InnerWhitespace = "inner-whitespace",
+        OrgToken = "org-token",
+        NotHfToken = "not-hf-token",
+        UnusualShape = "unusual-shape",
+        Huge = "huge",
+        Permissions = "permissions",
+    }
+}
+
 pub fn run(ctx: &Context) -> Vec<Found> {
     let disc = ctx.token();
     let file = &disc.file;
     let path = ctx.display_path(&file.path);
     let path_sh = shell_path(&path);
-    let at = |outcome: &'static str| {
+    let at = |outcome: Outcome| {
         Found::new(outcome)
             .with("path", path.clone())
             .param("path_sh", path_sh.clone())
@@ -29,11 +53,11 @@ pub fn run(ctx: &Context) -> Vec<Found> {
 
     let broken = |problem: &'static str| -> Found {
         match &shadowing {
-            Some(source) => with_source(at("shadowed-broken").with_msg("problem", problem), source),
+            Some(source) => with_source(at(Outcome::ShadowedBroken).with_msg("problem", problem), source),
             None => at(match problem {
-                "problem-directory" => "is-directory",
-                "problem-not-utf8" => "not-utf8",
-                _ => "unreadable",
+                "problem-directory" => Outcome::IsDirectory,
+                "problem-not-utf8" => Outcome::NotUtf8,
+                _ => Outcome::Unreadable,
             }),
         }
     };
@@ -41,8 +65,8 @@ pub fn run(ctx: &Context) -> Vec<Found> {
     let mut out = Vec::new();
     match &file.state {
         FileState::Missing => out.push(match &shadowing {
-            Some(source) => with_source(at("missing-env-in-effect"), source),
-            None => at("missing"),
+            Some(source) => with_source(at(Outcome::MissingEnvInEffect), source),
+            None => at(Outcome::Missing),
         }),
         FileState::IsDirectory => out.push(broken("problem-directory")),
         FileState::NotUtf8 => out.push(broken("problem-not-utf8")),
@@ -58,7 +82,7 @@ pub fn run(ctx: &Context) -> Vec<Found> {
             ..
         } => {
             let content = if *truncated {
-                at("huge")
+                at(Outcome::Huge)
                     .with("size", size.to_string())
                     .with("limit", MAX_TOKEN_FILE.to_string())
             } else {
@@ -66,10 +90,10 @@ pub fn run(ctx: &Context) -> Vec<Found> {
             };
             let content = match (&shadowing, content.outcome) {
                 // A latent problem: it bites as soon as the other source goes away.
-                (Some(source), o) if is_fatal_outcome(o) => {
+                (Some(source), _) if is_fatal(&content) => {
                     let problem = problem_of(raw.expose()).map(|p| p.message_key());
                     with_source(
-                        at("shadowed-broken")
+                        at(Outcome::ShadowedBroken)
                             .with_msg("problem", problem.unwrap_or("problem-huge")),
                         source,
                     )
@@ -85,49 +109,55 @@ pub fn run(ctx: &Context) -> Vec<Found> {
                 None => content,
             });
             if let Some(mode) = mode.filter(|m| m & 0o044 != 0) {
-                out.push(at("permissions").with("mode", format!("{mode:03o}")));
+                out.push(at(Outcome::Permissions).with("mode", format!("{mode:03o}")));
             }
         }
     }
     out
 }
 
-fn is_fatal_outcome(outcome: &str) -> bool {
-    !matches!(
-        outcome,
-        "ok" | "short-lived" | "unusual-shape" | "empty" | "permissions"
-    )
+/// The content would stop the client if this file were the source in effect.
+fn is_fatal(found: &Found) -> bool {
+    ![
+        Outcome::Ok,
+        Outcome::ShortLived,
+        Outcome::UnusualShape,
+        Outcome::Empty,
+        Outcome::Permissions,
+    ]
+    .into_iter()
+    .any(|o| found.is(o))
 }
 
-fn judge_content(raw: &str, cleaned: Option<&str>, at: &dyn Fn(&'static str) -> Found) -> Found {
+fn judge_content(raw: &str, cleaned: Option<&str>, at: &dyn Fn(Outcome) -> Found) -> Found {
     let masked = cleaned.map(crate::secret::mask).unwrap_or_default();
     let with_masked = |f: Found| f.with("masked", masked.clone());
     match problem_of(raw) {
-        Some(Problem::Empty) => at("empty"),
-        Some(Problem::Bom) => with_masked(at("bom")),
+        Some(Problem::Empty) => at(Outcome::Empty),
+        Some(Problem::Bom) => with_masked(at(Outcome::Bom)),
         Some(Problem::NonAscii(c, pos)) => with_masked(
-            at("non-ascii")
+            at(Outcome::NonAscii)
                 .with("char", format!("U+{:04X}", c as u32))
                 .with("position", pos.to_string()),
         ),
-        Some(Problem::Quoted) => with_masked(at("quoted")),
+        Some(Problem::Quoted) => with_masked(at(Outcome::Quoted)),
         Some(Problem::SeveralLines) => {
             let lines = raw.lines().filter(|l| !l.trim().is_empty()).count();
-            with_masked(at("several-lines").with("lines", lines.to_string()))
+            with_masked(at(Outcome::SeveralLines).with("lines", lines.to_string()))
         }
-        Some(Problem::InnerWhitespace) => with_masked(at("inner-whitespace")),
-        Some(Problem::OrgToken) => with_masked(at("org-token")),
-        Some(Problem::NotHfToken) => with_masked(at("not-hf-token")),
-        Some(Problem::UnusualShape) => with_masked(at("unusual-shape").with(
+        Some(Problem::InnerWhitespace) => with_masked(at(Outcome::InnerWhitespace)),
+        Some(Problem::OrgToken) => with_masked(at(Outcome::OrgToken)),
+        Some(Problem::NotHfToken) => with_masked(at(Outcome::NotHfToken)),
+        Some(Problem::UnusualShape) => with_masked(at(Outcome::UnusualShape).with(
             "length",
             cleaned.map_or(0, |c| c.chars().count()).to_string(),
         )),
         None => {
             let kind = cleaned.map(kind_of);
             match kind {
-                Some(TokenKind::OAuth) => with_masked(at("short-lived").with("kind", "hf_oauth_")),
-                Some(TokenKind::Jwt) => with_masked(at("short-lived").with("kind", "hf_jwt_")),
-                _ => with_masked(at("ok")),
+                Some(TokenKind::OAuth) => with_masked(at(Outcome::ShortLived).with("kind", "hf_oauth_")),
+                Some(TokenKind::Jwt) => with_masked(at(Outcome::ShortLived).with("kind", "hf_jwt_")),
+                _ => with_masked(at(Outcome::Ok)),
             }
         }
     }

@@ -7,13 +7,31 @@ use std::sync::Arc;
 
 use futures_util::future::join_all;
 
+use crate::checks::common::{call_failed, rate_limited};
 use crate::context::Context;
 use crate::finding::Found;
-use crate::hub::{call_failed, Kind, Whoami, WhoamiResult};
+use crate::hub::{Kind, Whoami, WhoamiResult};
 use crate::runner::CheckFuture;
 use crate::secret::Secret;
 use crate::shell::quote;
 use crate::token::Source;
+
+crate::outcomes! {
+    pub enum Outcome {
+        Valid = "valid",
+        ValidFineGrained = "valid-fine-grained",
+        ReadOnly = "read-only",
+        FineGrainedNoWrite = "fine-grained-no-write",
+        Invalid = "invalid",
+        InvalidOtherValid = "invalid-other-valid",
+        NoToken = "no-token",
+        NoTokenNeeded = "no-token-needed",
+        Oidc = "oidc",
+        NotSent = "not-sent",
+        RateLimited = "rate-limited",
+        Unexpected = "unexpected",
+    }
+}
 
 pub fn run(ctx: Arc<Context>) -> CheckFuture {
     Box::pin(async move { check(&ctx).await })
@@ -24,13 +42,13 @@ async fn check(ctx: &Context) -> Vec<Found> {
     let home = ctx.home.as_deref();
     let Some(effect) = &disc.in_effect else {
         return vec![if ctx.needs_write() {
-            Found::new("no-token-needed")
+            Found::new(Outcome::NoTokenNeeded)
         } else {
-            Found::new("no-token")
+            Found::new(Outcome::NoToken)
         }];
     };
     let Some(token) = &effect.token else {
-        return vec![Found::new("oidc")];
+        return vec![Found::new(Outcome::Oidc)];
     };
     let hub = ctx.hub();
     let source = effect.source.label(home);
@@ -40,7 +58,7 @@ async fn check(ctx: &Context) -> Vec<Found> {
             .with("masked", token.masked())
     };
     if !hub.may_send_token() {
-        return vec![with_source(Found::new("not-sent")).with("endpoint", hub.endpoint.url.clone())];
+        return vec![with_source(Found::new(Outcome::NotSent)).with("endpoint", hub.endpoint.url.clone())];
     }
     match hub.whoami(token).await {
         WhoamiResult::Valid(who, answer) => {
@@ -55,11 +73,8 @@ async fn check(ctx: &Context) -> Vec<Found> {
         }
         WhoamiResult::Refused(answer) => match answer.kind() {
             Kind::InvalidToken => vec![invalid(ctx, &effect.source, token).await],
-            Kind::RateLimited => vec![Found::new("rate-limited").with(
-                "reset",
-                answer.reset_secs.map_or("?".into(), |s| s.to_string()),
-            )],
-            _ => vec![Found::new("unexpected")
+            Kind::RateLimited => vec![rate_limited(Found::new(Outcome::RateLimited), &answer)],
+            _ => vec![Found::new(Outcome::Unexpected)
                 .with("status", answer.status.to_string())
                 .with("message", answer.message().unwrap_or_default())
                 .detail("request_id", answer.request_id.unwrap_or_default())],
@@ -98,7 +113,7 @@ fn valid(who: &Whoami) -> Found {
             .with("created", created.clone())
     };
     match who.fine_grained() {
-        None => base("valid"),
+        None => base(Outcome::Valid),
         Some(fine) => {
             let names_with = |perm: &str| {
                 let names: Vec<String> = fine
@@ -118,7 +133,7 @@ fn valid(who: &Whoami) -> Found {
             } else {
                 "no"
             };
-            base("valid-fine-grained")
+            base(Outcome::ValidFineGrained)
                 .with("write_ns", names_with("repo.write"))
                 .with("read_ns", names_with("repo.content.read"))
                 .with_msg("gated", gated)
@@ -129,9 +144,9 @@ fn valid(who: &Whoami) -> Found {
 /// The role is not enough to push or upload anywhere.
 fn write_role(who: &Whoami) -> Option<Found> {
     match who.role() {
-        Some("read") => Some(Found::new("read-only").with("account", who.name.clone())),
+        Some("read") => Some(Found::new(Outcome::ReadOnly).with("account", who.name.clone())),
         Some("fineGrained") if who.writable_namespaces().is_empty() => {
-            Some(Found::new("fine-grained-no-write").with("account", who.name.clone()))
+            Some(Found::new(Outcome::FineGrainedNoWrite).with("account", who.name.clone()))
         }
         _ => None,
     }
@@ -151,7 +166,7 @@ async fn invalid(ctx: &Context, source: &Source, token: &Secret) -> Found {
     candidates.truncate(6);
     let hub = ctx.hub();
     let judged = join_all(candidates.iter().map(|(_, t)| hub.whoami(t))).await;
-    let base = Found::new("invalid")
+    let base = Found::new(Outcome::Invalid)
         .param("source", source.label(home))
         .detail("source", source.id(home))
         .with("masked", token.masked());
@@ -174,7 +189,7 @@ async fn invalid(ctx: &Context, source: &Source, token: &Secret) -> Found {
         (_, Source::Stored(name)) => format!("hf auth switch --token-name {}", quote(name)),
         _ => "hf auth login --force".to_string(),
     };
-    Found::new("invalid-other-valid")
+    Found::new(Outcome::InvalidOtherValid)
         .param("source", source.label(home))
         .detail("source", source.id(home))
         .with("masked", token.masked())

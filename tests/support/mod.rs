@@ -2,8 +2,12 @@
 //! developer's own leaks in), and helpers to run hfdoctor in it and read what it said.
 #![allow(dead_code)]
 
+pub mod harness;
 pub mod hub;
 pub mod proxy;
+
+#[allow(unused_imports)]
+pub use harness::{FindingExt, Harness};
 
 use std::path::{Path, PathBuf};
 

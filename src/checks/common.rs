@@ -1,0 +1,67 @@
+//! The common namespace: findings any network check gives when a request got no answer, and
+//! the one implementation of the rate-limited finding and of the Hub hosts a check judges. Their words are in
+//! `checks/_common.toml`; no check's own catalog may define these names (tests/catalog.rs).
+
+use crate::context::Context;
+use crate::finding::{Found, Namespace, Owned};
+use crate::hub::{Answer, CallError};
+
+crate::outcomes! {
+    pub enum Outcome {
+        Unreachable = "unreachable",
+        NoAnswer = "no-answer",
+        TlsFailed = "tls-failed",
+        BadEndpoint = "bad-endpoint",
+    }
+}
+
+impl Owned for Outcome {
+    const NAMESPACE: Namespace = Namespace::Common;
+}
+
+/// A request that got no answer, as a finding any network check can give.
+pub fn call_failed(ctx: &Context, err: &CallError) -> Found {
+    let outcome = match err {
+        CallError::Tls(_) => Outcome::TlsFailed,
+        CallError::BadEndpoint => Outcome::BadEndpoint,
+        CallError::Timeout => Outcome::NoAnswer,
+        _ => Outcome::Unreachable,
+    };
+    Found::new(outcome)
+        .with("endpoint", ctx.endpoint().url.clone())
+        .with("error", err.describe())
+}
+
+/// A 429: `{reset}` is the seconds until the window resets (`?` when the Hub did not say).
+/// The outcome stays the check's own: what a 429 means differs between whoami-v2 (strictly
+/// limited, says nothing about the token) and a repo request (anonymous traffic shares a limit),
+/// and so do the fixes.
+pub fn rate_limited(found: Found, answer: &Answer) -> Found {
+    found.with(
+        "reset",
+        answer.reset_secs.map_or("?".into(), |s| s.to_string()),
+    )
+}
+
+/// Hosts a download or push touches besides the endpoint (LFS/CDN and Xet storage the Hub
+/// redirects to, hub-semantics §6.4). Best known names; a redirect elsewhere is possible.
+pub const STORAGE_HOSTS: &[&str] = &["cdn-lfs.huggingface.co", "cas-bridge.xethub.hf.co"];
+
+/// The hosts (with scheme and port) to judge: the endpoint's, then the storage hosts when the
+/// endpoint is the Hub.
+pub fn hub_urls(ctx: &Context) -> Vec<url::Url> {
+    let mut urls = Vec::new();
+    if let Ok(u) = url::Url::parse(&ctx.endpoint().url) {
+        if u.host_str().is_some() {
+            urls.push(u);
+        }
+    }
+    if matches!(ctx.endpoint().kind, crate::endpoint::EndpointKind::Hub) {
+        for h in STORAGE_HOSTS {
+            if let Ok(u) = url::Url::parse(&format!("https://{h}")) {
+                urls.push(u);
+            }
+        }
+    }
+    urls
+}
