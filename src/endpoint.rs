@@ -108,6 +108,11 @@ impl Endpoint {
         }
     }
 
+    /// The endpoint is this machine (a stand-in, a local mirror, a tunnel).
+    pub fn is_loopback(&self) -> bool {
+        matches!(self.kind, EndpointKind::Loopback(_))
+    }
+
     /// Plain http to a host that is not this machine: a token would cross the network in clear.
     pub fn is_insecure(&self) -> bool {
         self.scheme.as_deref() == Some("http") && !matches!(self.kind, EndpointKind::Loopback(_))

@@ -65,10 +65,11 @@ pub enum Cause {
     MirrorEndpoint,
     RateLimited,
     EnvConflict,
+    ServerError,
 }
 
 impl Cause {
-    pub const ALL: [Cause; 19] = [
+    pub const ALL: [Cause; 20] = [
         Cause::InvalidToken,
         Cause::NoToken,
         Cause::ReadOnlyToken,
@@ -88,6 +89,7 @@ impl Cause {
         Cause::MirrorEndpoint,
         Cause::RateLimited,
         Cause::EnvConflict,
+        Cause::ServerError,
     ];
 
     pub fn parse(s: &str) -> Option<Cause> {

@@ -85,10 +85,16 @@ impl Answer {
             return if title.is_empty() {
                 "an HTML page, not the Hub's JSON".into()
             } else {
-                format!("an HTML page titled \"{}\", not the Hub's JSON", one_line(&title, 120))
+                format!(
+                    "an HTML page titled \"{}\", not the Hub's JSON",
+                    one_line(&title, 120)
+                )
             };
         }
-        format!("a body of {} bytes that is not the Hub's JSON", self.body.len())
+        format!(
+            "a body of {} bytes that is not the Hub's JSON",
+            self.body.len()
+        )
     }
 
     /// The status with its reason phrase: `503 Service Unavailable`.
@@ -123,7 +129,11 @@ impl Answer {
 }
 
 fn looks_like_html(text: &str) -> bool {
-    let head: String = text.chars().take(200).collect::<String>().to_ascii_lowercase();
+    let head: String = text
+        .chars()
+        .take(200)
+        .collect::<String>()
+        .to_ascii_lowercase();
     head.starts_with("<!doctype html") || head.starts_with("<html") || head.contains("<head")
 }
 
@@ -185,6 +195,8 @@ pub enum Kind {
     RevisionNotFound,
     EntryNotFound,
     RateLimited,
+    /// A 5xx: the Hub, or a gateway, proxy or mirror in front of it, failed.
+    ServerError,
     /// Anything else: kept with its status and message, never guessed at.
     Other,
 }
@@ -204,6 +216,7 @@ pub fn classify(a: &Answer) -> Kind {
     match (a.status, a.error_code.as_deref()) {
         (200..=299, _) => Kind::Ok,
         (429, _) => Kind::RateLimited,
+        (500..=599, _) => Kind::ServerError,
         (_, Some("RevisionNotFound")) => Kind::RevisionNotFound,
         (_, Some("EntryNotFound")) => Kind::EntryNotFound,
         (_, Some("GatedRepo")) => Kind::Gated(if a.status == 401 {
@@ -478,6 +491,15 @@ impl HubClient {
         url::Url::parse(&self.endpoint.url).is_ok_and(|url| may_send_secret(&url, &self.proxies))
     }
 
+    /// The proxy a request to the endpoint goes through, masked for people; None when direct.
+    pub fn proxy_for_endpoint(&self) -> Option<String> {
+        let url = url::Url::parse(&self.endpoint.url).ok()?;
+        match self.proxies.route(&url) {
+            crate::proxy::Route::Proxy { url, .. } => Some(crate::proxy::masked_proxy(&url)),
+            _ => None,
+        }
+    }
+
     pub async fn get(&self, path: &str, token: Option<&Secret>) -> Result<Answer, CallError> {
         let Some(http) = &self.http else {
             return Err(CallError::BadEndpoint);
@@ -745,7 +767,9 @@ mod tests {
             (403, None, "pass `create_pr=1` as a query parameter to create a Pull Request.", Kind::ContributorOnly),
             (429, None, "", Kind::RateLimited),
             (403, None, "Something new", Kind::Other),
-            (500, None, "", Kind::Other),
+            (500, None, "", Kind::ServerError),
+            (503, None, "Service Unavailable", Kind::ServerError),
+            (418, None, "", Kind::Other),
         ];
         for (status, code, msg, kind) in cases {
             assert_eq!(classify(&answer(status, code, msg)), kind, "{status} {msg}");
@@ -826,7 +850,8 @@ mod tests {
         assert_eq!(a.status_line(), "503 Service Unavailable");
         assert_eq!(a.said(), "no message, an empty body");
         assert!(a.client_fails() && a.is_server_error());
-        a.body = b"<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head></html>".to_vec();
+        a.body =
+            b"<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head></html>".to_vec();
         assert_eq!(a.message(), None);
         assert_eq!(
             a.said(),

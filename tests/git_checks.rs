@@ -315,12 +315,13 @@ fn push_discovery_outcomes() {
             .user("alice", &[])
             .token(WRITE, "alice", "write")
             .repo(Repo::model("alice/x"))
-            .broken("/alice/x/info/refs", 500, "boom"),
+            .broken("/alice/x/info/refs", 418, "boom"),
     );
     let w = online(&odd, "alice/x");
     store(&w, "http", &host_of(&odd), "hf_user", WRITE);
     let (f, _) = w.outcome_with("git-credential/push-unsure", &["--only", "git-credential"]);
-    assert_eq!(f["details"]["status"], "500");
+    assert_eq!(f["details"]["status"], "418");
+    assert_eq!(f["details"]["message"], "boom");
 }
 
 #[test]
@@ -358,4 +359,20 @@ fn no_host_to_look_up() {
     w.set("HF_ENDPOINT", "");
     let (f, _) = w.outcome("git-credential/no-host");
     assert_eq!(f["status"], "skip");
+}
+
+#[test]
+fn a_5xx_on_push_discovery_is_a_server_error() {
+    let hub = HubServer::start(
+        HubWorld::new()
+            .user("alice", &[])
+            .token(WRITE, "alice", "write")
+            .repo(Repo::model("alice/x"))
+            .broken("/alice/x/info/refs", 503, ""),
+    );
+    let w = online(&hub, "alice/x");
+    store(&w, "http", &host_of(&hub), "hf_user", WRITE);
+    let (f, _) = w.outcome_with("git-credential/server-error", &["--only", "git-credential"]);
+    assert_eq!(f["status"], "fail");
+    assert_eq!(f["details"]["message"], "no message, an empty body");
 }

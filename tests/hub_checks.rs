@@ -276,9 +276,14 @@ fn something_else_answers_whoami() {
     let hub =
         HubServer::start(base_world().broken("/api/whoami-v2", 502, "<html>Bad Gateway</html>"));
     let w = world_with(&hub, Some(WRITE));
-    let (f, _) = w.outcome_with("token-valid/unexpected", &["--only", "token-valid"]);
-    assert_eq!(f["status"], "warn");
+    // A gateway's 502 is a server error, and a failure: `hf auth whoami` fails on it too.
+    let (f, _) = w.outcome_with("token-valid/server-error", &["--only", "token-valid"]);
+    assert_eq!(f["status"], "fail");
     assert_eq!(f["details"]["status"], "502");
+    assert_eq!(
+        f["details"]["message"], "an HTML page, not the Hub's JSON",
+        "{f}"
+    );
 }
 
 #[test]
@@ -511,11 +516,14 @@ fn repo_info_rate_limited() {
 
 #[test]
 fn unknown_answer_is_unsure_not_a_guess() {
-    let hub = HubServer::start(base_world().broken("/api/models/acme/public", 500, "oops"));
+    // Not a Hub answer: no guess about the token or the repo, but a failure all the same,
+    // since the client fails on it; the answer is shown as it came.
+    let hub = HubServer::start(base_world().broken("/api/models/acme/public", 418, "oops"));
     let w = world_with(&hub, Some(WRITE));
     let (f, _) = w.outcome_with("repo-access/unsure", &["--repo", "acme/public"]);
-    assert_eq!(f["status"], "warn");
-    assert_eq!(f["cause"], serde_json::Value::Null);
+    assert_eq!(f["status"], "fail");
+    assert_eq!(f["cause"], "server-error");
+    assert_eq!(f["details"]["message"], "oops");
 }
 
 #[test]
@@ -593,13 +601,13 @@ fn write_to_another_namespace() {
 #[test]
 fn write_check_answer_unknown() {
     let hub =
-        HubServer::start(base_world().broken("/api/models/acme/public/auth-check/write", 500, "x"));
+        HubServer::start(base_world().broken("/api/models/acme/public/auth-check/write", 418, "x"));
     let w = world_with(&hub, Some(WRITE));
     let (f, _) = w.outcome_with(
         "repo-access/write-unsure",
         &["--repo", "acme/public", "--write"],
     );
-    assert_eq!(f["details"]["status"], "500");
+    assert_eq!(f["details"]["status"], "418");
 }
 
 // --------------------------------------------------------------------------------- gated-access
@@ -679,7 +687,7 @@ fn gate_answer_with_an_invalid_token_that_looks_like_no_login() {
 
 #[test]
 fn gate_answer_unknown() {
-    let hub = HubServer::start(base_world().broken("/api/models/open/gated/auth-check", 500, "x"));
+    let hub = HubServer::start(base_world().broken("/api/models/open/gated/auth-check", 418, "x"));
     let w = world_with(&hub, Some(WRITE));
     let (f, _) = w.outcome_with("gated-access/unsure", &["--repo", "open/gated"]);
     assert_eq!(f["status"], "warn");
@@ -804,4 +812,74 @@ fn a_black_hole_endpoint_ends_in_timeouts_within_the_budget() {
     // Everything else still printed.
     assert!(find(&j, "token-file/ok").is_some());
     assert!(find(&j, "git-remote/ok").is_some(), "{j}");
+}
+
+// ------------------------------------------------------------ answers the client would fail on
+
+/// A 5xx, a 401 without a body, a message that is not ASCII: each is a failure that says what
+/// came back (docs/notes/hub-answers.md), never "answered 503: ." with exit 0.
+#[test]
+fn a_5xx_from_whoami_is_a_server_error_that_says_what_came_back() {
+    let hub = HubServer::start(base_world().broken("/api/whoami-v2", 503, ""));
+    let w = world_with(&hub, Some(WRITE));
+    let (f, text) = w.outcome_with("token-valid/server-error", &["--only", "token-valid"]);
+    assert_eq!(f["status"], "fail");
+    assert_eq!(f["cause"], "server-error");
+    assert_eq!(f["details"]["status"], "503");
+    assert_eq!(f["details"]["message"], "no message, an empty body");
+    assert!(text.contains("503 Service Unavailable"), "{text}");
+    assert!(!text.contains("503: ."), "{text}");
+    assert_eq!(w.run(&["--only", "token-valid"]).code, 1);
+    let zh = w.run(&["--only", "token-valid", "--lang", "zh-TW"]).stdout;
+    assert!(zh.contains("503 Service Unavailable"), "{zh}");
+}
+
+#[test]
+fn a_5xx_html_page_on_repo_info_names_the_page() {
+    let page =
+        "<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>";
+    let hub = HubServer::start(base_world().broken("/api/models/acme/public", 502, page));
+    let w = world_with(&hub, Some(WRITE));
+    let (f, _) = w.outcome_with(
+        "repo-access/server-error",
+        &["--only", "repo-access", "--repo", "acme/public"],
+    );
+    assert_eq!(
+        f["details"]["message"],
+        "an HTML page titled \"502 Bad Gateway\", not the Hub's JSON"
+    );
+    let r = w.run(&["--only", "repo-access", "--repo", "acme/public"]);
+    assert_eq!(r.code, 1);
+}
+
+#[test]
+fn a_401_without_a_body_from_whoami_is_a_failure_not_a_warning() {
+    let hub = HubServer::start(base_world().broken("/api/whoami-v2", 401, ""));
+    let w = world_with(&hub, Some(WRITE));
+    let (f, text) = w.outcome_with("token-valid/unexpected", &["--only", "token-valid"]);
+    assert_eq!(f["status"], "fail");
+    assert_eq!(f["details"]["message"], "no message, an empty body");
+    assert!(!text.contains("401: ."), "{text}");
+    assert_eq!(w.run(&["--only", "token-valid"]).code, 1);
+}
+
+#[test]
+fn an_x_error_message_that_is_not_ascii_is_shown_not_dropped() {
+    let hub = HubServer::start(base_world().header_only(
+        "/api/models/acme/public",
+        403,
+        "Accès refusé par la politique de l’organisation",
+    ));
+    let w = world_with(&hub, Some(WRITE));
+    let (f, _) = w.outcome_with(
+        "repo-access/unsure",
+        &["--only", "repo-access", "--repo", "acme/public"],
+    );
+    assert_eq!(f["status"], "fail");
+    assert_eq!(
+        f["details"]["message"],
+        "Accès refusé par la politique de l’organisation"
+    );
+    let r = w.run(&["--only", "repo-access", "--repo", "acme/public"]);
+    assert_eq!(r.code, 1);
 }

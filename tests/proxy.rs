@@ -292,7 +292,8 @@ fn the_token_never_crosses_a_plain_http_proxy_off_this_machine() {
     // A loopback endpoint, but the request would travel in the clear to another host's proxy.
     // (`.invalid` never resolves: should hfdoctor send anything, it goes nowhere.)
     w.set("HTTP_PROXY", "http://proxy.invalid:3128");
-    let (f, _) = w.outcome_with("token-valid/not-sent", &["--only", "token-valid"]);
+    let (f, text) = w.outcome_with("token-valid/not-sent-proxy", &["--only", "token-valid"]);
+    assert!(text.contains("proxy.invalid:3128"), "{text}");
     assert_eq!(f["status"], "skip");
     assert!(hub.log().is_empty(), "{:?}", hub.log().len());
     // Through a proxy on this machine the token may go: the request reaches the Hub.

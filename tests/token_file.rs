@@ -81,7 +81,10 @@ fn fifo_is_not_read_and_does_not_hang() {
         return;
     }
     let f = h.find(Outcome::Unreadable);
-    assert_eq!(f.detail("reason"), "is a named pipe (FIFO), not a regular file");
+    assert_eq!(
+        f.detail("reason"),
+        "is a named pipe (FIFO), not a regular file"
+    );
 }
 
 #[test]

@@ -12,6 +12,7 @@ crate::outcomes! {
         NoAnswer = "no-answer",
         TlsFailed = "tls-failed",
         BadEndpoint = "bad-endpoint",
+        ServerError = "server-error",
     }
 }
 
@@ -30,6 +31,19 @@ pub fn call_failed(ctx: &Context, err: &CallError) -> Found {
     Found::new(outcome)
         .with("endpoint", ctx.endpoint().url.clone())
         .with("error", err.describe())
+}
+
+/// A 5xx: the Hub, or a gateway or proxy in front of it, failed. `request` names what was
+/// asked ("whoami-v2", "the repo info of acme/x"); the message says what came back, never
+/// nothing (docs/notes/hub-answers.md).
+pub fn server_error(ctx: &Context, request: impl Into<String>, answer: &Answer) -> Found {
+    Found::new(Outcome::ServerError)
+        .with("endpoint", ctx.endpoint().url.clone())
+        .with("status", answer.status.to_string())
+        .param("status_line", answer.status_line())
+        .param("request", request)
+        .with("message", answer.said())
+        .detail("request_id", answer.request_id.clone().unwrap_or_default())
 }
 
 /// A 429: `{reset}` is the seconds until the window resets (`?` when the Hub did not say).

@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use crate::checks::common::call_failed;
+use crate::checks::common::{call_failed, server_error};
 use crate::context::Context;
 use crate::finding::Found;
 use crate::hub::{info_path, repo_url, RepoInfo, GateState, Kind, WhoamiResult};
@@ -86,7 +86,7 @@ async fn check(ctx: &Context) -> Vec<Found> {
             } else {
                 gated(Outcome::Unsure)
                     .with("status", access.status.to_string())
-                    .with("message", access.message().unwrap_or_default())
+                    .with("message", access.said())
             })
         }
         Kind::Gated(GateState::NotLoggedIn) | Kind::AnonymousNotFound => {
@@ -97,10 +97,15 @@ async fn check(ctx: &Context) -> Vec<Found> {
         Kind::Gated(GateState::Pending) => out.push(gated(Outcome::Pending)),
         Kind::FineGrainedGated => out.push(gated(Outcome::FineGrained)),
         Kind::InvalidToken => out.push(gated(Outcome::TokenInvalid)),
+        Kind::ServerError => out.push(server_error(
+            ctx,
+            format!("the access check of {}", target.repo_id),
+            &access,
+        )),
         _ => out.push(
             gated(Outcome::Unsure)
                 .with("status", access.status.to_string())
-                .with("message", access.message().unwrap_or_default()),
+                .with("message", access.said()),
         ),
     }
     // Both facts when both are known: the scope will bite even once the gate opens.

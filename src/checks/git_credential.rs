@@ -242,10 +242,13 @@ async fn judge(ctx: &Context, facts: Facts) -> Vec<Found> {
                 ),
             }
         }
+        WhoamiResult::Refused(a) if a.is_server_error() => out.push(
+            crate::checks::common::server_error(ctx, "whoami-v2 for git's credential", &a),
+        ),
         WhoamiResult::Refused(a) => out.push(
             with_secret(base(Outcome::Unsure))
                 .with("status", a.status.to_string())
-                .with("message", a.message().unwrap_or_default()),
+                .with("message", a.said()),
         ),
         WhoamiResult::Failed(e) => out.push(crate::checks::common::call_failed(ctx, &e)),
     }
@@ -275,31 +278,23 @@ async fn push_discovery(
         Ok(a) => a,
         Err(e) => return Some(crate::checks::common::call_failed(ctx, &e)),
     };
-    let message = answer.message().unwrap_or_else(|| {
-        String::from_utf8_lossy(&answer.body)
-            .trim()
-            .chars()
-            .take(200)
-            .collect()
-    });
+    let message = answer.said();
     let f = |outcome: Outcome| {
         Found::new(outcome)
             .with("repo", repo.clone())
             .with("status", answer.status.to_string())
-            .with(
-                "message",
-                if message.is_empty() {
-                    "-".into()
-                } else {
-                    message.clone()
-                },
-            )
+            .with("message", message.clone())
     };
     Some(match answer.status {
         200 => return None,
         401 => f(Outcome::PushRefused),
         403 => f(Outcome::PushForbidden),
         404 => f(Outcome::PushNotFound),
+        500..=599 => crate::checks::common::server_error(
+            ctx,
+            format!("the push discovery of {repo}"),
+            &answer,
+        ),
         _ => f(Outcome::PushUnsure),
     })
 }

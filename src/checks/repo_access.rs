@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use futures_util::future::join_all;
 
-use crate::checks::common::{call_failed, rate_limited};
+use crate::checks::common::{call_failed, rate_limited, server_error};
 use crate::context::{Context, Target};
 use crate::finding::Found;
 use crate::hub::{info_path, repo_url, RepoInfo, Answer, CallError, Kind, Whoami, WhoamiResult};
@@ -97,9 +97,14 @@ async fn check(ctx: &Context) -> Vec<Found> {
         }
         Kind::Disabled => out.push(base(Outcome::Disabled)),
         Kind::OrgPolicy => {
-            out.push(base(Outcome::OrgPolicy).with("message", info.message().unwrap_or_default()))
+            out.push(base(Outcome::OrgPolicy).with("message", info.said()))
         }
         Kind::RateLimited => out.push(rate_limited(base(Outcome::RateLimited), &info)),
+        Kind::ServerError => out.push(server_error(
+            ctx,
+            format!("the repo info of {}", target.repo_id),
+            &info,
+        )),
         _ => out.push(unsure(base(Outcome::Unsure), &info)),
     }
     out
@@ -107,8 +112,8 @@ async fn check(ctx: &Context) -> Vec<Found> {
 
 fn unsure(f: Found, a: &Answer) -> Found {
     f.with("status", a.status.to_string())
-        .with("message", a.message().unwrap_or_else(|| "-".into()))
-        .detail("request_id", a.request_id.clone().unwrap_or_default())
+        .with("message", a.said())
+        .with("request_id", a.request_id.clone().unwrap_or_else(|| "-".into()))
 }
 
 /// 401 to an anonymous caller or 404 `RepoNotFound`: tell apart a wrong type, no token, an
@@ -203,7 +208,7 @@ fn judge_write(
         Kind::ContributorOnly => base(Outcome::Contributor)
             .with("account", account)
             .with("namespace", namespace),
-        Kind::OrgPolicy => base(Outcome::OrgPolicy).with("message", answer.message().unwrap_or_default()),
+        Kind::OrgPolicy => base(Outcome::OrgPolicy).with("message", answer.said()),
         Kind::InvalidToken => base(Outcome::TokenInvalid),
         Kind::AnonymousNotFound if !answer.authorized => base(Outcome::WriteNoToken),
         Kind::RateLimited => rate_limited(base(Outcome::RateLimited), &answer),
@@ -233,6 +238,11 @@ fn judge_write(
                 None => unsure(base(Outcome::WriteUnsure), &answer),
             }
         }
+        Kind::ServerError => server_error(
+            ctx,
+            format!("the write check of {}", target.repo_id),
+            &answer,
+        ),
         _ => unsure(base(Outcome::WriteUnsure), &answer),
     }
 }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use futures_util::future::join_all;
 
-use crate::checks::common::{call_failed, rate_limited};
+use crate::checks::common::{call_failed, rate_limited, server_error};
 use crate::context::Context;
 use crate::finding::Found;
 use crate::hub::{Kind, Whoami, WhoamiResult};
@@ -28,6 +28,7 @@ crate::outcomes! {
         NoTokenNeeded = "no-token-needed",
         Oidc = "oidc",
         NotSent = "not-sent",
+        NotSentProxy = "not-sent-proxy",
         RateLimited = "rate-limited",
         Unexpected = "unexpected",
     }
@@ -58,7 +59,17 @@ async fn check(ctx: &Context) -> Vec<Found> {
             .with("masked", token.masked())
     };
     if !hub.may_send_token() {
-        return vec![with_source(Found::new(Outcome::NotSent)).with("endpoint", hub.endpoint.url.clone())];
+        // Plain http to another machine, or to this one through a proxy on another machine:
+        // either way the token would cross the network in the clear (docs/notes/secrets.md).
+        return vec![match hub.proxy_for_endpoint() {
+            Some(proxy) if hub.endpoint.is_loopback() => {
+                with_source(Found::new(Outcome::NotSentProxy))
+                    .with("endpoint", hub.endpoint.url.clone())
+                    .with("proxy", proxy)
+            }
+            _ => with_source(Found::new(Outcome::NotSent))
+                .with("endpoint", hub.endpoint.url.clone()),
+        }];
     }
     match hub.whoami(token).await {
         WhoamiResult::Valid(who, answer) => {
@@ -74,10 +85,13 @@ async fn check(ctx: &Context) -> Vec<Found> {
         WhoamiResult::Refused(answer) => match answer.kind() {
             Kind::InvalidToken => vec![invalid(ctx, &effect.source, token).await],
             Kind::RateLimited => vec![rate_limited(Found::new(Outcome::RateLimited), &answer)],
+            Kind::ServerError => vec![server_error(ctx, "whoami-v2", &answer)],
+            // Whatever else came back, `hf auth whoami` fails on it: say what it was.
             _ => vec![Found::new(Outcome::Unexpected)
                 .with("status", answer.status.to_string())
-                .with("message", answer.message().unwrap_or_default())
-                .detail("request_id", answer.request_id.unwrap_or_default())],
+                .with("message", answer.said())
+                .with("endpoint", hub.endpoint.url.clone())
+                .with("request_id", answer.request_id.unwrap_or_else(|| "-".into()))],
         },
         WhoamiResult::Failed(err) => vec![call_failed(ctx, &err)],
     }

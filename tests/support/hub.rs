@@ -111,6 +111,9 @@ pub struct HubWorld {
     pub rate_limited: Vec<String>,
     /// Path prefixes answered by something that is not the Hub: (prefix, status, body).
     pub broken: Vec<(String, u16, String)>,
+    /// Path prefixes answered with this status, only `X-Error-Message` (sent as raw UTF-8
+    /// bytes, which is not visible ASCII) and an empty body.
+    pub header_only: Vec<(String, u16, String)>,
     /// §10.4: on gated repos an invalid token looks like no token (401 GatedRepo).
     pub invalid_token_on_gated_as_g1: bool,
     /// Path prefixes answered with 307 to this Location (to test that no token follows).
@@ -179,6 +182,11 @@ impl HubWorld {
     }
     pub fn broken(mut self, prefix: &str, status: u16, body: &str) -> Self {
         self.broken.push((prefix.into(), status, body.into()));
+        self
+    }
+    pub fn header_only(mut self, prefix: &str, status: u16, message: &str) -> Self {
+        self.header_only
+            .push((prefix.into(), status, message.into()));
         self
     }
     pub fn redirect(mut self, prefix: &str, location: &str) -> Self {
@@ -540,6 +548,15 @@ fn route(world: &HubWorld, method: &str, path: &str, auth: Option<&str>) -> Answ
     }
     if let Some((_, status, body)) = world.broken.iter().find(|(p, _, _)| path.starts_with(p)) {
         return Answer::text(*status, body);
+    }
+    if let Some((_, status, message)) = world
+        .header_only
+        .iter()
+        .find(|(p, _, _)| path.starts_with(p))
+    {
+        let mut a = Answer::text(*status, "");
+        a.headers.push(("X-Error-Message".into(), message.clone()));
+        return a;
     }
     if world.rate_limited.iter().any(|p| path.starts_with(p)) {
         let mut a = Answer::error(
