@@ -1,5 +1,6 @@
 //! `hfdoctor report` / `--format markdown`: a report for a support ticket or a forum post.
-//! Tokens and proxy passwords masked, home as `~`, optionally names replaced by placeholders;
+//! Tokens and proxy passwords masked, home as `~`, optionally names replaced by placeholders
+//! (all three at the boundary, `render::redact`);
 //! long parts folded in `<details>` so it reads well on GitHub.
 
 use std::collections::BTreeSet;
@@ -246,30 +247,4 @@ pub fn sensitive_names(
         }
     }
     (repos, names)
-}
-
-/// Replace repo ids and names with placeholders that are stable for the same input
-/// (`repo-1`, `name-1`, numbered in sorted order).
-pub fn anonymize(text: &str, repos: &BTreeSet<String>, names: &BTreeSet<String>) -> String {
-    let mut out = text.to_string();
-    // Longest first, so `acme/x-large` is not cut by `acme/x`.
-    let mut repo_list: Vec<(usize, &String)> = repos.iter().enumerate().collect();
-    repo_list.sort_by_key(|(_, r)| std::cmp::Reverse(r.len()));
-    for (i, r) in repo_list {
-        out = out.replace(r.as_str(), &format!("name-space/repo-{}", i + 1));
-    }
-    let numbered: std::collections::BTreeMap<&str, usize> = names
-        .iter()
-        .enumerate()
-        .map(|(i, n)| (n.as_str(), i + 1))
-        .collect();
-    let re = regex::Regex::new(r"[A-Za-z0-9_][A-Za-z0-9_.\-]*").expect("valid regex");
-    re.replace_all(&out, |c: &regex::Captures| {
-        let word = &c[0];
-        match numbered.get(word) {
-            Some(i) => format!("name-{i}"),
-            None => word.to_string(),
-        }
-    })
-    .into_owned()
 }

@@ -188,9 +188,10 @@ impl Spinner {
                 {
                     let guard = shared.lock().unwrap_or_else(|e| e.into_inner());
                     let Some(label) = guard.as_ref() else { break };
-                    let mut err = std::io::stderr().lock();
-                    let _ = write!(err, "\r\x1b[2K{} {label}", frames[i % frames.len()]);
-                    let _ = err.flush();
+                    crate::render::redact::eprint(&format!(
+                        "\r\x1b[2K{} {label}",
+                        frames[i % frames.len()]
+                    ));
                 }
                 tokio::time::sleep(Duration::from_millis(100)).await;
             }
@@ -205,9 +206,8 @@ impl Spinner {
         let mut err = std::io::stderr().lock();
         let _ = write!(err, "\r\x1b[2K");
         let _ = err.flush();
-        let mut out = std::io::stdout().lock();
-        let _ = out.write_all(text.as_bytes());
-        let _ = out.flush();
+        drop(err);
+        crate::render::redact::print(text);
         *guard = next;
     }
 }

@@ -1,12 +1,32 @@
-//! Command-line definitions.
+//! Command-line definitions (clap), and one module per command: `run` (the checks), `explain`,
+//! `wrap` (`hfdoctor -- CMD`), `report`, `require`, `list`, and `docs` (generate-docs,
+//! completions, man). `main.rs` only parses and dispatches. Every command writes through the
+//! one redaction boundary, `render::redact` (docs/redaction.md).
+
+pub mod docs;
+pub mod explain;
+pub mod list;
+pub mod report;
+pub mod require;
+pub mod run;
+pub mod wrap;
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::lang::Lang;
-use crate::repo::RepoType;
+use crate::checks::{self, REGISTRY};
+use crate::context::{Context, Options, Target};
+use crate::lang::{lang_from_env, Lang};
+use crate::render::redact::{self, Redactor};
+use crate::render::Words;
+use crate::repo::{parse_repo_arg, RepoType};
+use crate::runner::CheckDef;
+
+pub const EXIT_USAGE: i32 = 2;
+pub const EXIT_INTERNAL: i32 = 3;
 
 pub const EXIT_CODES: &str = "\
 Exit codes:
@@ -172,4 +192,125 @@ fn parse_timeout(s: &str) -> Result<Duration, String> {
         ));
     }
     Ok(Duration::from_secs_f64(secs))
+}
+
+/// A clap error (or `--help`, `--version`): through the boundary, and its exit code.
+pub fn clap_exit(e: clap::Error) -> i32 {
+    let text = e.render().to_string();
+    if e.use_stderr() {
+        redact::eprint(&text);
+        EXIT_USAGE
+    } else {
+        redact::print(&text);
+        0
+    }
+}
+
+/// A usage error: one line on stderr, exit 2.
+pub fn usage(message: &str) -> i32 {
+    redact::eprintln(&format!("hfdoctor: {message}"));
+    EXIT_USAGE
+}
+
+/// Flags the chosen mode cannot honour are errors, never ignored (docs/redaction.md).
+pub fn check_flags(cli: &Cli) -> Result<(), String> {
+    if cli.anonymize {
+        let mode = match &cli.command {
+            Some(Command::List) => Some("list"),
+            Some(Command::Completions { .. }) => Some("completions"),
+            Some(Command::Man) => Some("man"),
+            Some(Command::GenerateDocs { .. }) => Some("generate-docs"),
+            // The command's own output passes through untouched: its names cannot be hidden.
+            None if !cli.command_line.is_empty() => Some("-- CMD"),
+            _ => None,
+        };
+        if let Some(mode) = mode {
+            return Err(format!(
+                "--anonymize does not apply to `{mode}`; it works with the checks (text, json, markdown, github), `report`, `explain` and --require"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// `--repo`, parsed; a bad value is a usage error.
+pub fn target(cli: &Cli) -> Result<Option<Target>, String> {
+    match &cli.repo {
+        None => Ok(None),
+        Some(arg) => parse_repo_arg(arg, cli.repo_type)
+            .map(|(repo_id, repo_type)| {
+                Some(Target {
+                    repo_id,
+                    repo_type,
+                    from: "--repo".into(),
+                })
+            })
+            .map_err(|message| format!("--repo: {message}")),
+    }
+}
+
+/// The language: --lang, else the environment's.
+pub fn lang(cli: &Cli, env: &crate::context::Env) -> Lang {
+    cli.lang.unwrap_or_else(|| lang_from_env(env))
+}
+
+/// The run's world, with its Redactor installed before anything is written: every secret
+/// the context can see is known to the boundary from here on.
+pub fn context(cli: &Cli, target: Option<Target>) -> (Arc<Context>, Words) {
+    let options = Options {
+        offline: cli.offline,
+        timeout: cli.timeout,
+        target,
+        write: cli.write || cli.require == Some(Access::Write),
+    };
+    let ctx = Context::from_process(options);
+    // Decided once, before the checks start: --repo, else a Hub remote of this repository.
+    let _ = ctx.target();
+    redact::learn(|r| r.learn_context(&ctx));
+    let words = Words::new(lang(cli, &ctx.env));
+    (ctx, words)
+}
+
+/// The checks to run after --only and --skip; an unknown id is a usage error.
+pub fn select(cli: &Cli) -> Result<Vec<CheckDef>, String> {
+    let known: Vec<&str> = checks::ids().collect();
+    for id in cli.only.iter().chain(&cli.skip) {
+        if !known.contains(&id.as_str()) {
+            return Err(format!(
+                "unknown check id '{id}'; known ids: {} (see `hfdoctor list`)",
+                known.join(", ")
+            ));
+        }
+    }
+    Ok(REGISTRY
+        .iter()
+        .filter(|c| cli.only.is_empty() || cli.only.iter().any(|o| o == c.id))
+        .filter(|c| !cli.skip.iter().any(|s| s == c.id))
+        .copied()
+        .collect())
+}
+
+pub fn runtime() -> Result<tokio::runtime::Runtime, i32> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| {
+            redact::eprintln(&format!("hfdoctor: cannot start: {e}"));
+            EXIT_INTERNAL
+        })
+}
+
+/// Under --anonymize: the names of this run, known to the boundary from now on.
+pub fn anonymize(cli: &Cli, ctx: &Context, findings: &[crate::finding::Finding], extra: &[String]) {
+    if cli.anonymize {
+        let a = crate::render::anonymize::Anonymizer::for_run(ctx, findings, extra);
+        redact::learn(|r| r.set_anonymizer(Some(a)));
+    }
+}
+
+/// Learn what the findings carry (credential-helper text, server messages) before they are
+/// written.
+pub fn learn_findings(findings: &[crate::finding::Finding]) {
+    redact::learn(|r: &mut Redactor| r.learn_findings(findings));
 }
