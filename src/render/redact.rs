@@ -215,10 +215,11 @@ impl Redactor {
                 Some((u, p)) => (u, Some(p)),
                 None => (info, None),
             };
+            // `user:password` itself is not a literal: the password in it is masked, and a
+            // Basic header (its base64) is caught by decoding.
             if let Some(p) = password {
                 self.push_secret(p);
                 self.push_secret(&percent_decode(p));
-                self.push_secret(info);
             }
             let user_decoded = percent_decode(user);
             // `https://hf_…@host`, `token:x-oauth-basic@`: a user shaped like a token is one.
