@@ -291,3 +291,43 @@ fn odd_environment_values_do_not_crash() {
         "{j}"
     );
 }
+
+/// Run with stdout a pipe whose reader is already gone: every write fails with EPIPE.
+fn run_into_closed_pipe(w: &World, args: &[&str]) -> (i32, String) {
+    let (reader, writer) = std::io::pipe().expect("pipe");
+    drop(reader);
+    let mut cmd = w.command(args);
+    cmd.stdout(std::process::Stdio::from(writer))
+        .stderr(std::process::Stdio::piped());
+    let child = cmd.spawn().expect("start hfdoctor");
+    let out = child.wait_with_output().expect("wait");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_broken_pipe_exits_0_quietly() {
+    // `hfdoctor man | head -1`, `hfdoctor --format json | head -1`: like ripgrep, a reader
+    // that went away is no error (docs/redaction.md).
+    let mut w = World::new();
+    w.set("HF_TOKEN", TOKEN_A);
+    for args in [
+        &["man"][..],
+        &["--offline", "--format", "json"],
+        &["--offline"],
+        &["--offline", "-v", "--format", "github"],
+        &["report", "--offline"],
+        &["list"],
+        &["completions", "bash"],
+        &["explain", "token-file"],
+        &["explain", "--no-check", "401 Client Error: Unauthorized"],
+        &["--help"],
+    ] {
+        let (code, stderr) = run_into_closed_pipe(&w, args);
+        assert_eq!(code, 0, "{args:?}: {stderr}");
+        assert!(!stderr.contains("internal error"), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
+}
