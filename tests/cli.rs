@@ -292,13 +292,16 @@ fn odd_environment_values_do_not_crash() {
     );
 }
 
-/// Run with stdout a pipe whose reader is already gone: every write fails with EPIPE.
+/// Run with stdout a stream whose reader is already gone: every write fails with EPIPE, as
+/// after `| head -1` (a socket pair, since `std::io::pipe` is newer than the MSRV).
 fn run_into_closed_pipe(w: &World, args: &[&str]) -> (i32, String) {
-    let (reader, writer) = std::io::pipe().expect("pipe");
+    let (reader, writer) = std::os::unix::net::UnixStream::pair().expect("socket pair");
     drop(reader);
     let mut cmd = w.command(args);
-    cmd.stdout(std::process::Stdio::from(writer))
-        .stderr(std::process::Stdio::piped());
+    cmd.stdout(std::process::Stdio::from(std::os::fd::OwnedFd::from(
+        writer,
+    )))
+    .stderr(std::process::Stdio::piped());
     let child = cmd.spawn().expect("start hfdoctor");
     let out = child.wait_with_output().expect("wait");
     (
