@@ -32,7 +32,7 @@ pub const EXIT_CODES: &str = "\
 Exit codes:
   0  nothing failed (warnings allowed, unless --strict)
   1  a check failed, timed out or crashed (or warned, with --strict)
-  2  usage error: unknown flag, value or check id
+  2  usage error: unknown flag, value or check id, or a flag the mode cannot honour
   3  hfdoctor itself could not run";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -134,7 +134,8 @@ pub struct Cli {
     #[arg(long, value_enum, value_name = "ACCESS")]
     pub require: Option<Access>,
 
-    /// In reports, replace account, org and repo names with stable placeholders.
+    /// Replace account, org and repo names with stable placeholders (every format, report,
+    /// explain, --require; not list, completions, man or -- CMD).
     #[arg(long, global = true)]
     pub anonymize: bool,
 
