@@ -334,3 +334,25 @@ fn a_broken_pipe_exits_0_quietly() {
         assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
     }
 }
+
+#[test]
+fn a_format_the_mode_cannot_write_is_a_usage_error() {
+    // Never silently ignored (docs/redaction.md): one line, exit 2.
+    let w = World::new();
+    for args in [
+        &["list", "--format", "markdown"][..],
+        &["list", "--format", "github"],
+        &["man", "--format", "json"],
+        &["completions", "bash", "--format", "json"],
+        &["explain", "--no-check", "--format", "markdown", "401"],
+        &["--format", "github", "--", "true"],
+    ] {
+        let r = w.run(args);
+        assert_eq!(r.code, 2, "{args:?}: {}{}", r.stdout, r.stderr);
+        assert_eq!(r.stderr.trim().lines().count(), 1, "{args:?}: {}", r.stderr);
+        assert!(r.stderr.contains("--format"), "{args:?}: {}", r.stderr);
+    }
+    // What they can write still works.
+    assert_eq!(w.run(&["list", "--format", "json"]).code, 0);
+    assert_eq!(w.run(&["man", "--format", "text"]).code, 0);
+}

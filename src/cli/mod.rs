@@ -231,6 +231,31 @@ pub fn check_flags(cli: &Cli) -> Result<(), String> {
             ));
         }
     }
+    // `--format`: explain and `-- CMD` say text or JSON; list too; the generators one format.
+    let formats: &[Format] = match &cli.command {
+        Some(Command::Man | Command::Completions { .. } | Command::GenerateDocs { .. }) => {
+            &[Format::Text]
+        }
+        Some(Command::List | Command::Explain { .. }) => &[Format::Text, Format::Json],
+        None if !cli.command_line.is_empty() => &[Format::Text, Format::Json],
+        _ => &[],
+    };
+    if !formats.is_empty() && !formats.contains(&cli.format) {
+        let name = match cli.format {
+            Format::Text => "text",
+            Format::Json => "json",
+            Format::Markdown => "markdown",
+            Format::Github => "github",
+        };
+        return Err(format!(
+            "--format {name} does not apply here; this mode writes {}",
+            formats
+                .iter()
+                .map(|f| if *f == Format::Json { "json" } else { "text" })
+                .collect::<Vec<_>>()
+                .join(" or ")
+        ));
+    }
     Ok(())
 }
 

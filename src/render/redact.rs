@@ -384,11 +384,19 @@ impl Redactor {
         out = userinfo_re()
             .replace_all(&out, |c: &regex::Captures| {
                 let info = &c["info"];
-                let shown = match info.split_once(':') {
-                    Some((user, _)) if token_like(&percent_decode(user)) => {
-                        format!("{}:{HIDDEN}", masked(&percent_decode(user)))
+                // A password already masked (`hf_…Writ`, `****`) stays as the check wrote it.
+                let password = |p: &str| {
+                    if p.contains('…') || p == HIDDEN {
+                        p.to_string()
+                    } else {
+                        masked(&percent_decode(p))
                     }
-                    Some((user, _)) => format!("{user}:{HIDDEN}"),
+                };
+                let shown = match info.split_once(':') {
+                    Some((user, p)) if token_like(&percent_decode(user)) => {
+                        format!("{}:{}", masked(&percent_decode(user)), password(p))
+                    }
+                    Some((user, p)) => format!("{user}:{}", password(p)),
                     None if token_like(&percent_decode(info)) => masked(&percent_decode(info)),
                     None => info.to_string(),
                 };
