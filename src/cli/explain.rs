@@ -96,6 +96,7 @@ pub async fn diagnose(
         }
         Format::Text | Format::Markdown | Format::Github => {
             cli::anonymize(cli, &ctx, &d.findings, &extra);
+            redact::learn(|r| r.set_ascii(!utf8_from_env(&ctx.env)));
             let ids: Vec<&str> = REGISTRY.iter().map(|c| c.id).collect();
             let renderer = TextRenderer::new(
                 Words::new(words.lang),

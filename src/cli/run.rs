@@ -50,6 +50,7 @@ async fn as_text(cli: &Cli, ctx: Arc<Context>, words: Words, selected: Vec<Check
     let annotate = cli.format == Format::Github
         || ctx.env.get("GITHUB_ACTIONS").as_deref() == Some("true") && cli.format == Format::Text;
     let utf8 = utf8_from_env(&ctx.env);
+    redact::learn(|r| r.set_ascii(!utf8));
     let stdout_tty = std::io::stdout().is_terminal();
     let color = match cli.color {
         ColorChoice::Always => true,

@@ -150,6 +150,8 @@ pub struct Redactor {
     /// The home directory, shown as `~` (reports only: other formats keep their paths).
     home: Option<String>,
     anonymizer: Option<Anonymizer>,
+    /// The terminal is not UTF-8: the masks this writes use `...` as the text renderer does.
+    ascii: bool,
 }
 
 impl Redactor {
@@ -353,6 +355,10 @@ impl Redactor {
             .map(|h| h.trim_end_matches('/').to_string());
     }
 
+    pub fn set_ascii(&mut self, ascii: bool) {
+        self.ascii = ascii;
+    }
+
     pub fn set_anonymizer(&mut self, a: Option<Anonymizer>) {
         self.anonymizer = a;
     }
@@ -386,7 +392,7 @@ impl Redactor {
                 let info = &c["info"];
                 // A password already masked (`hf_…Writ`, `****`) stays as the check wrote it.
                 let password = |p: &str| {
-                    if p.contains('…') || p == HIDDEN {
+                    if p.contains('…') || p.contains("...") || p == HIDDEN {
                         p.to_string()
                     } else {
                         masked(&percent_decode(p))
@@ -428,6 +434,9 @@ impl Redactor {
         }
         if let Some(a) = &self.anonymizer {
             out = a.apply(&out);
+        }
+        if self.ascii {
+            out = out.replace('…', "...");
         }
         out
     }
