@@ -581,6 +581,50 @@ mod tests {
         assert!(!out.contains("pa/ss:word1"), "{out}");
     }
 
+    /// The boundary is the only writer: no other file prints or takes stdout/stderr to write
+    /// (docs/redaction.md). The wrapped command's own output, passed through untouched, is the
+    /// one exception (`diagnose::run_wrapped`).
+    #[test]
+    fn nothing_else_writes() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut offenders = Vec::new();
+        let mut dirs = vec![root.clone()];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    dirs.push(path);
+                    continue;
+                }
+                let rel = path
+                    .strip_prefix(&root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                if rel == "render/redact.rs" || rel == "diagnose.rs" || !rel.ends_with(".rs") {
+                    continue;
+                }
+                let text = std::fs::read_to_string(&path).unwrap();
+                for (n, line) in text.lines().enumerate() {
+                    let code = line.split("//").next().unwrap_or("");
+                    let writes = ["println!", "print!(", "eprintln!", "eprint!(", "dbg!("]
+                        .iter()
+                        .any(|m| code.contains(m))
+                        || (code.contains("io::stdout()") || code.contains("io::stderr()"))
+                            && !code.contains("is_terminal");
+                    if writes {
+                        offenders.push(format!("src/{rel}:{}: {}", n + 1, line.trim()));
+                    }
+                }
+            }
+        }
+        assert!(
+            offenders.is_empty(),
+            "write through render::redact:\n{}",
+            offenders.join("\n")
+        );
+    }
+
     #[test]
     fn percent_decoding_keeps_plus() {
         assert_eq!(percent_decode("a%2Bb+c%"), "a+b+c%");
