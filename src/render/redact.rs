@@ -190,6 +190,12 @@ impl Redactor {
             let replacement = masked(v);
             self.secrets.insert(v.to_string());
             let mut needles = vec![v.to_string()];
+            // As JSON writes it (`\"`, `\\`) and as a Markdown table cell does (`\|`).
+            let json = serde_json::to_string(v).unwrap_or_default();
+            if let Some(inner) = json.get(1..json.len().saturating_sub(1)) {
+                needles.push(inner.to_string());
+            }
+            needles.push(v.replace('|', "\\|"));
             needles.extend(percent_forms(v));
             needles.extend(base64_forms(v));
             for n in needles {
@@ -555,6 +561,15 @@ mod tests {
         assert!(!out.contains("S3cretProxyPass"), "{out}");
         assert!(out.contains("hf_…Ab3d"), "{out}");
         assert!(out.contains("http://bob:****@p:1"), "{out}");
+    }
+
+    #[test]
+    fn escaped_forms() {
+        let mut r = Redactor::new();
+        r.add_secret("pa\"ss|wo\\rd1");
+        let json = serde_json::to_string("x pa\"ss|wo\\rd1 y").unwrap();
+        assert_eq!(r.apply(&json), "\"x **** y\"");
+        assert_eq!(r.apply("| pa\"ss\\|wo\\rd1 |"), "| **** |");
     }
 
     #[test]
