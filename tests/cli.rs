@@ -345,6 +345,7 @@ fn a_format_the_mode_cannot_write_is_a_usage_error() {
         &["man", "--format", "json"],
         &["completions", "bash", "--format", "json"],
         &["explain", "--no-check", "--format", "markdown", "401"],
+        &["explain", "token-file", "--format", "json"],
         &["--format", "github", "--", "true"],
     ] {
         let r = w.run(args);

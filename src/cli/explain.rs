@@ -28,6 +28,9 @@ pub fn run(cli: &Cli) -> i32 {
     if file.is_none() && text.len() == 1 {
         let words = Words::new(cli::lang(cli, &crate::context::Env::from_process()));
         if let Some(page) = crate::render::page::page(text[0].trim(), &words) {
+            if cli.format != Format::Text {
+                return cli::usage("a catalog page is text: --format does not apply to it");
+            }
             redact::print(&page);
             return 0;
         }
