@@ -36,18 +36,15 @@ impl Anonymizer {
         Anonymizer { pairs }
     }
 
-    /// The names of this run: the target, the Hub remotes, the stored tokens' names, and the
-    /// accounts, orgs, namespaces and repos the findings name.
+    /// The names of this run: the target, the Hub remotes, the repo a pasted text names, and
+    /// the accounts, orgs, namespaces, repos and token names the findings name.
     pub fn for_run(ctx: &Context, findings: &[Finding], extra_repos: &[String]) -> Self {
-        let (mut repos, mut names) = crate::render::markdown::sensitive_names(ctx, findings);
+        let (mut repos, mut names) = sensitive_names(ctx, findings);
         for id in extra_repos {
             if let Some((ns, _)) = id.split_once('/') {
                 repos.insert(id.clone());
                 names.insert(ns.to_string());
             }
-        }
-        for s in &ctx.token().stored.entries {
-            names.insert(s.name.clone());
         }
         Anonymizer::new(&repos, &names)
     }
@@ -120,6 +117,53 @@ impl Anonymizer {
     pub fn table(&self) -> BTreeMap<String, String> {
         self.pairs.iter().cloned().collect()
     }
+}
+
+/// Names of accounts, orgs and repos that appear in a run: from the target, the git remotes,
+/// and the findings' details.
+pub fn sensitive_names(
+    ctx: &Context,
+    findings: &[Finding],
+) -> (BTreeSet<String>, BTreeSet<String>) {
+    let mut repos = BTreeSet::new();
+    let mut names = BTreeSet::new();
+    let add_repo = |id: &str, repos: &mut BTreeSet<String>, names: &mut BTreeSet<String>| {
+        if let Some((ns, _)) = id.split_once('/') {
+            repos.insert(id.to_string());
+            names.insert(ns.to_string());
+        }
+    };
+    if let Some(t) = ctx.target() {
+        add_repo(&t.repo_id, &mut repos, &mut names);
+    }
+    for r in ctx.hub_remotes() {
+        if let Some(id) = r.parsed.as_ref().and_then(|p| p.repo_id.clone()) {
+            add_repo(&id, &mut repos, &mut names);
+        }
+    }
+    for f in findings {
+        for (k, v) in &f.details {
+            match k.as_str() {
+                "repo" => add_repo(v, &mut repos, &mut names),
+                "account" | "git_account" | "token_account" | "namespace" | "token_name"
+                | "env_name" | "file_name" | "stored_name"
+                    if v != "?" && v != "-" =>
+                {
+                    names.insert(v.clone());
+                }
+                "orgs" | "writable" | "write_ns" | "read_ns" => {
+                    for part in v.split(", ") {
+                        let name = part.split(" (").next().unwrap_or("").trim();
+                        if !name.is_empty() && name != "-" {
+                            names.insert(name.to_string());
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    (repos, names)
 }
 
 #[cfg(test)]

@@ -3,7 +3,6 @@
 //! (all three at the boundary, `render::redact`);
 //! long parts folded in `<details>` so it reads well on GitHub.
 
-use std::collections::BTreeSet;
 use std::fmt::Write;
 
 use crate::context::Context;
@@ -200,51 +199,4 @@ pub fn report(ctx: &Context, words: &Words, facts: &Facts, findings: &[Finding])
     );
     w(&mut s, format!("> {}", words.msg("report-review")));
     s
-}
-
-/// Names of accounts, orgs and repos that appear in a run: from the target, the git remotes,
-/// and the findings' details.
-pub fn sensitive_names(
-    ctx: &Context,
-    findings: &[Finding],
-) -> (BTreeSet<String>, BTreeSet<String>) {
-    let mut repos = BTreeSet::new();
-    let mut names = BTreeSet::new();
-    let add_repo = |id: &str, repos: &mut BTreeSet<String>, names: &mut BTreeSet<String>| {
-        if let Some((ns, _)) = id.split_once('/') {
-            repos.insert(id.to_string());
-            names.insert(ns.to_string());
-        }
-    };
-    if let Some(t) = ctx.target() {
-        add_repo(&t.repo_id, &mut repos, &mut names);
-    }
-    for r in ctx.hub_remotes() {
-        if let Some(id) = r.parsed.as_ref().and_then(|p| p.repo_id.clone()) {
-            add_repo(&id, &mut repos, &mut names);
-        }
-    }
-    for f in findings {
-        for (k, v) in &f.details {
-            match k.as_str() {
-                "repo" => add_repo(v, &mut repos, &mut names),
-                "account" | "git_account" | "token_account" | "namespace" | "token_name"
-                | "env_name" | "file_name" | "stored_name"
-                    if v != "?" && v != "-" =>
-                {
-                    names.insert(v.clone());
-                }
-                "orgs" | "writable" | "write_ns" | "read_ns" => {
-                    for part in v.split(", ") {
-                        let name = part.split(" (").next().unwrap_or("").trim();
-                        if !name.is_empty() && name != "-" {
-                            names.insert(name.to_string());
-                        }
-                    }
-                }
-                _ => {}
-            }
-        }
-    }
-    (repos, names)
 }
