@@ -35,8 +35,11 @@ fn token_shape() -> &'static Regex {
     // The shapes of Hub tokens (`hf_` and at least ten letters or digits; OAuth and org API
     // tokens too). `hf_transfer`, `hf_xet`, `hf_hub_download` stay: they are names, not tokens.
     RE.get_or_init(|| {
-        Regex::new(r"(?:hf_oauth_|hf_jwt_|hf_|api_org_)[A-Za-z0-9]{10,}[A-Za-z0-9_\-.]*")
-            .expect("valid regex")
+        // A JWT keeps its dots; any other token ends before one (the end of a sentence).
+        Regex::new(
+            r"hf_jwt_[A-Za-z0-9_\-]{10,}(?:\.[A-Za-z0-9_\-]+)*|(?:hf_oauth_|hf_|api_org_)[A-Za-z0-9]{10,}[A-Za-z0-9_\-]*",
+        )
+        .expect("valid regex")
     })
 }
 
@@ -132,8 +135,7 @@ fn token_like(v: &str) -> bool {
 /// The masked form of a secret: `hf_…Ab3d` for a Hub token, `****` for anything else.
 fn masked(value: &str) -> String {
     let trimmed = value.trim_matches(|c| matches!(c, '"' | '\'' | '`' | '\u{feff}'));
-    if token_shape().is_match(trimmed) && token_shape().find(trimmed).map(|m| m.start()) == Some(0)
-    {
+    if token_shape().find(trimmed).is_some_and(|m| m.start() == 0) {
         mask(trimmed)
     } else {
         HIDDEN.to_string()
@@ -570,6 +572,18 @@ mod tests {
         let json = serde_json::to_string("x pa\"ss|wo\\rd1 y").unwrap();
         assert_eq!(r.apply(&json), "\"x **** y\"");
         assert_eq!(r.apply("| pa\"ss\\|wo\\rd1 |"), "| **** |");
+    }
+
+    #[test]
+    fn a_sentence_keeps_its_dot_and_a_jwt_is_masked_whole() {
+        let r = Redactor::new();
+        assert_eq!(r.apply(&format!("see {T}.")), "see hf_…Ab3d.");
+        let jwt = "hf_jwt_eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJlU2VjcmV0";
+        let out = r.apply(&format!("token {jwt} end"));
+        assert!(
+            !out.contains("eyJzdWIi") && !out.contains("c2lnbmF0"),
+            "{out}"
+        );
     }
 
     #[test]
