@@ -291,3 +291,69 @@ fn odd_environment_values_do_not_crash() {
         "{j}"
     );
 }
+
+/// Run with stdout a stream whose reader is already gone: every write fails with EPIPE, as
+/// after `| head -1` (a socket pair, since `std::io::pipe` is newer than the MSRV).
+fn run_into_closed_pipe(w: &World, args: &[&str]) -> (i32, String) {
+    let (reader, writer) = std::os::unix::net::UnixStream::pair().expect("socket pair");
+    drop(reader);
+    let mut cmd = w.command(args);
+    cmd.stdout(std::process::Stdio::from(std::os::fd::OwnedFd::from(
+        writer,
+    )))
+    .stderr(std::process::Stdio::piped());
+    let child = cmd.spawn().expect("start hfdoctor");
+    let out = child.wait_with_output().expect("wait");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_broken_pipe_exits_0_quietly() {
+    // `hfdoctor man | head -1`, `hfdoctor --format json | head -1`: like ripgrep, a reader
+    // that went away is no error (docs/redaction.md).
+    let mut w = World::new();
+    w.set("HF_TOKEN", TOKEN_A);
+    for args in [
+        &["man"][..],
+        &["--offline", "--format", "json"],
+        &["--offline"],
+        &["--offline", "-v", "--format", "github"],
+        &["report", "--offline"],
+        &["list"],
+        &["completions", "bash"],
+        &["explain", "token-file"],
+        &["explain", "--no-check", "401 Client Error: Unauthorized"],
+        &["--help"],
+    ] {
+        let (code, stderr) = run_into_closed_pipe(&w, args);
+        assert_eq!(code, 0, "{args:?}: {stderr}");
+        assert!(!stderr.contains("internal error"), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
+fn a_format_the_mode_cannot_write_is_a_usage_error() {
+    // Never silently ignored (docs/redaction.md): one line, exit 2.
+    let w = World::new();
+    for args in [
+        &["list", "--format", "markdown"][..],
+        &["list", "--format", "github"],
+        &["man", "--format", "json"],
+        &["completions", "bash", "--format", "json"],
+        &["explain", "--no-check", "--format", "markdown", "401"],
+        &["explain", "token-file", "--format", "json"],
+        &["--format", "github", "--", "true"],
+    ] {
+        let r = w.run(args);
+        assert_eq!(r.code, 2, "{args:?}: {}{}", r.stdout, r.stderr);
+        assert_eq!(r.stderr.trim().lines().count(), 1, "{args:?}: {}", r.stderr);
+        assert!(r.stderr.contains("--format"), "{args:?}: {}", r.stderr);
+    }
+    // What they can write still works.
+    assert_eq!(w.run(&["list", "--format", "json"]).code, 0);
+    assert_eq!(w.run(&["man", "--format", "text"]).code, 0);
+}

@@ -230,3 +230,93 @@ fn no_spinner_no_colour_in_ci() {
     assert!(!r.stdout.contains('\u{1b}'));
     assert!(r.stderr.is_empty(), "{}", r.stderr);
 }
+
+/// The names of the anonymize world: the account, its org and token name, the repo.
+const NAMES: [&str; 4] = ["alice", "acme", "secret-project", "alice-write"];
+
+fn anonymize_world() -> (HubServer, World) {
+    let hub = HubServer::start(
+        HubWorld::new()
+            .user("alice", &[("acme", "write")])
+            .token(WRITE, "alice", "write")
+            .repo(Repo::model("acme/secret-project").private()),
+    );
+    let mut w = World::new();
+    w.write_token(WRITE);
+    w.set("HF_ENDPOINT", &hub.url);
+    // The repo also comes from a git remote, so names appear in URLs and remote checks.
+    w.git_repo(Some(&format!("{}/acme/secret-project", hub.url)));
+    std::fs::write(
+        w.home.join("pasted.txt"),
+        "huggingface_hub.errors.RepositoryNotFoundError: 404 Client Error. (Request ID: Root=1-abc)\n\
+         Repository Not Found for url: https://huggingface.co/api/models/acme/secret-project.\n\
+         Please make sure you specified the correct `repo_id` ('acme/secret-project') and (acme).\n",
+    )
+    .unwrap();
+    (hub, w)
+}
+
+#[test]
+fn anonymize_hides_names_in_every_format_and_is_stable() {
+    let (_hub, w) = anonymize_world();
+    let pasted = w.home.join("pasted.txt");
+    let pasted = pasted.to_str().unwrap();
+    let base = ["--anonymize", "--skip", "git-lfs", "--write"];
+    let ms = regex::Regex::new(r#""duration_ms": \d+"#).unwrap();
+    let modes: Vec<Vec<&str>> = vec![
+        vec![],
+        vec!["-v"],
+        vec!["--format", "json"],
+        vec!["--format", "markdown"],
+        vec!["--format", "github", "-v"],
+        vec!["report"],
+        vec!["--require", "write", "--repo", "acme/secret-project"],
+        vec!["explain", "--file", pasted],
+        vec!["explain", "--format", "json", "--file", pasted],
+    ];
+    for mode in modes {
+        let mut args = mode.clone();
+        args.extend(base);
+        let first = w.run(&args);
+        let second = w.run(&args);
+        let out = format!("{}{}", first.stdout, first.stderr);
+        assert!(!first.stdout.is_empty(), "{mode:?}: {}", first.stderr);
+        for name in NAMES {
+            let re = regex::Regex::new(&format!(r"\b{}\b", regex::escape(name))).unwrap();
+            assert!(!re.is_match(&out), "{mode:?}: {name} left in:\n{out}");
+        }
+        assert!(
+            out.contains("name-"),
+            "{mode:?}: placeholders are shown:\n{out}"
+        );
+        if mode.contains(&"json") {
+            // Still the contract: the keys are untouched.
+            let j = first.json();
+            assert!(j.get("schema_version").is_some(), "{}", first.stdout);
+        }
+        let same = |s: &str| ms.replace_all(&stable(s), "ms").into_owned();
+        assert_eq!(
+            same(&first.stdout),
+            same(&second.stdout),
+            "{mode:?}: the same input gives the same placeholders"
+        );
+    }
+}
+
+#[test]
+fn anonymize_where_it_cannot_be_honoured_is_a_usage_error() {
+    let w = World::new();
+    for args in [
+        &["list", "--anonymize"][..],
+        &["completions", "bash", "--anonymize"],
+        &["man", "--anonymize"],
+        &["generate-docs", "--check", "--anonymize"],
+        &["--anonymize", "--", "true"],
+    ] {
+        let r = w.run(args);
+        assert_eq!(r.code, 2, "{args:?}: {}{}", r.stdout, r.stderr);
+        assert_eq!(r.stderr.trim().lines().count(), 1, "{args:?}: {}", r.stderr);
+        assert!(r.stderr.contains("--anonymize"), "{args:?}: {}", r.stderr);
+        assert!(r.stdout.is_empty(), "{args:?}: {}", r.stdout);
+    }
+}

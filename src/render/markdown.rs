@@ -1,8 +1,8 @@
 //! `hfdoctor report` / `--format markdown`: a report for a support ticket or a forum post.
-//! Tokens and proxy passwords masked, home as `~`, optionally names replaced by placeholders;
+//! Tokens and proxy passwords masked, home as `~`, optionally names replaced by placeholders
+//! (all three at the boundary, `render::redact`);
 //! long parts folded in `<details>` so it reads well on GitHub.
 
-use std::collections::BTreeSet;
 use std::fmt::Write;
 
 use crate::context::Context;
@@ -199,77 +199,4 @@ pub fn report(ctx: &Context, words: &Words, facts: &Facts, findings: &[Finding])
     );
     w(&mut s, format!("> {}", words.msg("report-review")));
     s
-}
-
-/// Names of accounts, orgs and repos that appear in a run: from the target, the git remotes,
-/// and the findings' details.
-pub fn sensitive_names(
-    ctx: &Context,
-    findings: &[Finding],
-) -> (BTreeSet<String>, BTreeSet<String>) {
-    let mut repos = BTreeSet::new();
-    let mut names = BTreeSet::new();
-    let add_repo = |id: &str, repos: &mut BTreeSet<String>, names: &mut BTreeSet<String>| {
-        if let Some((ns, _)) = id.split_once('/') {
-            repos.insert(id.to_string());
-            names.insert(ns.to_string());
-        }
-    };
-    if let Some(t) = ctx.target() {
-        add_repo(&t.repo_id, &mut repos, &mut names);
-    }
-    for r in ctx.hub_remotes() {
-        if let Some(id) = r.parsed.as_ref().and_then(|p| p.repo_id.clone()) {
-            add_repo(&id, &mut repos, &mut names);
-        }
-    }
-    for f in findings {
-        for (k, v) in &f.details {
-            match k.as_str() {
-                "repo" => add_repo(v, &mut repos, &mut names),
-                "account" | "git_account" | "token_account" | "namespace" | "token_name"
-                | "env_name" | "file_name" | "stored_name"
-                    if v != "?" && v != "-" =>
-                {
-                    names.insert(v.clone());
-                }
-                "orgs" | "writable" | "write_ns" | "read_ns" => {
-                    for part in v.split(", ") {
-                        let name = part.split(" (").next().unwrap_or("").trim();
-                        if !name.is_empty() && name != "-" {
-                            names.insert(name.to_string());
-                        }
-                    }
-                }
-                _ => {}
-            }
-        }
-    }
-    (repos, names)
-}
-
-/// Replace repo ids and names with placeholders that are stable for the same input
-/// (`repo-1`, `name-1`, numbered in sorted order).
-pub fn anonymize(text: &str, repos: &BTreeSet<String>, names: &BTreeSet<String>) -> String {
-    let mut out = text.to_string();
-    // Longest first, so `acme/x-large` is not cut by `acme/x`.
-    let mut repo_list: Vec<(usize, &String)> = repos.iter().enumerate().collect();
-    repo_list.sort_by_key(|(_, r)| std::cmp::Reverse(r.len()));
-    for (i, r) in repo_list {
-        out = out.replace(r.as_str(), &format!("name-space/repo-{}", i + 1));
-    }
-    let numbered: std::collections::BTreeMap<&str, usize> = names
-        .iter()
-        .enumerate()
-        .map(|(i, n)| (n.as_str(), i + 1))
-        .collect();
-    let re = regex::Regex::new(r"[A-Za-z0-9_][A-Za-z0-9_.\-]*").expect("valid regex");
-    re.replace_all(&out, |c: &regex::Captures| {
-        let word = &c[0];
-        match numbered.get(word) {
-            Some(i) => format!("name-{i}"),
-            None => word.to_string(),
-        }
-    })
-    .into_owned()
 }

@@ -1,9 +1,14 @@
 //! Renderers turn findings into text for people or JSON for scripts. They share one way of
 //! finding the words for a finding in the chosen language.
 
+pub mod anonymize;
+pub mod explain;
 pub mod github;
 pub mod json;
+pub mod list;
 pub mod markdown;
+pub mod page;
+pub mod redact;
 pub mod text;
 
 use std::collections::BTreeMap;

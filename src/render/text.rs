@@ -2,7 +2,7 @@
 //! every finding that does not pass, the cause in plain words and the fixes with the exact
 //! commands. Printed as results arrive, in registry order.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -188,9 +188,10 @@ impl Spinner {
                 {
                     let guard = shared.lock().unwrap_or_else(|e| e.into_inner());
                     let Some(label) = guard.as_ref() else { break };
-                    let mut err = std::io::stderr().lock();
-                    let _ = write!(err, "\r\x1b[2K{} {label}", frames[i % frames.len()]);
-                    let _ = err.flush();
+                    crate::render::redact::eprint(&format!(
+                        "\r\x1b[2K{} {label}",
+                        frames[i % frames.len()]
+                    ));
                 }
                 tokio::time::sleep(Duration::from_millis(100)).await;
             }
@@ -202,12 +203,8 @@ impl Spinner {
     /// is held throughout so the spinner never writes between the two.
     pub fn print(&self, text: &str, next: Option<String>) {
         let mut guard = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        let mut err = std::io::stderr().lock();
-        let _ = write!(err, "\r\x1b[2K");
-        let _ = err.flush();
-        let mut out = std::io::stdout().lock();
-        let _ = out.write_all(text.as_bytes());
-        let _ = out.flush();
+        crate::render::redact::eprint("\r\x1b[2K");
+        crate::render::redact::print(text);
         *guard = next;
     }
 }

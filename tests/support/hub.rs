@@ -116,6 +116,9 @@ pub struct HubWorld {
     pub header_only: Vec<(String, u16, String)>,
     /// §10.4: on gated repos an invalid token looks like no token (401 GatedRepo).
     pub invalid_token_on_gated_as_g1: bool,
+    /// Path prefixes answered 401 with a message that echoes the token it was sent (some
+    /// proxies and mirrors do), to test that no output repeats it.
+    pub echo_token: Vec<String>,
     /// Path prefixes answered with 307 to this Location (to test that no token follows).
     pub redirects: Vec<(String, String)>,
     /// Serve git smart-HTTP for real with `git http-backend`, bare repos under this dir.
@@ -187,6 +190,10 @@ impl HubWorld {
     pub fn header_only(mut self, prefix: &str, status: u16, message: &str) -> Self {
         self.header_only
             .push((prefix.into(), status, message.into()));
+        self
+    }
+    pub fn echo_token(mut self, prefix: &str) -> Self {
+        self.echo_token.push(prefix.into());
         self
     }
     pub fn redirect(mut self, prefix: &str, location: &str) -> Self {
@@ -545,6 +552,19 @@ fn route(world: &HubWorld, method: &str, path: &str, auth: Option<&str>) -> Answ
         let mut a = Answer::text(307, "");
         a.headers.push(("Location".into(), location.clone()));
         return a;
+    }
+    if world.echo_token.iter().any(|p| path.starts_with(p)) {
+        let sent = auth.unwrap_or("-");
+        let token = sent
+            .strip_prefix("Bearer ")
+            .map(str::to_string)
+            .or_else(|| sent.strip_prefix("Basic ").and_then(decode_basic_password))
+            .unwrap_or_else(|| sent.to_string());
+        return Answer::error(
+            401,
+            None,
+            &format!("Invalid credentials in Authorization header: token {token} is not valid"),
+        );
     }
     if let Some((_, status, body)) = world.broken.iter().find(|(p, _, _)| path.starts_with(p)) {
         return Answer::text(*status, body);

@@ -1,0 +1,342 @@
+//! Command-line definitions (clap), and one module per command: `run` (the checks), `explain`,
+//! `wrap` (`hfdoctor -- CMD`), `report`, `require`, `list`, and `docs` (generate-docs,
+//! completions, man). `main.rs` only parses and dispatches. Every command writes through the
+//! one redaction boundary, `render::redact` (docs/redaction.md).
+
+pub mod docs;
+pub mod explain;
+pub mod list;
+pub mod report;
+pub mod require;
+pub mod run;
+pub mod wrap;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::checks::{self, REGISTRY};
+use crate::context::{Context, Options, Target};
+use crate::lang::{lang_from_env, Lang};
+use crate::render::redact::{self, Redactor};
+use crate::render::Words;
+use crate::repo::{parse_repo_arg, RepoType};
+use crate::runner::CheckDef;
+
+pub const EXIT_USAGE: i32 = 2;
+pub const EXIT_INTERNAL: i32 = 3;
+
+pub const EXIT_CODES: &str = "\
+Exit codes:
+  0  nothing failed (warnings allowed, unless --strict)
+  1  a check failed, timed out or crashed (or warned, with --strict)
+  2  usage error: unknown flag, value or check id, or a flag the mode cannot honour
+  3  hfdoctor itself could not run";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+    /// A report for a support ticket (same as `hfdoctor report`).
+    Markdown,
+    /// Text plus GitHub Actions annotations (`::error`, `::warning`).
+    Github,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Access {
+    Read,
+    Write,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "hfdoctor",
+    version,
+    about = "Finds what is wrong with this machine's access to the Hugging Face Hub, and how to fix it.",
+    after_help = EXIT_CODES,
+    args_conflicts_with_subcommands = false
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    /// Run only these checks (ids from `hfdoctor list`, comma-separated or repeated).
+    #[arg(long, value_delimiter = ',', value_name = "IDS", global = true)]
+    pub only: Vec<String>,
+
+    /// Do not run these checks.
+    #[arg(long, value_delimiter = ',', value_name = "IDS", global = true)]
+    pub skip: Vec<String>,
+
+    /// The repository to check: `namespace/name` (or its https://huggingface.co/… URL).
+    #[arg(long, value_name = "ID", global = true)]
+    pub repo: Option<String>,
+
+    /// The type of --repo.
+    #[arg(
+        long,
+        value_enum,
+        default_value = "model",
+        value_name = "TYPE",
+        global = true
+    )]
+    pub repo_type: RepoType,
+
+    /// You mean to push or upload: check write access too.
+    #[arg(long, global = true)]
+    pub write: bool,
+
+    /// Make no network request; checks that need the network say skip.
+    #[arg(long, global = true)]
+    pub offline: bool,
+
+    /// Seconds each check may take before it is reported as a timeout.
+    #[arg(long, value_name = "SECS", default_value = "5", value_parser = parse_timeout, global = true)]
+    pub timeout: Duration,
+
+    /// Warnings fail the run too (exit code 1).
+    #[arg(long, global = true)]
+    pub strict: bool,
+
+    /// Show details and per-check timings.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text", global = true)]
+    pub format: Format,
+
+    /// Colour: auto uses it on a terminal unless NO_COLOR or CI is set.
+    #[arg(
+        long,
+        value_enum,
+        default_value = "auto",
+        global = true,
+        value_name = "WHEN"
+    )]
+    pub color: ColorChoice,
+
+    /// Language of the output; default from LC_ALL, LC_MESSAGES or LANG.
+    #[arg(long, value_enum, global = true)]
+    pub lang: Option<Lang>,
+
+    /// CI preflight: one line, exit 0 only when the token in effect can do this to --repo.
+    #[arg(long, value_enum, value_name = "ACCESS")]
+    pub require: Option<Access>,
+
+    /// Replace account, org and repo names with stable placeholders (every format, report,
+    /// explain, --require; not list, completions, man or -- CMD).
+    #[arg(long, global = true)]
+    pub anonymize: bool,
+
+    /// `hfdoctor -- CMD ARGS…`: run the command, pass its output through, and when it fails,
+    /// explain its output and check this machine.
+    #[arg(last = true, value_name = "CMD")]
+    pub command_line: Vec<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Explain an error: from arguments, --file, or standard input. With a check id or a
+    /// cause as the only argument, print its page.
+    Explain {
+        /// The error text (or a check id, or a cause).
+        text: Vec<String>,
+        /// Read the text from this file.
+        #[arg(long, value_name = "FILE")]
+        file: Option<PathBuf>,
+        /// Only classify the text; run no check.
+        #[arg(long)]
+        no_check: bool,
+    },
+    /// List the checks: id, category, what each needs, title.
+    List,
+    /// A Markdown report for a support ticket or a forum post (review it before sending).
+    Report,
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff).
+    Man,
+    /// Write docs/checks/*.md from the catalog (for hfdoctor's developers).
+    #[command(hide = true)]
+    GenerateDocs {
+        /// Fail instead of writing when a page is out of date.
+        #[arg(long)]
+        check: bool,
+        /// Where the pages go.
+        #[arg(default_value = "docs/checks")]
+        dir: PathBuf,
+    },
+}
+
+fn parse_timeout(s: &str) -> Result<Duration, String> {
+    let secs: f64 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("'{s}' is not a number of seconds"))?;
+    if !(secs > 0.0 && secs <= 3600.0) {
+        return Err(format!(
+            "{s} is out of range: use more than 0 and at most 3600"
+        ));
+    }
+    Ok(Duration::from_secs_f64(secs))
+}
+
+/// A clap error (or `--help`, `--version`): through the boundary, and its exit code.
+pub fn clap_exit(e: clap::Error) -> i32 {
+    let text = e.render().to_string();
+    if e.use_stderr() {
+        redact::eprint(&text);
+        EXIT_USAGE
+    } else {
+        redact::print(&text);
+        0
+    }
+}
+
+/// A usage error: one line on stderr, exit 2.
+pub fn usage(message: &str) -> i32 {
+    redact::eprintln(&format!("hfdoctor: {message}"));
+    EXIT_USAGE
+}
+
+/// Flags the chosen mode cannot honour are errors, never ignored (docs/redaction.md).
+pub fn check_flags(cli: &Cli) -> Result<(), String> {
+    if cli.anonymize {
+        let mode = match &cli.command {
+            Some(Command::List) => Some("list"),
+            Some(Command::Completions { .. }) => Some("completions"),
+            Some(Command::Man) => Some("man"),
+            Some(Command::GenerateDocs { .. }) => Some("generate-docs"),
+            // The command's own output passes through untouched: its names cannot be hidden.
+            None if !cli.command_line.is_empty() => Some("-- CMD"),
+            _ => None,
+        };
+        if let Some(mode) = mode {
+            return Err(format!(
+                "--anonymize does not apply to `{mode}`; it works with the checks (text, json, markdown, github), `report`, `explain` and --require"
+            ));
+        }
+    }
+    // `--format`: explain and `-- CMD` say text or JSON; list too; the generators one format.
+    let formats: &[Format] = match &cli.command {
+        Some(Command::Man | Command::Completions { .. } | Command::GenerateDocs { .. }) => {
+            &[Format::Text]
+        }
+        Some(Command::List | Command::Explain { .. }) => &[Format::Text, Format::Json],
+        None if !cli.command_line.is_empty() => &[Format::Text, Format::Json],
+        _ => &[],
+    };
+    if !formats.is_empty() && !formats.contains(&cli.format) {
+        let name = match cli.format {
+            Format::Text => "text",
+            Format::Json => "json",
+            Format::Markdown => "markdown",
+            Format::Github => "github",
+        };
+        return Err(format!(
+            "--format {name} does not apply here; this mode writes {}",
+            formats
+                .iter()
+                .map(|f| if *f == Format::Json { "json" } else { "text" })
+                .collect::<Vec<_>>()
+                .join(" or ")
+        ));
+    }
+    Ok(())
+}
+
+/// `--repo`, parsed; a bad value is a usage error.
+pub fn target(cli: &Cli) -> Result<Option<Target>, String> {
+    match &cli.repo {
+        None => Ok(None),
+        Some(arg) => parse_repo_arg(arg, cli.repo_type)
+            .map(|(repo_id, repo_type)| {
+                Some(Target {
+                    repo_id,
+                    repo_type,
+                    from: "--repo".into(),
+                })
+            })
+            .map_err(|message| format!("--repo: {message}")),
+    }
+}
+
+/// The language: --lang, else the environment's.
+pub fn lang(cli: &Cli, env: &crate::context::Env) -> Lang {
+    cli.lang.unwrap_or_else(|| lang_from_env(env))
+}
+
+/// The run's world, with its Redactor installed before anything is written: every secret
+/// the context can see is known to the boundary from here on.
+pub fn context(cli: &Cli, target: Option<Target>) -> (Arc<Context>, Words) {
+    let options = Options {
+        offline: cli.offline,
+        timeout: cli.timeout,
+        target,
+        write: cli.write || cli.require == Some(Access::Write),
+    };
+    let ctx = Context::from_process(options);
+    // Decided once, before the checks start: --repo, else a Hub remote of this repository.
+    let _ = ctx.target();
+    redact::learn(|r| r.learn_context(&ctx));
+    let words = Words::new(lang(cli, &ctx.env));
+    (ctx, words)
+}
+
+/// The checks to run after --only and --skip; an unknown id is a usage error.
+pub fn select(cli: &Cli) -> Result<Vec<CheckDef>, String> {
+    let known: Vec<&str> = checks::ids().collect();
+    for id in cli.only.iter().chain(&cli.skip) {
+        if !known.contains(&id.as_str()) {
+            return Err(format!(
+                "unknown check id '{id}'; known ids: {} (see `hfdoctor list`)",
+                known.join(", ")
+            ));
+        }
+    }
+    Ok(REGISTRY
+        .iter()
+        .filter(|c| cli.only.is_empty() || cli.only.iter().any(|o| o == c.id))
+        .filter(|c| !cli.skip.iter().any(|s| s == c.id))
+        .copied()
+        .collect())
+}
+
+pub fn runtime() -> Result<tokio::runtime::Runtime, i32> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| {
+            redact::eprintln(&format!("hfdoctor: cannot start: {e}"));
+            EXIT_INTERNAL
+        })
+}
+
+/// Under --anonymize: the names of this run, known to the boundary from now on.
+pub fn anonymize(cli: &Cli, ctx: &Context, findings: &[crate::finding::Finding], extra: &[String]) {
+    if cli.anonymize {
+        let a = crate::render::anonymize::Anonymizer::for_run(ctx, findings, extra);
+        redact::learn(|r| r.set_anonymizer(Some(a)));
+    }
+}
+
+/// Learn what the findings carry (credential-helper text, server messages) before they are
+/// written.
+pub fn learn_findings(findings: &[crate::finding::Finding]) {
+    redact::learn(|r: &mut Redactor| r.learn_findings(findings));
+}

@@ -1,0 +1,40 @@
+//! `hfdoctor report` and `--format markdown`: the support report, with the home directory as
+//! `~` and, under --anonymize, names replaced (docs/redaction.md).
+
+use std::sync::Arc;
+
+use crate::cli::{self, Cli};
+use crate::context::Context;
+use crate::render::redact;
+use crate::render::{exit_code, markdown, Words};
+use crate::runner::{self, CheckDef};
+
+pub fn run(cli: &Cli) -> i32 {
+    let target = match cli::target(cli) {
+        Ok(t) => t,
+        Err(message) => return cli::usage(&message),
+    };
+    let (ctx, words) = cli::context(cli, target);
+    let selected = match cli::select(cli) {
+        Ok(s) => s,
+        Err(message) => return cli::usage(&message),
+    };
+    match cli::runtime() {
+        Ok(rt) => rt.block_on(markdown(cli, ctx, words, selected)),
+        Err(code) => code,
+    }
+}
+
+pub async fn markdown(cli: &Cli, ctx: Arc<Context>, words: Words, selected: Vec<CheckDef>) -> i32 {
+    // The machine's facts (subprocesses, bounded) while the checks run.
+    let c = ctx.clone();
+    let facts = tokio::task::spawn_blocking(move || crate::facts::collect(&c));
+    let findings = runner::run(ctx.clone(), &selected, |_, _| {}).await;
+    let facts = facts.await.unwrap_or_default();
+    cli::learn_findings(&findings);
+    cli::anonymize(cli, &ctx, &findings, &[]);
+    let text = markdown::report(&ctx, &words, &facts, &findings);
+    redact::learn(|r| r.set_home(&ctx));
+    redact::print(&text);
+    exit_code(&findings, cli.strict)
+}

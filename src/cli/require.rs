@@ -1,0 +1,99 @@
+//! `--require read|write`: the checks that decide, then one line and an exit code.
+
+use std::sync::Arc;
+
+use crate::checks::REGISTRY;
+use crate::cli::{self, Access, Cli};
+use crate::context::Context;
+use crate::finding::Status;
+use crate::render::redact;
+use crate::render::Words;
+use crate::runner::{self, CheckDef};
+
+pub fn run(cli: &Cli) -> i32 {
+    let target = match cli::target(cli) {
+        Ok(t) => t,
+        Err(message) => return cli::usage(&message),
+    };
+    let (ctx, words) = cli::context(cli, target);
+    if ctx.options.target.is_none() {
+        return cli::usage("--require needs --repo ID (and --repo-type if it is not a model)");
+    }
+    if let Err(message) = cli::select(cli) {
+        return cli::usage(&message);
+    }
+    let access = cli.require.expect("dispatched on --require");
+    match cli::runtime() {
+        Ok(rt) => rt.block_on(require(cli, ctx, words, access)),
+        Err(code) => code,
+    }
+}
+
+async fn require(cli: &Cli, ctx: Arc<Context>, words: Words, access: Access) -> i32 {
+    // The checks that decide, named through their types: a renamed check does not compile.
+    use crate::checks::{
+        env_conflicts, gated_access, id, proxy, repo_access, token_file, token_valid,
+    };
+    let ids = [
+        id::<token_file::Outcome>(),
+        id::<env_conflicts::Outcome>(),
+        id::<proxy::Outcome>(),
+        id::<token_valid::Outcome>(),
+        id::<repo_access::Outcome>(),
+        id::<gated_access::Outcome>(),
+    ];
+    let checks: Vec<CheckDef> = REGISTRY
+        .iter()
+        .filter(|c| ids.contains(&c.id))
+        .copied()
+        .collect();
+    let findings = runner::run(ctx.clone(), &checks, |_, _| {}).await;
+    cli::learn_findings(&findings);
+    cli::anonymize(cli, &ctx, &findings, &[]);
+    let has = |o: crate::finding::OutcomeId| findings.iter().any(|f| f.is(o));
+    let gate_ok =
+        has(gated_access::Outcome::NotGated.into()) || has(gated_access::Outcome::Granted.into());
+    let ok = has(repo_access::Outcome::Ok.into())
+        && (access == Access::Write && has(repo_access::Outcome::WriteOk.into())
+            || access == Access::Read && gate_ok);
+    let target = ctx.target().cloned().expect("checked before");
+    let action = words.msg(match access {
+        Access::Read => "action-read",
+        Access::Write => "action-write",
+    });
+    let source = ctx
+        .token()
+        .in_effect
+        .as_ref()
+        .map(|e| words.source_label(&ctx, &e.source))
+        .unwrap_or_else(|| words.msg("no-token-source"));
+    if ok {
+        redact::println(&words.msg_with(
+            "require-ok",
+            &[
+                ("source", &source),
+                ("action", &action),
+                ("repo", &target.repo_id),
+                ("type", target.repo_type.as_str()),
+            ],
+        ));
+        return 0;
+    }
+    // The first thing that stands in the way: a failure, else anything that is not a pass.
+    let why = findings
+        .iter()
+        .find(|f| f.status.is_failure(false))
+        .or_else(|| findings.iter().find(|f| f.status != Status::Pass))
+        .map(|f| format!("{} ({})", words.summary(f), f.code()))
+        .unwrap_or_else(|| "-".into());
+    redact::println(&words.msg_with(
+        "require-no",
+        &[
+            ("action", &action),
+            ("repo", &target.repo_id),
+            ("type", target.repo_type.as_str()),
+            ("why", &why),
+        ],
+    ));
+    1
+}

@@ -1,0 +1,108 @@
+//! `hfdoctor` (the checks): text streams as results arrive, with a spinner on a terminal;
+//! `--format github` adds annotations; `--format json` is the contract of docs/json.md.
+
+use std::io::IsTerminal;
+use std::sync::Arc;
+
+use crate::cli::{self, Cli, ColorChoice, Format};
+use crate::context::Context;
+use crate::lang::utf8_from_env;
+use crate::render::redact;
+use crate::render::text::{Spinner, Style, TextRenderer};
+use crate::render::{exit_code, github, json, Words};
+use crate::runner::{self, CheckDef};
+
+pub fn run(cli: &Cli) -> i32 {
+    let target = match cli::target(cli) {
+        Ok(t) => t,
+        Err(message) => return cli::usage(&message),
+    };
+    let (ctx, words) = cli::context(cli, target);
+    let selected = match cli::select(cli) {
+        Ok(s) => s,
+        Err(message) => return cli::usage(&message),
+    };
+    let runtime = match cli::runtime() {
+        Ok(rt) => rt,
+        Err(code) => return code,
+    };
+    match cli.format {
+        Format::Json => runtime.block_on(as_json(cli, ctx, words, selected)),
+        Format::Markdown => runtime.block_on(cli::report::markdown(cli, ctx, words, selected)),
+        Format::Text | Format::Github => runtime.block_on(as_text(cli, ctx, words, selected)),
+    }
+}
+
+async fn as_json(cli: &Cli, ctx: Arc<Context>, words: Words, selected: Vec<CheckDef>) -> i32 {
+    let findings = runner::run(ctx.clone(), &selected, |_, _| {}).await;
+    cli::learn_findings(&findings);
+    let code = exit_code(&findings, cli.strict);
+    let mut value = json::report(&ctx, &words, &findings, code);
+    if cli.anonymize {
+        // Values only: the keys are the contract.
+        crate::render::anonymize::Anonymizer::for_run(&ctx, &findings, &[]).apply_json(&mut value);
+    }
+    redact::println(&serde_json::to_string_pretty(&value).unwrap_or_default());
+    code
+}
+
+async fn as_text(cli: &Cli, ctx: Arc<Context>, words: Words, selected: Vec<CheckDef>) -> i32 {
+    let annotate = cli.format == Format::Github
+        || ctx.env.get("GITHUB_ACTIONS").as_deref() == Some("true") && cli.format == Format::Text;
+    let utf8 = utf8_from_env(&ctx.env);
+    redact::learn(|r| r.set_ascii(!utf8));
+    let stdout_tty = std::io::stdout().is_terminal();
+    let color = match cli.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            stdout_tty && ctx.env.non_empty("NO_COLOR").is_none() && ctx.env.get("CI").is_none()
+        }
+    };
+    let ids: Vec<&str> = selected.iter().map(|c| c.id).collect();
+    let renderer = TextRenderer::new(
+        Words::new(words.lang),
+        Style {
+            color,
+            utf8,
+            verbose: cli.verbose > 0,
+        },
+        &ids,
+    );
+    // Under --anonymize the names are known only once every check is done: the text is
+    // written at the end, not streamed.
+    let buffered = std::sync::Mutex::new(String::new());
+    let spinner = (!cli.anonymize && Spinner::wanted(&ctx)).then(|| {
+        let label = ids.first().map(|id| id.to_string()).unwrap_or_default();
+        Spinner::start(label, utf8)
+    });
+    let print = |text: &str, next: Option<String>| {
+        if cli.anonymize {
+            buffered
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push_str(text);
+            return;
+        }
+        match &spinner {
+            Some(s) => s.print(text, next),
+            None => redact::print(text),
+        }
+    };
+    print(&renderer.header(&ctx), ids.first().map(|s| s.to_string()));
+    let findings = runner::run(ctx.clone(), &selected, |i, found| {
+        cli::learn_findings(&found);
+        let text: String = found.iter().map(|f| renderer.finding(f)).collect();
+        print(&text, ids.get(i + 1).map(|s| s.to_string()));
+    })
+    .await;
+    print(&renderer.footer(&findings), None);
+    if annotate {
+        print(&github::annotations(&words, &findings), None);
+    }
+    if cli.anonymize {
+        cli::anonymize(cli, &ctx, &findings, &[]);
+        redact::print(&buffered.lock().unwrap_or_else(|e| e.into_inner()));
+    }
+    exit_code(&findings, cli.strict)
+}

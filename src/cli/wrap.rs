@@ -1,0 +1,39 @@
+//! `hfdoctor -- CMD ARGS…`: run the command with its output passed through untouched; when it
+//! fails, explain what it printed and check this machine (the diagnosis on stderr).
+
+use crate::cli::{self, Cli};
+use crate::diagnose;
+use crate::render::redact;
+
+pub fn run(cli: &Cli) -> i32 {
+    let mut target = match cli::target(cli) {
+        Ok(t) => t,
+        Err(message) => return cli::usage(&message),
+    };
+    if let Err(message) = cli::select(cli) {
+        return cli::usage(&message);
+    }
+    let captured = match diagnose::run_wrapped(&cli.command_line) {
+        Ok((0, _)) => return 0,
+        Ok((code, captured)) => (code, captured),
+        Err(message) => {
+            redact::eprintln(&format!("hfdoctor: {message}"));
+            return 127;
+        }
+    };
+    if target.is_none() {
+        target = cli::explain::target_from_text(&captured.1);
+    }
+    let (ctx, words) = cli::context(cli, target);
+    match cli::runtime() {
+        Ok(rt) => rt.block_on(cli::explain::diagnose(
+            cli,
+            ctx,
+            words,
+            captured.1,
+            true,
+            Some(captured.0),
+        )),
+        Err(code) => code,
+    }
+}

@@ -1,0 +1,48 @@
+//! `hfdoctor list`: the registry's checks, one line each (id, category, needs, title), or JSON.
+
+use crate::catalog::Catalog;
+use crate::checks::REGISTRY;
+use crate::render::Words;
+
+pub fn render(as_json: bool, words: &Words) -> String {
+    let catalog = Catalog::get();
+    let rows: Vec<_> = REGISTRY
+        .iter()
+        .filter_map(|c| catalog.check(c.id))
+        .collect();
+    if as_json {
+        let value: Vec<_> = rows
+            .iter()
+            .map(|c| {
+                serde_json::json!({
+                    "id": c.id,
+                    "category": c.category,
+                    "title": c.title.get(words.lang),
+                    "needs": c.needs,
+                })
+            })
+            .collect();
+        return serde_json::to_string_pretty(&value).unwrap_or_default() + "\n";
+    }
+    let width = rows.iter().map(|c| c.id.len()).max().unwrap_or(0);
+    let mut out = String::new();
+    for c in rows {
+        let needs = if c.needs.is_empty() {
+            "-".to_string()
+        } else {
+            c.needs
+                .iter()
+                .map(|n| format!("{n:?}").to_lowercase())
+                .collect::<Vec<_>>()
+                .join(",")
+        };
+        out.push_str(&format!(
+            "{:width$}  {:8}  {:16}  {}\n",
+            c.id,
+            c.category,
+            needs,
+            c.title.get(words.lang)
+        ));
+    }
+    out
+}

@@ -1,0 +1,163 @@
+//! Pages: `hfdoctor explain <check-id>` or `<cause>` (like `ruff rule`), and the pages of
+//! docs/checks/ that `hfdoctor generate-docs` writes (the same words, from the catalog).
+
+use std::fmt::Write;
+
+use crate::catalog::{Catalog, CheckEntry, Text};
+use crate::lang::Lang;
+use crate::render::Words;
+
+/// `hfdoctor explain <check-id>` or `<cause>`: the catalog page, like `ruff rule`.
+pub fn page(name: &str, words: &Words) -> Option<String> {
+    let catalog = Catalog::get();
+    if let Some(entry) = catalog.check(name) {
+        return Some(check_page(entry, words.lang));
+    }
+    let cause = crate::finding::Cause::parse(name)?;
+    let mut out = format!(
+        "# {} (`{}`)\n\n",
+        crate::render::explain::cause_title(words, cause),
+        cause.as_str()
+    );
+    for fix in crate::render::explain::cause_fixes(words, cause) {
+        out.push_str(&format!("- {}\n", fix.text));
+        for c in &fix.commands {
+            out.push_str(&format!("  $ {c}\n"));
+        }
+        if let Some(u) = &fix.url {
+            out.push_str(&format!("  {u}\n"));
+        }
+    }
+    let mut recognised = Vec::new();
+    let mut decided = Vec::new();
+    for check in &catalog.checks {
+        for p in &check.explain {
+            if p.causes.contains_key(&cause) {
+                recognised.push(format!("  {}/{}: {}", check.id, p.id, p.regex));
+                if !decided.contains(&check.id) {
+                    decided.push(check.id.clone());
+                }
+            }
+        }
+        if check.outcome.values().any(|o| o.cause == Some(cause)) && !decided.contains(&check.id) {
+            decided.push(check.id.clone());
+        }
+    }
+    out.push_str(&format!(
+        "\n{}: {}\n",
+        words.msg("explain-decided-by"),
+        decided.join(", ")
+    ));
+    if !recognised.is_empty() {
+        out.push_str(&format!(
+            "\n{}:\n{}\n",
+            words.msg("explain-evidence"),
+            recognised.join("\n")
+        ));
+    }
+    Some(out)
+}
+
+fn heading(lang: Lang, key: &str) -> &'static str {
+    let (en, tw, cn) = match key {
+        "outcomes" => ("Outcomes", "結果", "结果"),
+        "needs" => ("Needs", "需要", "需要"),
+        "category" => ("Category", "類別", "类别"),
+        "status" => ("status", "狀態", "状态"),
+        "cause" => ("cause", "原因", "原因"),
+        "why" => ("Why", "原因說明", "原因说明"),
+        "fix" => ("Fix", "修正方法", "修复方法"),
+        "nothing" => ("nothing", "無", "无"),
+        "explain" => (
+            "Recognised in error text (hfdoctor explain)",
+            "可辨識的錯誤訊息（hfdoctor explain）",
+            "可识别的错误信息（hfdoctor explain）",
+        ),
+        _ => (
+            "generated",
+            "此頁由目錄產生，請勿手動編輯",
+            "此页由目录生成，请勿手动编辑",
+        ),
+    };
+    match lang {
+        Lang::En => en,
+        Lang::ZhTw => tw,
+        Lang::ZhCn => cn,
+    }
+}
+
+pub fn check_page(entry: &CheckEntry, lang: Lang) -> String {
+    let t = |text: &Text| text.get(lang).to_string();
+    let mut s = String::new();
+    let generated = match lang {
+        Lang::En => "Generated from checks/{id}.toml by `hfdoctor generate-docs`; do not edit."
+            .replace("{id}", &entry.id),
+        _ => format!("{}（checks/{}.toml）", heading(lang, "generated"), entry.id),
+    };
+    let _ = writeln!(s, "<!-- {generated} -->");
+    let _ = writeln!(s, "# {} (`{}`)\n", t(&entry.title), entry.id);
+    let _ = writeln!(s, "{}\n", t(&entry.about));
+    let needs = if entry.needs.is_empty() {
+        heading(lang, "nothing").to_string()
+    } else {
+        entry
+            .needs
+            .iter()
+            .map(|n| format!("{n:?}").to_lowercase())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let _ = writeln!(
+        s,
+        "- {}: {}\n- {}: {}\n",
+        heading(lang, "category"),
+        entry.category,
+        heading(lang, "needs"),
+        needs
+    );
+    let _ = writeln!(s, "## {}\n", heading(lang, "outcomes"));
+    for (key, o) in &entry.outcome {
+        let cause = o
+            .cause
+            .map(|c| format!(", {} `{}`", heading(lang, "cause"), c.as_str()))
+            .unwrap_or_default();
+        let _ = writeln!(
+            s,
+            "### `{}/{key}`\n\n{} `{}`{cause}\n\n{}\n",
+            entry.id,
+            heading(lang, "status"),
+            o.status.as_str(),
+            t(&o.summary)
+        );
+        if let Some(why) = &o.why {
+            let _ = writeln!(s, "**{}**: {}\n", heading(lang, "why"), t(why));
+        }
+        for fix in &o.fix {
+            let _ = writeln!(s, "**{}**: {}\n", heading(lang, "fix"), t(&fix.text));
+            if !fix.commands.is_empty() {
+                let _ = writeln!(s, "```sh\n{}\n```\n", fix.commands.join("\n"));
+            }
+            if let Some(url) = &fix.url {
+                let _ = writeln!(s, "<{url}>\n");
+            }
+        }
+    }
+    if !entry.explain.is_empty() {
+        let _ = writeln!(s, "## {}\n", heading(lang, "explain"));
+        for p in &entry.explain {
+            let causes: Vec<String> = p
+                .causes
+                .iter()
+                .map(|(c, w)| format!("`{}` {w}", c.as_str()))
+                .collect();
+            let _ = writeln!(
+                s,
+                "- `{}`: `{}` → {}",
+                p.id,
+                p.regex.replace('`', "'"),
+                causes.join(", ")
+            );
+        }
+    }
+    s.trim_end().to_string() + "\n"
+}
