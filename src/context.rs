@@ -4,15 +4,17 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::endpoint::Endpoint;
+use crate::git::{Git, GitConfig};
 use crate::hub::HubClient;
 use crate::remote::RemoteUrl;
 use crate::repo::RepoType;
 use crate::token::TokenDiscovery;
 pub use crate::world::env::{is_true_value, Env};
 pub use crate::world::paths::display_path;
+use crate::world::proc::{Bounded, Output, ProcError, ProcRunner, Real, Spec};
 
 /// The repository a run is about, and what named it (`--repo`, a git remote).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,6 +51,12 @@ pub struct Context {
     pub home: Option<PathBuf>,
     pub cwd: PathBuf,
     pub options: Options,
+    /// The run's own deadline: `--timeout` from when the Context was made. Every subprocess
+    /// ends by then (docs/notes/processes.md).
+    deadline: Instant,
+    /// Every subprocess a check starts goes through this (real, or a fake in tests).
+    proc: Bounded,
+    git_config: OnceLock<Result<GitConfig, ProcError>>,
     token: OnceLock<TokenDiscovery>,
     endpoint: OnceLock<Endpoint>,
     hub: OnceLock<HubClient>,
@@ -73,15 +81,29 @@ impl GitRemote {
 
 impl Context {
     pub fn new(env: Env, cwd: PathBuf, options: Options) -> Arc<Self> {
+        Self::with_proc(env, cwd, options, Arc::new(Real))
+    }
+
+    /// A Context whose subprocesses go to `proc`: a `world::proc::FakeProc` in tests.
+    pub fn with_proc(
+        env: Env,
+        cwd: PathBuf,
+        options: Options,
+        proc: Arc<dyn ProcRunner>,
+    ) -> Arc<Self> {
         let home = env
             .non_empty("HOME")
             .map(PathBuf::from)
             .or_else(dirs::home_dir);
+        let deadline = Instant::now() + options.timeout;
         Arc::new(Context {
             env,
             home,
             cwd,
             options,
+            deadline,
+            proc: Bounded::new(proc, deadline),
+            git_config: OnceLock::new(),
             token: OnceLock::new(),
             endpoint: OnceLock::new(),
             hub: OnceLock::new(),
@@ -93,6 +115,42 @@ impl Context {
     pub fn from_process(options: Options) -> Arc<Self> {
         let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
         Self::new(Env::from_process(), cwd, options)
+    }
+
+    /// The subprocess runner, its deadlines bounded by the run's.
+    pub fn proc(&self) -> &dyn ProcRunner {
+        &self.proc
+    }
+
+    /// When the run must be over.
+    pub fn deadline(&self) -> Instant {
+        self.deadline
+    }
+
+    /// Run `program args` in the current directory under `deadline` (and the run's).
+    pub fn run(
+        &self,
+        program: &str,
+        args: &[&str],
+        deadline: Duration,
+    ) -> Result<Output, ProcError> {
+        self.proc
+            .run(&self.env, &Spec::new(program, args, &self.cwd, deadline))
+    }
+
+    /// git in the current directory with the run's timeout.
+    pub fn git(&self) -> Git<'_> {
+        Git {
+            proc: &self.proc,
+            env: &self.env,
+            dir: &self.cwd,
+            deadline: self.options.timeout,
+        }
+    }
+
+    /// git's configuration, read once (one subprocess) and shared by the git checks.
+    pub fn git_config(&self) -> Result<&GitConfig, &ProcError> {
+        self.git_config.get_or_init(|| self.git().config()).as_ref()
     }
 
     /// Every token source, discovered once and shared by all checks.
@@ -159,7 +217,11 @@ impl Context {
             if !self.in_git_worktree() {
                 return Vec::new();
             }
-            crate::git::remotes(self)
+            let Ok(config) = self.git_config() else {
+                return Vec::new();
+            };
+            config
+                .remotes()
                 .into_iter()
                 .map(|r| GitRemote {
                     parsed: RemoteUrl::parse(&r.url),

@@ -32,6 +32,9 @@ fn main() {
         }
     };
     let _ = std::io::stdout().flush();
+    // A check abandoned at its deadline may still wait on a subprocess: its process group
+    // goes with us (docs/notes/processes.md).
+    hfdoctor::world::proc::kill_all_live();
     // Exit without waiting for checks abandoned at their deadline.
     std::process::exit(code);
 }

@@ -95,7 +95,10 @@ pub async fn run(
             Err(reason) => vec![finding(def.id, Found::new(reason), catalog, Duration::ZERO)],
             Ok(handle) => {
                 let abort = handle.abort_handle();
-                match tokio::time::timeout_at((started + deadline).into(), handle).await {
+                // The run's deadline too: time spent before the checks started (reading git's
+                // config for the target) is not given again (docs/notes/processes.md).
+                let end = (started + deadline).min(ctx.deadline());
+                match tokio::time::timeout_at(end.into(), handle).await {
                     Ok(Ok((found, took))) if !found.is_empty() => found
                         .into_iter()
                         .map(|f| finding(def.id, f, catalog, took))

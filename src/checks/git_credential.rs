@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use crate::context::Context;
 use crate::finding::Found;
-use crate::git::{run_in, GitError};
+use crate::git::{GitError, CONFIG_DEADLINE};
 use crate::hub::{Kind, WhoamiResult};
 use crate::remote::{RemoteUrl, Transport};
 use crate::runner::CheckFuture;
@@ -78,14 +78,11 @@ fn fill(
     host: &str,
 ) -> Result<(Option<String>, Option<Secret>), GitError> {
     let input = format!("protocol={protocol}\nhost={host}\n\n");
-    let out = run_in(
-        ctx,
-        "git",
-        &["credential", "fill"],
-        &ctx.cwd,
-        Some(input.as_bytes()),
-        FILL_DEADLINE,
-    )?;
+    // The helper runs in git's process group: at the deadline it dies with git, and so does
+    // anything it forked (docs/notes/processes.md).
+    let out = ctx
+        .git()
+        .run_with_input(&["credential", "fill"], input.as_bytes(), FILL_DEADLINE)?;
     if !out.ok() {
         return Ok((None, None));
     }
@@ -102,52 +99,48 @@ fn local_facts(ctx: &Context) -> Result<Facts, Found> {
     let Some((protocol, host, remote)) = lookup_target(ctx) else {
         return Err(Found::new("no-host"));
     };
-    let helpers = match run_in(
-        ctx,
-        "git",
-        &["config", "--show-scope", "--get-all", "credential.helper"],
-        &ctx.cwd,
-        None,
-        FILL_DEADLINE,
-    ) {
+    // The shared configuration read (one git for every git check), not a git of our own.
+    let config = match ctx.git_config() {
         Err(GitError::Missing) => return Err(Found::new("git-missing")),
-        Err(GitError::Timeout) => return Err(Found::new("timeout").with("seconds", "3")),
-        Err(GitError::Failed(e)) => return Err(Found::new("crash").with("message", e)),
-        Ok(out) => out,
+        Err(GitError::Timeout) => {
+            return Err(Found::new("timeout").with("seconds", secs(ctx, CONFIG_DEADLINE)))
+        }
+        Err(GitError::Failed(e)) => return Err(Found::new("crash").with("message", e.clone())),
+        Ok(config) => config,
     };
-    let mut helpers: Vec<String> = helpers
-        .stdout
-        .lines()
-        .filter_map(|l| l.split_once('\t'))
-        .map(|(scope, h)| format!("{h} ({scope})"))
-        .collect();
+    let mut helpers = config.credential_helpers();
     // URL-scoped helpers (credential.https://huggingface.co.helper), which huggingface_hub's
-    // own listing misses.
-    if let Ok(out) = run_in(
-        ctx,
-        "git",
-        &[
-            "config",
-            "--get-urlmatch",
-            "credential.helper",
-            &format!("{protocol}://{host}"),
-        ],
-        &ctx.cwd,
-        None,
-        FILL_DEADLINE,
-    ) {
-        for h in out.stdout.lines().filter(|l| !l.is_empty()) {
-            if !helpers.iter().any(|x| x.starts_with(&format!("{h} ("))) {
-                helpers.push(format!("{h} (for {host})"));
+    // own listing misses. git owns the URL-matching rules, so git is asked, but only when some
+    // helper is URL-scoped at all.
+    if config.has_url_scoped_helper() {
+        if let Ok(out) = ctx.git().run_for(
+            &[
+                "config",
+                "--get-urlmatch",
+                "credential.helper",
+                &format!("{protocol}://{host}"),
+            ],
+            FILL_DEADLINE,
+        ) {
+            for h in out.stdout.lines().filter(|l| !l.is_empty()) {
+                if !helpers.iter().any(|x| x.starts_with(&format!("{h} ("))) {
+                    helpers.push(format!("{h} (for {host})"));
+                }
             }
         }
     }
-    let (username, password) = match fill(ctx, &protocol, &host) {
-        Ok(v) => v,
-        Err(GitError::Timeout) => return Err(Found::new("fill-timeout").with("host", host)),
-        Err(_) => (None, None),
+    // Without any helper git has nothing to fill in (prompts and askpass are off): no need to
+    // ask it, for this host or the other alias.
+    let (username, password) = if helpers.is_empty() {
+        (None, None)
+    } else {
+        match fill(ctx, &protocol, &host) {
+            Ok(v) => v,
+            Err(GitError::Timeout) => return Err(Found::new("fill-timeout").with("host", host)),
+            Err(_) => (None, None),
+        }
     };
-    let other_host = if password.is_none() {
+    let other_host = if password.is_none() && !helpers.is_empty() {
         let alias = match host.as_str() {
             "huggingface.co" => Some("hf.co"),
             "hf.co" => Some("huggingface.co"),
@@ -172,6 +165,11 @@ fn local_facts(ctx: &Context) -> Result<Facts, Found> {
         other_host,
         remote,
     })
+}
+
+/// A deadline as the catalog's `{seconds}`: the shorter of `d` and the run's timeout.
+fn secs(ctx: &Context, d: std::time::Duration) -> String {
+    d.min(ctx.options.timeout).as_secs().max(1).to_string()
 }
 
 async fn judge(ctx: &Context, facts: Facts) -> Vec<Found> {

@@ -20,6 +20,12 @@ pub fn run(ctx: Arc<Context>) -> CheckFuture {
 }
 
 async fn check(ctx: &Context) -> Vec<Found> {
+    // The remotes come from the shared read of git's config; a git that does not answer is a
+    // timeout here, not "no Hub remote".
+    if let Err(crate::git::GitError::Timeout) = ctx.git_config() {
+        let secs = crate::git::CONFIG_DEADLINE.min(ctx.options.timeout);
+        return vec![Found::new("timeout").with("seconds", secs.as_secs().max(1).to_string())];
+    }
     let endpoint_host = ctx.endpoint().host.clone();
     let mut out = Vec::new();
     for remote in ctx.git_remotes() {
