@@ -153,6 +153,15 @@ impl Context {
         self.git_config.get_or_init(|| self.git().config()).as_ref()
     }
 
+    /// When reading git's config hit its deadline: the seconds it was given, for a check's
+    /// `timeout` finding (a git that never answers is a timeout, not "no remote").
+    pub fn git_config_timeout(&self) -> Option<String> {
+        matches!(self.git_config(), Err(ProcError::Timeout)).then(|| {
+            let d = crate::git::CONFIG_DEADLINE.min(self.options.timeout);
+            d.as_secs().max(1).to_string()
+        })
+    }
+
     /// Every token source, discovered once and shared by all checks.
     pub fn token(&self) -> &TokenDiscovery {
         self.token.get_or_init(|| TokenDiscovery::discover(self))

@@ -11,6 +11,9 @@ use crate::catalog::{Catalog, Need};
 use crate::context::Context;
 use crate::finding::{Finding, Found, Status};
 
+/// What every check gets even when the run's deadline passed before the checks started.
+const GRACE: Duration = Duration::from_millis(250);
+
 pub type CheckFuture = Pin<Box<dyn Future<Output = Vec<Found>> + Send>>;
 
 #[derive(Clone, Copy)]
@@ -96,8 +99,11 @@ pub async fn run(
             Ok(handle) => {
                 let abort = handle.abort_handle();
                 // The run's deadline too: time spent before the checks started (reading git's
-                // config for the target) is not given again (docs/notes/processes.md).
-                let end = (started + deadline).min(ctx.deadline());
+                // config for the target) is not given again; a short grace still lets a check
+                // that needs no subprocess report (docs/notes/processes.md).
+                let end = (started + deadline)
+                    .min(ctx.deadline())
+                    .max(started + GRACE.min(deadline));
                 match tokio::time::timeout_at(end.into(), handle).await {
                     Ok(Ok((found, took))) if !found.is_empty() => found
                         .into_iter()

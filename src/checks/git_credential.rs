@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use crate::context::Context;
 use crate::finding::Found;
-use crate::git::{GitError, CONFIG_DEADLINE};
+use crate::git::GitError;
 use crate::hub::{Kind, WhoamiResult};
 use crate::remote::{RemoteUrl, Transport};
 use crate::runner::CheckFuture;
@@ -103,7 +103,8 @@ fn local_facts(ctx: &Context) -> Result<Facts, Found> {
     let config = match ctx.git_config() {
         Err(GitError::Missing) => return Err(Found::new("git-missing")),
         Err(GitError::Timeout) => {
-            return Err(Found::new("timeout").with("seconds", secs(ctx, CONFIG_DEADLINE)))
+            let seconds = ctx.git_config_timeout().unwrap_or_default();
+            return Err(Found::new("timeout").with("seconds", seconds));
         }
         Err(GitError::Failed(e)) => return Err(Found::new("crash").with("message", e.clone())),
         Ok(config) => config,
@@ -165,11 +166,6 @@ fn local_facts(ctx: &Context) -> Result<Facts, Found> {
         other_host,
         remote,
     })
-}
-
-/// A deadline as the catalog's `{seconds}`: the shorter of `d` and the run's timeout.
-fn secs(ctx: &Context, d: std::time::Duration) -> String {
-    d.min(ctx.options.timeout).as_secs().max(1).to_string()
 }
 
 async fn judge(ctx: &Context, facts: Facts) -> Vec<Found> {
@@ -287,4 +283,66 @@ async fn push_discovery(
         404 => f("push-not-found"),
         _ => f("push-unsure"),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    //! In process, with a fake subprocess runner: no git, no HOME of the developer's.
+    use super::*;
+    use crate::context::{Env, Options};
+    use crate::world::proc::FakeProc;
+
+    const CONFIG: &[&str] = &["config", "--list", "-z", "--show-scope"];
+    const FILL: &[&str] = &["credential", "fill"];
+
+    fn ctx(fake: Arc<FakeProc>) -> Arc<Context> {
+        let env = Env::from_pairs([("HOME", "/nonexistent-home")]);
+        let options = Options {
+            offline: true,
+            ..Options::default()
+        };
+        Context::with_proc(env, std::env::temp_dir(), options, fake)
+    }
+
+    fn outcomes(found: Vec<Found>) -> Vec<&'static str> {
+        found.iter().map(|f| f.outcome).collect()
+    }
+
+    #[tokio::test]
+    async fn a_password_from_the_helper_is_the_password_outcome() {
+        let fake = Arc::new(
+            FakeProc::new()
+                .answer("git", CONFIG, 0, "global\0credential.helper\nstore\0")
+                .answer("git", FILL, 0, "username=alice\npassword=hunter2hunter2\n"),
+        );
+        let found = run(ctx(fake.clone())).await;
+        assert_eq!(outcomes(found), ["password"]);
+        assert_eq!(
+            fake.calls(),
+            ["git config --list -z --show-scope", "git credential fill"]
+        );
+    }
+
+    #[tokio::test]
+    async fn a_fill_that_hangs_is_fill_timeout() {
+        let fake = Arc::new(
+            FakeProc::new()
+                .answer("git", CONFIG, 0, "global\0credential.helper\nstore\0")
+                .hang("git", FILL),
+        );
+        assert_eq!(outcomes(run(ctx(fake)).await), ["fill-timeout"]);
+    }
+
+    #[tokio::test]
+    async fn without_a_helper_git_is_not_asked_to_fill() {
+        let fake = Arc::new(FakeProc::new().answer("git", CONFIG, 0, ""));
+        assert_eq!(outcomes(run(ctx(fake.clone())).await), ["no-helper"]);
+        assert_eq!(fake.calls(), ["git config --list -z --show-scope"]);
+    }
+
+    #[tokio::test]
+    async fn a_config_read_that_hangs_is_a_timeout() {
+        let fake = Arc::new(FakeProc::new().hang_all("git"));
+        assert_eq!(outcomes(run(ctx(fake)).await), ["timeout"]);
+    }
 }

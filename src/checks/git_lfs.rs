@@ -45,6 +45,9 @@ pub fn run(ctx: &Context) -> Vec<Found> {
             None
         }
         Some(lfs) => {
+            if let Some(seconds) = ctx.git_config_timeout() {
+                return vec![Found::new("timeout").with("seconds", seconds)];
+            }
             // git-lfs itself, not `git lfs version`: one process instead of two.
             let v = ctx
                 .run(&lfs.to_string_lossy(), &["version"], Duration::from_secs(3))

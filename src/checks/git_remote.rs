@@ -22,9 +22,8 @@ pub fn run(ctx: Arc<Context>) -> CheckFuture {
 async fn check(ctx: &Context) -> Vec<Found> {
     // The remotes come from the shared read of git's config; a git that does not answer is a
     // timeout here, not "no Hub remote".
-    if let Err(crate::git::GitError::Timeout) = ctx.git_config() {
-        let secs = crate::git::CONFIG_DEADLINE.min(ctx.options.timeout);
-        return vec![Found::new("timeout").with("seconds", secs.as_secs().max(1).to_string())];
+    if let Some(seconds) = ctx.git_config_timeout() {
+        return vec![Found::new("timeout").with("seconds", seconds)];
     }
     let endpoint_host = ctx.endpoint().host.clone();
     let mut out = Vec::new();

@@ -104,6 +104,10 @@ fn ssh(
 }
 
 fn probe_findings(ctx: &Context) -> Vec<Found> {
+    // The remotes come from the shared read of git's config.
+    if let Some(seconds) = ctx.git_config_timeout() {
+        return vec![Found::new("timeout").with("seconds", seconds)];
+    }
     let remote = ctx
         .hub_remotes()
         .into_iter()
