@@ -307,3 +307,49 @@ impl Context {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::world::proc::FakeProc;
+
+    fn world(offline: bool, fake: Arc<FakeProc>) -> (tempfile::TempDir, Arc<Context>) {
+        let dir = tempfile::tempdir().unwrap();
+        let home = dir.path().join("home");
+        std::fs::create_dir_all(&home).unwrap();
+        let env = Env::from_pairs([("HOME", home.clone())]);
+        let options = Options {
+            offline,
+            ..Options::default()
+        };
+        let ctx = Context::with_proc(env, home, options, fake);
+        (dir, ctx)
+    }
+
+    /// An offline run outside a work tree starts only what it needs: git's config once (for the
+    /// credential helpers), no ssh, no python, no history scan, and builds no HTTP client (so
+    /// it reads no certificate store).
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn offline_outside_a_work_tree_starts_and_loads_only_what_it_needs() {
+        let fake = Arc::new(FakeProc::new().answer(
+            "git",
+            &["config", "--list", "-z", "--show-scope"],
+            0,
+            "",
+        ));
+        let (_dir, ctx) = world(true, fake.clone());
+        assert!(ctx.git_remotes().is_empty());
+        assert!(fake.calls().is_empty(), "{:?}", fake.calls());
+        let findings = crate::runner::run(ctx.clone(), crate::checks::REGISTRY, |_, _| {}).await;
+        assert!(!findings.is_empty());
+        assert_eq!(
+            fake.calls(),
+            ["git config --list -z --show-scope"],
+            "{findings:?}"
+        );
+        assert!(
+            ctx.hub.get().is_none(),
+            "an offline run built the HTTP client"
+        );
+    }
+}
