@@ -32,7 +32,7 @@ printf 'hf_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaAbcd\n' > "$home/.cache/huggingface/tok
 printf '[work]\nhf_token = hf_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaAbcd\n' > "$home/.cache/huggingface/stored_tokens"
 chmod 600 "$home/.cache/huggingface/"*
 seq 1 2000 | sed 's/^/alias a=b # line /' > "$home/.bashrc"
-run() { env -i HOME="$home" PATH="$PATH" LANG=en_US.UTF-8 HF_TOKEN=hf_bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbWxyz "$bin" --offline >/dev/null; }
+run() { env -i HOME="$home" PATH="$PATH" LANG=en_US.UTF-8 HF_TOKEN=hf_bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbWxyz "$bin" --offline >/dev/null || true; }
 export -f run; export home bin
 
 if command -v hyperfine >/dev/null; then
@@ -44,7 +44,7 @@ fi
 times=(); rss=()
 for _ in $(seq 1 "$runs"); do
   out=$(env -i HOME="$home" PATH="$PATH" LANG=en_US.UTF-8 HF_TOKEN=hf_bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbWxyz \
-    /usr/bin/time -f '%e %M' "$bin" --offline 2>&1 >/dev/null | tail -1)
+    /usr/bin/time -f '%e %M' "$bin" --offline 2>&1 >/dev/null | tail -1 || true)
   start=$(date +%s%N); run; end=$(date +%s%N)
   times+=( $(( (end - start) / 1000 )) )
   rss+=( "${out#* }" )
