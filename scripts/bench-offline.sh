@@ -2,7 +2,8 @@
 # Wall time and peak memory of `hfdoctor --offline` (release build), median of N runs, in a
 # throwaway HOME holding a token file, a stored_tokens file and a shell rc file to scan.
 # By default it runs inside a git repository whose origin is a Hub repo
-# (https://huggingface.co/acme/model), where the git checks run; IN_GIT_REPO=0 runs outside one.
+# (https://huggingface.co/acme/model), where the git checks run; IN_GIT_REPO=0 runs in the
+# throwaway HOME, outside any repository.
 # BIN=path measures another build (e.g. an older one) instead of building this one.
 # Uses hyperfine when present (apt-get install hyperfine); falls back to a plain loop.
 set -euo pipefail
@@ -26,6 +27,9 @@ if [ "${IN_GIT_REPO:-1}" = 1 ]; then
   g commit -q -m first
   g remote add origin https://huggingface.co/acme/model
   cd "$repo"
+else
+  # Not this project's own work tree: outside any repository.
+  cd "$home"
 fi
 mkdir -p "$home/.cache/huggingface"
 printf 'hf_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaAbcd\n' > "$home/.cache/huggingface/token"

@@ -117,6 +117,18 @@ impl Context {
         Self::new(Env::from_process(), cwd, options)
     }
 
+    /// In a work tree the target and every git check need git's config: start reading it now,
+    /// on a thread, so it overlaps what the run does before the checks start (the catalog, the
+    /// runtime) instead of adding to it (docs/notes/processes.md). Whoever asks first waits.
+    pub fn prefetch_git_config(self: &Arc<Self>) {
+        if self.in_git_worktree() {
+            let c = self.clone();
+            std::thread::spawn(move || {
+                let _ = c.git_config();
+            });
+        }
+    }
+
     /// The subprocess runner, its deadlines bounded by the run's.
     pub fn proc(&self) -> &dyn ProcRunner {
         &self.proc

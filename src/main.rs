@@ -119,8 +119,14 @@ fn real_main() -> i32 {
         write: cli.write || cli.require == Some(hfdoctor::cli::Access::Write),
     };
     let ctx = Context::from_process(options);
-    // Decided once, before the checks start: --repo, else a Hub remote of this repository.
-    let _ = ctx.target();
+    // The target (--repo, else a Hub remote of this repository) is decided once, at first use:
+    // the runner asks before any check starts, and git's config is read in the meantime.
+    if matches!(
+        cli.command,
+        None | Some(Command::Explain { .. }) | Some(Command::Report)
+    ) {
+        ctx.prefetch_git_config();
+    }
     let lang = cli.lang.unwrap_or_else(|| lang_from_env(&ctx.env));
     let words = Words::new(lang);
 
