@@ -337,8 +337,9 @@ impl Tail {
 ///
 /// SIGTERM, SIGHUP and SIGINT sent to hfdoctor are forwarded to the command, and the command
 /// never outlives hfdoctor (docs/notes/processes.md):
-/// - the three signals are blocked in every thread and taken by one thread (`sigwaitinfo`),
-///   which passes them on; the child starts with a clean mask (std resets it before exec);
+/// - the three signals are blocked in every thread and taken by one thread
+///   (`world::signals`), which passes them on; the child starts with a clean mask (std resets
+///   it before exec);
 /// - without a terminal on stdin the child gets its own process group and a signal goes to the
 ///   whole group (what it forked too). With one, it stays in hfdoctor's group, the terminal's
 ///   foreground group, so it can still read the terminal; a Ctrl-C from the terminal already
@@ -355,7 +356,8 @@ pub fn run_wrapped(command: &[String]) -> Result<(i32, Vec<u8>), String> {
 
     let (program, args) = command.split_first().ok_or("no command")?;
     let own_group = !std::io::stdin().is_terminal();
-    let signals = wrap_signals::block();
+    // main installed it first thing; here too in case a caller did not (idempotent).
+    crate::world::signals::install();
     // The child's pid while it runs (0 before and after); the signal thread reads it.
     static CHILD: AtomicI32 = AtomicI32::new(0);
     // The last signal passed on to the child.
@@ -374,23 +376,23 @@ pub fn run_wrapped(command: &[String]) -> Result<(i32, Vec<u8>), String> {
         .map_err(|e| format!("cannot run {program}: {e}"))?;
     let pid = child.id() as i32;
     CHILD.store(pid, Ordering::SeqCst);
-    wrap_signals::forward(signals, move |sig, from_terminal| {
+    crate::world::signals::set_handler(move |sig, from_terminal| {
         let pid = CHILD.load(Ordering::SeqCst);
         if pid == 0 {
-            // The command is over; hfdoctor is diagnosing: stop now.
-            crate::world::proc::kill_all_live();
-            std::process::exit(128 + sig);
+            // The command is over; hfdoctor is diagnosing: the default, stop now.
+            return false;
         }
         FORWARDED.store(sig, Ordering::SeqCst);
         if own_group {
             crate::world::proc::kill_group(pid, sig);
         } else if !from_terminal {
             // SAFETY: kill takes two integers; a pid already gone returns ESRCH. The pid is
-            // still ours: it is not reaped before CHILD is reset.
+            // still ours: CHILD is reset as soon as it is reaped.
             unsafe {
                 libc::kill(pid, sig);
             }
         }
+        true
     });
     let tail = Arc::new(std::sync::Mutex::new(Tail::new(64 * 1024)));
     let (done_tx, done) = std::sync::mpsc::channel::<()>();
@@ -444,6 +446,7 @@ pub fn run_wrapped(command: &[String]) -> Result<(i32, Vec<u8>), String> {
     };
     let status = child.wait();
     CHILD.store(0, Ordering::SeqCst);
+    crate::world::signals::clear_handler();
     let status = status.map_err(|e| e.to_string())?;
     let forwarded = FORWARDED.load(Ordering::SeqCst);
     let by_signal = status
@@ -478,47 +481,6 @@ struct DropSend(std::sync::mpsc::Sender<()>);
 impl Drop for DropSend {
     fn drop(&mut self) {
         let _ = self.0.send(());
-    }
-}
-
-/// The three signals `run_wrapped` forwards, blocked and taken by one thread.
-mod wrap_signals {
-    pub struct Blocked(libc::sigset_t);
-
-    const SIGNALS: [i32; 3] = [libc::SIGTERM, libc::SIGHUP, libc::SIGINT];
-
-    /// Block the signals in this thread, and so in every thread started from it later (the
-    /// runtime's too). Call before any other thread exists.
-    pub fn block() -> Blocked {
-        // SAFETY: sigset_t is plain data; sigemptyset/sigaddset initialise it, and
-        // pthread_sigmask reads it and changes only this thread's mask.
-        unsafe {
-            let mut set: libc::sigset_t = std::mem::zeroed();
-            libc::sigemptyset(&mut set);
-            for s in SIGNALS {
-                libc::sigaddset(&mut set, s);
-            }
-            libc::pthread_sigmask(libc::SIG_BLOCK, &set, std::ptr::null_mut());
-            Blocked(set)
-        }
-    }
-
-    /// A thread that waits for the blocked signals and calls `on` with each (and whether the
-    /// kernel sent it, as a terminal's Ctrl-C is, rather than someone's kill).
-    pub fn forward(blocked: Blocked, on: impl Fn(i32, bool) + Send + 'static) {
-        let set = blocked.0;
-        std::thread::spawn(move || loop {
-            // SAFETY: `set` is an initialised sigset_t owned by this thread, `info` a
-            // zeroed siginfo_t that sigwaitinfo fills in.
-            let (sig, code) = unsafe {
-                let mut info: libc::siginfo_t = std::mem::zeroed();
-                let sig = libc::sigwaitinfo(&set, &mut info);
-                (sig, info.si_code)
-            };
-            if sig > 0 {
-                on(sig, code == libc::SI_KERNEL);
-            }
-        });
     }
 }
 

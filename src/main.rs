@@ -19,6 +19,9 @@ const EXIT_USAGE: i32 = 2;
 const EXIT_INTERNAL: i32 = 3;
 
 fn main() {
+    // First, before any thread: SIGTERM, SIGHUP and SIGINT kill what hfdoctor started, then
+    // hfdoctor (docs/notes/processes.md).
+    hfdoctor::world::signals::install();
     // A panic inside a check becomes a `crash` finding; nothing should print a Rust backtrace
     // at people. Set HFDOCTOR_DEBUG=1 to see panics as Rust prints them.
     if std::env::var_os("HFDOCTOR_DEBUG").is_none() {

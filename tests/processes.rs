@@ -294,3 +294,30 @@ fn wrapped_command_dies_when_hfdoctor_is_killed() {
         "the wrapped command outlived a SIGKILLed hfdoctor"
     );
 }
+
+#[test]
+fn a_signal_to_hfdoctor_kills_what_it_started() {
+    use std::os::unix::process::ExitStatusExt;
+    let w = World::new();
+    let pidfile = w.home.join("helper.pid");
+    w.git(&[
+        "config",
+        "--global",
+        "credential.helper",
+        &format!(
+            "!f() {{ sleep 300 & echo $! > {}; sleep 300; }}; f",
+            pidfile.display()
+        ),
+    ]);
+    let mut cmd = w.command(&["--offline", "--only", "git-credential"]);
+    cmd.stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    let mut hfdoctor = cmd.spawn().unwrap();
+    let pid = wait_for_file(&pidfile).trim().parse::<i32>().unwrap();
+    signal(hfdoctor.id(), "TERM");
+    let status = wait_end(&mut hfdoctor);
+    // It dies of the signal, as it would have without taking it, and takes the helper along.
+    assert_eq!(status.signal(), Some(15), "{status:?}");
+    assert!(gone(pid), "the helper's child {pid} outlived hfdoctor");
+}

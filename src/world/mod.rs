@@ -5,3 +5,4 @@
 pub mod env;
 pub mod paths;
 pub mod proc;
+pub mod signals;
