@@ -169,8 +169,15 @@ impl Context {
     /// `timeout` finding (a git that never answers is a timeout, not "no remote").
     pub fn git_config_timeout(&self) -> Option<String> {
         matches!(self.git_config(), Err(ProcError::Timeout)).then(|| {
-            let d = crate::git::CONFIG_DEADLINE.min(self.options.timeout);
-            d.as_secs().max(1).to_string()
+            // Written as the runner writes its own timeouts: 3, or 0.5.
+            let s = crate::git::CONFIG_DEADLINE
+                .min(self.options.timeout)
+                .as_secs_f64();
+            if s.fract() == 0.0 {
+                format!("{}", s as u64)
+            } else {
+                format!("{s:.1}")
+            }
         })
     }
 
