@@ -371,4 +371,80 @@ mod tests {
             "an offline run built the HTTP client"
         );
     }
+
+    /// In a work tree with an https Hub remote, offline: git's config once, the history scan,
+    /// and no ssh (there is no ssh remote), no HTTP client.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn offline_in_a_work_tree_starts_no_ssh_and_reads_the_config_once() {
+        let scan = "--batch-check=%(objectname) %(objecttype) %(objectsize) %(rest)";
+        let fake = Arc::new(
+            FakeProc::new()
+                .answer(
+                    "git",
+                    &["config", "--list", "-z", "--show-scope"],
+                    0,
+                    "local\0remote.origin.url\nhttps://huggingface.co/acme/model\0",
+                )
+                .answer(
+                    "git",
+                    &["rev-list", "--objects", "HEAD", "--not", "--remotes=origin"],
+                    0,
+                    "",
+                )
+                .answer("git", &["cat-file", scan], 0, "")
+                .answer(
+                    "git",
+                    &[
+                        "for-each-ref",
+                        "--count=1",
+                        "--format=%(refname)",
+                        "refs/remotes/origin",
+                    ],
+                    0,
+                    "",
+                ),
+        );
+        let (_dir, ctx) = world(true, fake.clone());
+        std::fs::create_dir_all(ctx.cwd.join(".git")).unwrap();
+        let findings = crate::runner::run(ctx.clone(), crate::checks::REGISTRY, |_, _| {}).await;
+        assert_eq!(ctx.target().map(|t| t.repo_id.as_str()), Some("acme/model"));
+        let calls = fake.calls();
+        assert_eq!(
+            calls.iter().filter(|c| c.starts_with("git config")).count(),
+            1,
+            "{calls:?}"
+        );
+        assert!(
+            calls.iter().any(|c| c.starts_with("git rev-list")),
+            "{calls:?}"
+        );
+        assert!(!calls.iter().any(|c| c.contains("ssh")), "{calls:?}");
+        assert!(ctx.hub.get().is_none());
+        let code = |id: &str| {
+            findings
+                .iter()
+                .find(|f| f.check == id)
+                .map(|f| f.outcome)
+                .unwrap_or_default()
+        };
+        assert_eq!(code("git-remote"), "ok");
+        assert_eq!(code("git-ssh"), "no-ssh-remote");
+    }
+
+    /// A git that never answers: the git checks say timeout, not "no remote".
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_git_that_hangs_is_a_timeout_for_the_git_checks() {
+        let fake = Arc::new(FakeProc::new().hang_all("git"));
+        let (_dir, ctx) = world(true, fake);
+        std::fs::create_dir_all(ctx.cwd.join(".git")).unwrap();
+        let findings = crate::runner::run(ctx.clone(), crate::checks::REGISTRY, |_, _| {}).await;
+        for id in ["git-remote", "git-credential", "git-ssh", "git-lfs"] {
+            let outcomes: Vec<_> = findings
+                .iter()
+                .filter(|f| f.check == id)
+                .map(|f| f.outcome)
+                .collect();
+            assert_eq!(outcomes, ["timeout"], "{id}");
+        }
+    }
 }
