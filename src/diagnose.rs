@@ -386,8 +386,8 @@ pub fn run_wrapped(command: &[String]) -> Result<(i32, Vec<u8>), String> {
         if own_group {
             crate::world::proc::kill_group(pid, sig);
         } else if !from_terminal {
-            // SAFETY: kill takes two integers; a pid already gone returns ESRCH. The pid is
-            // still ours: CHILD is reset as soon as it is reaped.
+            // SAFETY: kill takes two integers; a pid already gone returns ESRCH. CHILD is
+            // reset right after the child is reaped, so the pid is ours but for that instant.
             unsafe {
                 libc::kill(pid, sig);
             }
