@@ -4,15 +4,17 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::endpoint::Endpoint;
+use crate::git::{Git, GitConfig};
 use crate::hub::HubClient;
 use crate::remote::RemoteUrl;
 use crate::repo::RepoType;
 use crate::token::TokenDiscovery;
 pub use crate::world::env::{is_true_value, Env};
 pub use crate::world::paths::display_path;
+use crate::world::proc::{Bounded, Output, ProcError, ProcRunner, Real, Spec};
 
 /// The repository a run is about, and what named it (`--repo`, a git remote).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,6 +51,12 @@ pub struct Context {
     pub home: Option<PathBuf>,
     pub cwd: PathBuf,
     pub options: Options,
+    /// The run's own deadline: `--timeout` from when the Context was made. Every subprocess
+    /// ends by then (docs/notes/processes.md).
+    deadline: Instant,
+    /// Every subprocess a check starts goes through this (real, or a fake in tests).
+    proc: Bounded,
+    git_config: OnceLock<Result<GitConfig, ProcError>>,
     token: OnceLock<TokenDiscovery>,
     endpoint: OnceLock<Endpoint>,
     hub: OnceLock<HubClient>,
@@ -74,15 +82,29 @@ impl GitRemote {
 
 impl Context {
     pub fn new(env: Env, cwd: PathBuf, options: Options) -> Arc<Self> {
+        Self::with_proc(env, cwd, options, Arc::new(Real))
+    }
+
+    /// A Context whose subprocesses go to `proc`: a `world::proc::FakeProc` in tests.
+    pub fn with_proc(
+        env: Env,
+        cwd: PathBuf,
+        options: Options,
+        proc: Arc<dyn ProcRunner>,
+    ) -> Arc<Self> {
         let home = env
             .non_empty("HOME")
             .map(PathBuf::from)
             .or_else(dirs::home_dir);
+        let deadline = Instant::now() + options.timeout;
         Arc::new(Context {
             env,
             home,
             cwd,
             options,
+            deadline,
+            proc: Bounded::new(proc, deadline),
+            git_config: OnceLock::new(),
             token: OnceLock::new(),
             endpoint: OnceLock::new(),
             hub: OnceLock::new(),
@@ -95,6 +117,70 @@ impl Context {
     pub fn from_process(options: Options) -> Arc<Self> {
         let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
         Self::new(Env::from_process(), cwd, options)
+    }
+
+    /// In a work tree the target and every git check need git's config: start reading it now,
+    /// on a thread, so it overlaps what the run does before the checks start (the catalog, the
+    /// runtime) instead of adding to it (docs/notes/processes.md). Whoever asks first waits.
+    pub fn prefetch_git_config(self: &Arc<Self>) {
+        if self.in_git_worktree() {
+            let c = self.clone();
+            std::thread::spawn(move || {
+                let _ = c.git_config();
+            });
+        }
+    }
+
+    /// The subprocess runner, its deadlines bounded by the run's.
+    pub fn proc(&self) -> &dyn ProcRunner {
+        &self.proc
+    }
+
+    /// When the run must be over.
+    pub fn deadline(&self) -> Instant {
+        self.deadline
+    }
+
+    /// Run `program args` in the current directory under `deadline` (and the run's).
+    pub fn run(
+        &self,
+        program: &str,
+        args: &[&str],
+        deadline: Duration,
+    ) -> Result<Output, ProcError> {
+        self.proc
+            .run(&self.env, &Spec::new(program, args, &self.cwd, deadline))
+    }
+
+    /// git in the current directory with the run's timeout.
+    pub fn git(&self) -> Git<'_> {
+        Git {
+            proc: &self.proc,
+            env: &self.env,
+            dir: &self.cwd,
+            deadline: self.options.timeout,
+        }
+    }
+
+    /// git's configuration, read once (one subprocess) and shared by the git checks.
+    pub fn git_config(&self) -> Result<&GitConfig, &ProcError> {
+        self.git_config.get_or_init(|| self.git().config()).as_ref()
+    }
+
+    /// When reading git's config hit its deadline: the seconds it was given, for a check's
+    /// `timeout` finding (a git that never answers is a timeout, not "no remote").
+    pub fn git_config_timeout(&self) -> Option<String> {
+        matches!(self.git_config(), Err(ProcError::Timeout)).then(|| {
+            // Written as the runner writes its own timeouts: 3, or 0.5.
+            let s = crate::git::CONFIG_DEADLINE
+                .min(self.options.timeout)
+                .as_secs_f64();
+            if s.fract() == 0.0 {
+                format!("{}", s as u64)
+            } else {
+                format!("{s:.1}")
+            }
+        })
     }
 
     /// Every token source, discovered once and shared by all checks.
@@ -173,7 +259,11 @@ impl Context {
             if !self.in_git_worktree() {
                 return Vec::new();
             }
-            crate::git::remotes(self)
+            let Ok(config) = self.git_config() else {
+                return Vec::new();
+            };
+            config
+                .remotes()
                 .into_iter()
                 .map(|r| GitRemote {
                     parsed: RemoteUrl::parse(&r.url),
@@ -254,6 +344,128 @@ impl Context {
             path.to_path_buf()
         } else {
             self.cwd.join(path)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::world::proc::FakeProc;
+
+    fn world(offline: bool, fake: Arc<FakeProc>) -> (tempfile::TempDir, Arc<Context>) {
+        let dir = tempfile::tempdir().unwrap();
+        let home = dir.path().join("home");
+        std::fs::create_dir_all(&home).unwrap();
+        let env = Env::from_pairs([("HOME", home.clone())]);
+        let options = Options {
+            offline,
+            ..Options::default()
+        };
+        let ctx = Context::with_proc(env, home, options, fake);
+        (dir, ctx)
+    }
+
+    /// An offline run outside a work tree starts only what it needs: git's config once (for the
+    /// credential helpers), no ssh, no python, no history scan, and builds no HTTP client (so
+    /// it reads no certificate store).
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn offline_outside_a_work_tree_starts_and_loads_only_what_it_needs() {
+        let fake = Arc::new(FakeProc::new().answer(
+            "git",
+            &["config", "--list", "-z", "--show-scope"],
+            0,
+            "",
+        ));
+        let (_dir, ctx) = world(true, fake.clone());
+        assert!(ctx.git_remotes().is_empty());
+        assert!(fake.calls().is_empty(), "{:?}", fake.calls());
+        let findings = crate::runner::run(ctx.clone(), crate::checks::REGISTRY, |_, _| {}).await;
+        assert!(!findings.is_empty());
+        assert_eq!(
+            fake.calls(),
+            ["git config --list -z --show-scope"],
+            "{findings:?}"
+        );
+        assert!(
+            ctx.hub.get().is_none(),
+            "an offline run built the HTTP client"
+        );
+    }
+
+    /// In a work tree with an https Hub remote, offline: git's config once, the history scan,
+    /// and no ssh (there is no ssh remote), no HTTP client.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn offline_in_a_work_tree_starts_no_ssh_and_reads_the_config_once() {
+        let scan = "--batch-check=%(objectname) %(objecttype) %(objectsize) %(rest)";
+        let fake = Arc::new(
+            FakeProc::new()
+                .answer(
+                    "git",
+                    &["config", "--list", "-z", "--show-scope"],
+                    0,
+                    "local\0remote.origin.url\nhttps://huggingface.co/acme/model\0",
+                )
+                .answer(
+                    "git",
+                    &["rev-list", "--objects", "HEAD", "--not", "--remotes=origin"],
+                    0,
+                    "",
+                )
+                .answer("git", &["cat-file", scan], 0, "")
+                .answer(
+                    "git",
+                    &[
+                        "for-each-ref",
+                        "--count=1",
+                        "--format=%(refname)",
+                        "refs/remotes/origin",
+                    ],
+                    0,
+                    "",
+                ),
+        );
+        let (_dir, ctx) = world(true, fake.clone());
+        std::fs::create_dir_all(ctx.cwd.join(".git")).unwrap();
+        let findings = crate::runner::run(ctx.clone(), crate::checks::REGISTRY, |_, _| {}).await;
+        assert_eq!(ctx.target().map(|t| t.repo_id.as_str()), Some("acme/model"));
+        let calls = fake.calls();
+        assert_eq!(
+            calls.iter().filter(|c| c.starts_with("git config")).count(),
+            1,
+            "{calls:?}"
+        );
+        assert!(
+            calls.iter().any(|c| c.starts_with("git rev-list")),
+            "{calls:?}"
+        );
+        assert!(!calls.iter().any(|c| c.contains("ssh")), "{calls:?}");
+        assert!(ctx.hub.get().is_none());
+        use crate::checks::{git_remote, git_ssh};
+        assert!(findings.iter().any(|f| f.is(git_remote::Outcome::Ok)));
+        assert!(findings.iter().any(|f| f.is(git_ssh::Outcome::NoSshRemote)));
+    }
+
+    /// A git that never answers: the git checks say timeout, not "no remote".
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_git_that_hangs_is_a_timeout_for_the_git_checks() {
+        let fake = Arc::new(FakeProc::new().hang_all("git"));
+        let (_dir, ctx) = world(true, fake);
+        std::fs::create_dir_all(ctx.cwd.join(".git")).unwrap();
+        let findings = crate::runner::run(ctx.clone(), crate::checks::REGISTRY, |_, _| {}).await;
+        for id in ["git-remote", "git-credential", "git-ssh", "git-lfs"] {
+            let outcomes: Vec<_> = findings
+                .iter()
+                .filter(|f| f.check == id)
+                .map(|f| f.outcome)
+                .collect();
+            assert_eq!(
+                outcomes,
+                [crate::finding::OutcomeId::from(
+                    crate::runner::Outcome::Timeout
+                )],
+                "{id}"
+            );
         }
     }
 }

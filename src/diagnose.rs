@@ -160,21 +160,73 @@ impl Tail {
 
 /// Run a command with its output passed through unchanged; return its exit code and the last
 /// 64 KiB of what it printed (stdout and stderr, interleaved as they came).
+///
+/// SIGTERM, SIGHUP and SIGINT sent to hfdoctor are forwarded to the command, and the command
+/// never outlives hfdoctor (docs/notes/processes.md):
+/// - the three signals are blocked in every thread and taken by one thread
+///   (`world::signals`), which passes them on; the child starts with a clean mask (std resets
+///   it before exec);
+/// - without a terminal on stdin the child gets its own process group and a signal goes to the
+///   whole group (what it forked too). With one, it stays in hfdoctor's group, the terminal's
+///   foreground group, so it can still read the terminal; a Ctrl-C from the terminal already
+///   reaches it there and is not sent twice;
+/// - Linux: `PR_SET_PDEATHSIG` kills it when hfdoctor dies, even of SIGKILL;
+/// - a forwarded signal ends hfdoctor too once the command is gone, with the command's code
+///   (no diagnosis of a command that was asked to stop); a signal after the command ended
+///   stops hfdoctor at once.
 pub fn run_wrapped(command: &[String]) -> Result<(i32, Vec<u8>), String> {
-    use std::io::{Read, Write};
+    use std::io::{IsTerminal, Read, Write};
+    use std::os::unix::process::{CommandExt, ExitStatusExt};
     use std::process::{Command, Stdio};
+    use std::sync::atomic::{AtomicI32, Ordering};
+
     let (program, args) = command.split_first().ok_or("no command")?;
-    let mut child = Command::new(program)
-        .args(args)
+    let own_group = !std::io::stdin().is_terminal();
+    // main installed it first thing; here too in case a caller did not (idempotent).
+    crate::world::signals::install();
+    // The child's pid while it runs (0 before and after); the signal thread reads it.
+    static CHILD: AtomicI32 = AtomicI32::new(0);
+    // The last signal passed on to the child.
+    static FORWARDED: AtomicI32 = AtomicI32::new(0);
+    let mut cmd = Command::new(program);
+    cmd.args(args)
         .stdin(Stdio::inherit())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
+        .stderr(Stdio::piped());
+    if own_group {
+        cmd.process_group(0);
+    }
+    crate::world::proc::die_with_parent(&mut cmd);
+    let mut child = cmd
         .spawn()
         .map_err(|e| format!("cannot run {program}: {e}"))?;
+    let pid = child.id() as i32;
+    CHILD.store(pid, Ordering::SeqCst);
+    crate::world::signals::set_handler(move |sig, from_terminal| {
+        let pid = CHILD.load(Ordering::SeqCst);
+        if pid == 0 {
+            // The command is over; hfdoctor is diagnosing: the default, stop now.
+            return false;
+        }
+        FORWARDED.store(sig, Ordering::SeqCst);
+        if own_group {
+            crate::world::proc::kill_group(pid, sig);
+        } else if !from_terminal {
+            // SAFETY: kill takes two integers; a pid already gone returns ESRCH. CHILD is
+            // reset right after the child is reaped, so the pid is ours but for that instant.
+            unsafe {
+                libc::kill(pid, sig);
+            }
+        }
+        true
+    });
     let tail = Arc::new(std::sync::Mutex::new(Tail::new(64 * 1024)));
+    let (done_tx, done) = std::sync::mpsc::channel::<()>();
     let pump =
         |mut from: Box<dyn Read + Send>, to_stderr: bool, tail: Arc<std::sync::Mutex<Tail>>| {
+            let done_tx = done_tx.clone();
             std::thread::spawn(move || {
+                let _done = DropSend(done_tx);
                 let mut chunk = [0u8; 8192];
                 loop {
                     let n = match from.read(&mut chunk) {
@@ -196,25 +248,66 @@ pub fn run_wrapped(command: &[String]) -> Result<(i32, Vec<u8>), String> {
                 }
             })
         };
-    let out = pump(
+    pump(
         Box::new(child.stdout.take().expect("piped")),
         false,
         tail.clone(),
     );
-    let err = pump(
+    pump(
         Box::new(child.stderr.take().expect("piped")),
         true,
         tail.clone(),
     );
-    let status = child.wait().map_err(|e| e.to_string())?;
-    let _ = out.join();
-    let _ = err.join();
+    drop(done_tx);
+    // What the command printed last is passed on before we go on; but something it left
+    // running in the background may hold its pipes open forever: wait a little, not forever.
+    let drain = |grace: std::time::Duration| {
+        let end = std::time::Instant::now() + grace;
+        for _ in 0..2 {
+            let left = end.saturating_duration_since(std::time::Instant::now());
+            if done.recv_timeout(left).is_err() {
+                break;
+            }
+        }
+    };
+    let status = child.wait();
+    CHILD.store(0, Ordering::SeqCst);
+    crate::world::signals::clear_handler();
+    let status = status.map_err(|e| e.to_string())?;
+    let forwarded = FORWARDED.load(Ordering::SeqCst);
+    let by_signal = status
+        .signal()
+        .filter(|s| [libc::SIGINT, libc::SIGTERM, libc::SIGHUP].contains(s));
+    if forwarded != 0 || by_signal.is_some() {
+        // Asked to stop: what the command forked in its group goes too, then hfdoctor, with
+        // the command's own code (a shell's 128 + signal when the signal ended it).
+        if own_group {
+            crate::world::proc::kill_group(pid, libc::SIGKILL);
+        }
+        let code = status
+            .code()
+            .or(status.signal().map(|s| 128 + s))
+            .unwrap_or(128 + forwarded);
+        drain(std::time::Duration::from_millis(500));
+        let _ = std::io::stdout().flush();
+        std::process::exit(code);
+    }
+    drain(std::time::Duration::from_secs(2));
     let code = status.code().unwrap_or(1);
     let captured = std::mem::replace(
         &mut *tail.lock().unwrap_or_else(|e| e.into_inner()),
         Tail::new(0),
     );
     Ok((code, captured.into_vec()))
+}
+
+/// Sends on drop: a pump thread says it is done however it ends.
+struct DropSend(std::sync::mpsc::Sender<()>);
+
+impl Drop for DropSend {
+    fn drop(&mut self) {
+        let _ = self.0.send(());
+    }
 }
 
 #[cfg(test)]

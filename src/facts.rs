@@ -6,7 +6,6 @@ use std::path::Path;
 use std::time::Duration;
 
 use crate::context::Context;
-use crate::git::run_in;
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct Facts {
@@ -44,33 +43,45 @@ const PY_PROBE: &str = "import sys, importlib.metadata as m\nprint(sys.version.s
 pub fn collect(ctx: &Context) -> Facts {
     let short = Duration::from_secs(3);
     let version = |program: &str, args: &[&str]| {
-        run_in(ctx, program, args, &ctx.cwd, None, short)
+        ctx.run(program, args, short)
             .ok()
             .filter(|o| o.ok())
             .and_then(|o| first_line(&o.stdout))
     };
+    let python = |python: &'static str| {
+        let out = ctx.run(python, &["-c", PY_PROBE], short).ok()?;
+        out.ok().then_some((python, out.stdout))
+    };
+    // The probes run side by side: even when every one of them hangs, the report waits for one
+    // deadline, not the sum (docs/notes/processes.md).
+    let (git, git_lfs, pythons) = std::thread::scope(|s| {
+        let git = s.spawn(|| version("git", &["--version"]));
+        let lfs = s.spawn(|| version("git", &["lfs", "version"]));
+        let py3 = s.spawn(|| python("python3"));
+        let py = python("python");
+        let py3 = py3.join().ok().flatten();
+        (
+            git.join().ok().flatten(),
+            lfs.join().ok().flatten(),
+            py3.or(py),
+        )
+    });
     let mut facts = Facts {
         os: os_name(),
         arch: std::env::consts::ARCH.to_string(),
-        git: version("git", &["--version"]),
-        git_lfs: version("git", &["lfs", "version"]),
+        git,
+        git_lfs,
         ..Default::default()
     };
-    for python in ["python3", "python"] {
-        if let Ok(out) = run_in(ctx, python, &["-c", PY_PROBE], &ctx.cwd, None, short) {
-            if !out.ok() {
-                continue;
+    if let Some((python, stdout)) = pythons {
+        let mut lines = stdout.lines();
+        facts.python = lines.next().map(|v| format!("{python} {v}"));
+        for line in lines {
+            if let Some((name, v)) = line.split_once(' ') {
+                facts
+                    .packages
+                    .push((name.to_string(), (v != "-").then(|| v.to_string())));
             }
-            let mut lines = out.stdout.lines();
-            facts.python = lines.next().map(|v| format!("{python} {v}"));
-            for line in lines {
-                if let Some((name, v)) = line.split_once(' ') {
-                    facts
-                        .packages
-                        .push((name.to_string(), (v != "-").then(|| v.to_string())));
-                }
-            }
-            break;
         }
     }
     facts.variables = variables(ctx);

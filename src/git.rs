@@ -1,134 +1,167 @@
-//! git subprocesses: never interactive (no terminal prompt, no askpass, no credential manager
-//! dialog), stdin closed after what we send, a deadline on each, output capped. The child gets
-//! the context's environment snapshot, so tests point HOME and GIT_CONFIG_* into a temp dir.
+//! git subprocesses, through the one runner of `world::proc` (environment snapshot, never
+//! interactive, output capped, a deadline, the whole process group killed at it; see
+//! docs/notes/processes.md). Layer 1: it takes plain values (`Git`), not the Context.
+//!
+//! git's configuration is read once (`git config --list -z --show-scope`) into `GitConfig`,
+//! which every git check shares instead of asking git again for each key.
 
-use std::io::{Read, Write};
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::sync::mpsc;
 use std::time::Duration;
 
-use crate::context::Context;
+use crate::world::env::Env;
+use crate::world::proc::{Output, ProcError, ProcRunner, Spec};
 
-/// Output kept from one git command.
-const MAX_OUTPUT: u64 = 4 << 20;
+pub type GitOutput = Output;
+pub type GitError = ProcError;
 
-#[derive(Debug, Clone)]
-pub struct GitOutput {
-    pub code: Option<i32>,
-    pub stdout: String,
-    pub stderr: String,
+/// How long reading git's configuration may take.
+pub const CONFIG_DEADLINE: Duration = Duration::from_secs(3);
+
+/// Where and how git runs.
+#[derive(Clone, Copy)]
+pub struct Git<'a> {
+    pub proc: &'a dyn ProcRunner,
+    pub env: &'a Env,
+    pub dir: &'a Path,
+    /// The default deadline of one command.
+    pub deadline: Duration,
 }
 
-impl GitOutput {
-    pub fn ok(&self) -> bool {
-        self.code == Some(0)
+impl<'a> Git<'a> {
+    /// `git args` with the default deadline.
+    pub fn run(&self, args: &[&str]) -> Result<Output, ProcError> {
+        self.run_for(args, self.deadline)
+    }
+
+    pub fn run_for(&self, args: &[&str], deadline: Duration) -> Result<Output, ProcError> {
+        self.proc
+            .run(self.env, &Spec::new("git", args, self.dir, deadline))
+    }
+
+    /// `git args` with `input` on stdin.
+    pub fn run_with_input(
+        &self,
+        args: &[&str],
+        input: &[u8],
+        deadline: Duration,
+    ) -> Result<Output, ProcError> {
+        self.proc.run(
+            self.env,
+            &Spec::new("git", args, self.dir, deadline).input(input),
+        )
+    }
+
+    /// A spec for `git args` in this directory, for pipelines and caps.
+    pub fn spec(&self, args: &[&str], deadline: Duration) -> Spec {
+        Spec::new("git", args, self.dir, deadline)
+    }
+
+    /// Every setting git sees here (system, global, local, worktree, command line), in order.
+    pub fn config(&self) -> Result<GitConfig, ProcError> {
+        let out = self.run_for(&["config", "--list", "-z", "--show-scope"], CONFIG_DEADLINE)?;
+        // Outside a repository with no config files at all, git exits 0 with nothing; a
+        // non-zero exit (a broken config file) leaves what it could read.
+        Ok(GitConfig::parse(&out.stdout))
     }
 }
 
+/// One setting: its scope (`global`, `local`, …), key (section and name lower-cased, the
+/// subsection as written) and value (`None` for a bare boolean key).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum GitError {
-    /// git (or the program asked for) is not installed.
-    Missing,
-    Timeout,
-    Failed(String),
+pub struct Entry {
+    pub scope: String,
+    pub key: String,
+    pub value: Option<String>,
 }
 
-/// A command with the context's environment and the settings that keep git quiet and
-/// non-interactive.
-pub fn command(ctx: &Context, program: &str, args: &[&str], dir: &Path) -> Command {
-    let mut cmd = Command::new(program);
-    cmd.env_clear();
-    for (k, v) in ctx.env.iter() {
-        cmd.env(k, v);
-    }
-    cmd.env("GIT_TERMINAL_PROMPT", "0")
-        .env("GCM_INTERACTIVE", "never")
-        .env("GIT_ASKPASS", "")
-        .env("SSH_ASKPASS", "")
-        .env("LC_ALL", "C")
-        .env_remove("DISPLAY")
-        .args(args)
-        .current_dir(dir)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    cmd
+/// git's configuration as `git config --list -z --show-scope` prints it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GitConfig {
+    pub entries: Vec<Entry>,
 }
 
-/// Run `program args` in `dir` with `input` on stdin, under `deadline`. On the deadline the
-/// child is killed.
-pub fn run_in(
-    ctx: &Context,
-    program: &str,
-    args: &[&str],
-    dir: &Path,
-    input: Option<&[u8]>,
-    deadline: Duration,
-) -> Result<GitOutput, GitError> {
-    let mut child = match command(ctx, program, args, dir).spawn() {
-        Ok(c) => c,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(GitError::Missing),
-        Err(e) => return Err(GitError::Failed(e.to_string())),
-    };
-    let mut stdin = child.stdin.take();
-    let input = input.map(<[u8]>::to_vec);
-    // Write and close stdin on a thread: a child that does not read must not block us.
-    std::thread::spawn(move || {
-        if let (Some(stdin), Some(input)) = (stdin.as_mut(), input) {
-            let _ = stdin.write_all(&input);
+impl GitConfig {
+    /// `scope NUL key LF value NUL`, repeated (a key without value has no LF).
+    pub fn parse(text: &str) -> Self {
+        let mut entries = Vec::new();
+        let mut fields = text.split('\0');
+        while let (Some(scope), Some(kv)) = (fields.next(), fields.next()) {
+            if scope.is_empty() && kv.is_empty() {
+                break;
+            }
+            let (key, value) = match kv.split_once('\n') {
+                Some((k, v)) => (k, Some(v.to_string())),
+                None => (kv, None),
+            };
+            entries.push(Entry {
+                scope: scope.to_string(),
+                key: key.to_string(),
+                value,
+            });
         }
-        drop(stdin);
-    });
-    let mut stdout = child.stdout.take().expect("piped");
-    let mut stderr = child.stderr.take().expect("piped");
-    let (tx, rx) = mpsc::channel();
-    let tx2 = tx.clone();
-    std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        let _ = (&mut stdout).take(MAX_OUTPUT).read_to_end(&mut buf);
-        let _ = tx.send((true, buf));
-    });
-    std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        let _ = (&mut stderr).take(MAX_OUTPUT).read_to_end(&mut buf);
-        let _ = tx2.send((false, buf));
-    });
-    let start = std::time::Instant::now();
-    let (mut out, mut err) = (None, None);
-    while out.is_none() || err.is_none() {
-        let left = deadline.saturating_sub(start.elapsed());
-        match rx.recv_timeout(left) {
-            Ok((true, b)) => out = Some(b),
-            Ok((false, b)) => err = Some(b),
-            Err(_) => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(GitError::Timeout);
+        GitConfig { entries }
+    }
+
+    /// Every value of `key` (lower-case section and name), in order.
+    pub fn all<'s>(&'s self, key: &'s str) -> impl Iterator<Item = &'s Entry> + 's {
+        self.entries
+            .iter()
+            .filter(move |e| e.key.eq_ignore_ascii_case(key))
+    }
+
+    /// The value git uses for `key`: the last one.
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.entries
+            .iter()
+            .rev()
+            .find(|e| e.key.eq_ignore_ascii_case(key))
+            .and_then(|e| e.value.as_deref())
+    }
+
+    /// Any key with this prefix (e.g. `filter.lfs.`).
+    pub fn has_prefix(&self, prefix: &str) -> bool {
+        self.entries.iter().any(|e| {
+            e.key.len() >= prefix.len() && e.key[..prefix.len()].eq_ignore_ascii_case(prefix)
+        })
+    }
+
+    /// The remotes' fetch URLs (and push URLs where set), in config order, without repeats.
+    pub fn remotes(&self) -> Vec<Remote> {
+        let mut remotes: Vec<Remote> = Vec::new();
+        for e in &self.entries {
+            let Some(url) = &e.value else { continue };
+            let Some(name) = e.key.strip_prefix("remote.").and_then(|k| {
+                k.strip_suffix(".url")
+                    .or_else(|| k.strip_suffix(".pushurl"))
+            }) else {
+                continue;
+            };
+            let remote = Remote {
+                name: name.to_string(),
+                url: url.to_string(),
+            };
+            if !remotes.contains(&remote) {
+                remotes.push(remote);
             }
         }
+        remotes
     }
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(s)) => break s,
-            Ok(None) if start.elapsed() < deadline => std::thread::sleep(Duration::from_millis(2)),
-            _ => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(GitError::Timeout);
-            }
-        }
-    };
-    Ok(GitOutput {
-        code: status.code(),
-        stdout: String::from_utf8_lossy(&out.unwrap_or_default()).into_owned(),
-        stderr: String::from_utf8_lossy(&err.unwrap_or_default()).into_owned(),
-    })
-}
 
-/// `git args` in the current directory with the run's deadline.
-pub fn git(ctx: &Context, args: &[&str]) -> Result<GitOutput, GitError> {
-    run_in(ctx, "git", args, &ctx.cwd, None, ctx.options.timeout)
+    /// `credential.helper` values with their scope, as `helper (scope)`.
+    pub fn credential_helpers(&self) -> Vec<String> {
+        self.all("credential.helper")
+            .map(|e| format!("{} ({})", e.value.as_deref().unwrap_or(""), e.scope))
+            .collect()
+    }
+
+    /// Some helper is scoped to a URL (`credential.<url>.helper`): only then is git asked which
+    /// of them match the host (`--get-urlmatch`, whose matching rules git owns).
+    pub fn has_url_scoped_helper(&self) -> bool {
+        self.entries.iter().any(|e| {
+            let k = e.key.to_ascii_lowercase();
+            k.starts_with("credential.") && k.ends_with(".helper") && k != "credential.helper"
+        })
+    }
 }
 
 /// A remote of the current repository.
@@ -138,36 +171,23 @@ pub struct Remote {
     pub url: String,
 }
 
-/// The remotes' fetch URLs (and push URLs where set), from `git config`.
-pub fn remotes(ctx: &Context) -> Vec<Remote> {
-    let Ok(out) = run_in(
-        ctx,
-        "git",
-        &["config", "--get-regexp", r"^remote\..*\.(pushurl|url)$"],
-        &ctx.cwd,
-        None,
-        Duration::from_secs(3),
-    ) else {
-        return Vec::new();
-    };
-    let mut remotes: Vec<Remote> = Vec::new();
-    for line in out.stdout.lines() {
-        let Some((key, url)) = line.split_once(' ') else {
-            continue;
-        };
-        let Some(name) = key.strip_prefix("remote.").and_then(|k| {
-            k.strip_suffix(".url")
-                .or_else(|| k.strip_suffix(".pushurl"))
-        }) else {
-            continue;
-        };
-        let remote = Remote {
-            name: name.to_string(),
-            url: url.to_string(),
-        };
-        if !remotes.contains(&remote) {
-            remotes.push(remote);
-        }
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn config_list_is_parsed_with_scopes_and_bare_keys() {
+        let text = "global\0credential.helper\nstore\0local\0remote.Origin.url\nhttps://huggingface.co/a/b\0local\0remote.Origin.pushurl\nhttps://huggingface.co/a/c\0local\0core.bare\nfalse\0local\0x.flag\0command\0credential.https://hf.co.helper\ncache\0";
+        let c = GitConfig::parse(text);
+        assert_eq!(c.entries.len(), 6);
+        assert_eq!(c.credential_helpers(), ["store (global)"]);
+        assert!(c.has_url_scoped_helper());
+        assert_eq!(c.get("core.bare"), Some("false"));
+        assert_eq!(c.all("x.flag").next().unwrap().value, None);
+        let r = c.remotes();
+        assert_eq!(r.len(), 2);
+        assert_eq!(r[0].name, "Origin");
+        assert_eq!(r[1].url, "https://huggingface.co/a/c");
+        assert!(GitConfig::parse("").entries.is_empty());
     }
-    remotes
 }

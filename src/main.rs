@@ -7,6 +7,9 @@ use hfdoctor::cli::{self, Cli, Command, Format};
 use hfdoctor::render::redact;
 
 fn main() {
+    // First, before any thread: SIGTERM, SIGHUP and SIGINT kill what hfdoctor started, then
+    // hfdoctor (docs/notes/processes.md).
+    hfdoctor::world::signals::install();
     // A panic inside a check becomes a `crash` finding; nothing should print a Rust backtrace
     // at people. Set HFDOCTOR_DEBUG=1 to see panics as Rust prints them.
     if std::env::var_os("HFDOCTOR_DEBUG").is_none() {
@@ -16,6 +19,9 @@ fn main() {
         redact::eprintln("hfdoctor: internal error; run again with HFDOCTOR_DEBUG=1 and report it");
         cli::EXIT_INTERNAL
     });
+    // A check abandoned at its deadline may still wait on a subprocess: its process group
+    // goes with us (docs/notes/processes.md).
+    hfdoctor::world::proc::kill_all_live();
     // Exit without waiting for checks abandoned at their deadline.
     std::process::exit(code);
 }

@@ -11,6 +11,9 @@ use crate::catalog::{Catalog, Need};
 use crate::context::Context;
 use crate::finding::{Finding, Found, Key, Namespace, Owned};
 
+/// What every check gets even when deciding the skips used the run's deadline up.
+const GRACE: Duration = Duration::from_millis(250);
+
 pub type CheckFuture = Pin<Box<dyn Future<Output = Vec<Found>> + Send>>;
 
 #[derive(Clone, Copy)]
@@ -122,13 +125,18 @@ pub async fn run(
         handles.push(Ok(handle));
     }
 
+    // Deciding the skips may have waited for git's config (the target comes from a remote);
+    // a git that never answers has then used the run's time up. Each check still gets a short
+    // grace after it started, so the ones that need no subprocess report instead of timing out,
+    // and the run still ends within --timeout + 1 s (docs/notes/processes.md).
+    let end = (started + deadline).max(Instant::now() + GRACE.min(deadline));
     let mut all = Vec::new();
     for (i, (def, handle)) in checks.iter().zip(handles).enumerate() {
         let findings = match handle {
             Err(reason) => vec![finding(def.id, Found::new(reason), catalog, Duration::ZERO)],
             Ok(handle) => {
                 let abort = handle.abort_handle();
-                match tokio::time::timeout_at((started + deadline).into(), handle).await {
+                match tokio::time::timeout_at(end.into(), handle).await {
                     Ok(Ok((found, took))) if !found.is_empty() => found
                         .into_iter()
                         .map(|f| finding(def.id, f, catalog, took))

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use crate::context::Context;
 use crate::finding::Found;
-use crate::git::{run_in, GitError};
+use crate::git::GitError;
 use crate::hub::{Kind, WhoamiResult};
 use crate::remote::{RemoteUrl, Transport};
 use crate::runner::{self, CheckFuture, Outcome as Runner};
@@ -91,14 +91,11 @@ fn fill(
     host: &str,
 ) -> Result<(Option<String>, Option<Secret>), GitError> {
     let input = format!("protocol={protocol}\nhost={host}\n\n");
-    let out = run_in(
-        ctx,
-        "git",
-        &["credential", "fill"],
-        &ctx.cwd,
-        Some(input.as_bytes()),
-        FILL_DEADLINE,
-    )?;
+    // The helper runs in git's process group: at the deadline it dies with git, and so does
+    // anything it forked (docs/notes/processes.md).
+    let out = ctx
+        .git()
+        .run_with_input(&["credential", "fill"], input.as_bytes(), FILL_DEADLINE)?;
     if !out.ok() {
         return Ok((None, None));
     }
@@ -115,52 +112,49 @@ fn local_facts(ctx: &Context) -> Result<Facts, Found> {
     let Some((protocol, host, remote)) = lookup_target(ctx) else {
         return Err(Found::new(Outcome::NoHost));
     };
-    let helpers = match run_in(
-        ctx,
-        "git",
-        &["config", "--show-scope", "--get-all", "credential.helper"],
-        &ctx.cwd,
-        None,
-        FILL_DEADLINE,
-    ) {
+    // The shared configuration read (one git for every git check), not a git of our own.
+    let config = match ctx.git_config() {
         Err(GitError::Missing) => return Err(Found::new(Outcome::GitMissing)),
-        Err(GitError::Timeout) => return Err(Found::new(Runner::Timeout).with(runner::SECONDS, "3")),
-        Err(GitError::Failed(e)) => return Err(Found::new(Runner::Crash).with(runner::MESSAGE, e)),
-        Ok(out) => out,
+        Err(GitError::Timeout) => {
+            let seconds = ctx.git_config_timeout().unwrap_or_default();
+            return Err(Found::new(Runner::Timeout).with(runner::SECONDS, seconds));
+        }
+        Err(GitError::Failed(e)) => return Err(Found::new(Runner::Crash).with(runner::MESSAGE, e.clone())),
+        Ok(config) => config,
     };
-    let mut helpers: Vec<String> = helpers
-        .stdout
-        .lines()
-        .filter_map(|l| l.split_once('\t'))
-        .map(|(scope, h)| format!("{h} ({scope})"))
-        .collect();
+    let mut helpers = config.credential_helpers();
     // URL-scoped helpers (credential.https://huggingface.co.helper), which huggingface_hub's
-    // own listing misses.
-    if let Ok(out) = run_in(
-        ctx,
-        "git",
-        &[
-            "config",
-            "--get-urlmatch",
-            "credential.helper",
-            &format!("{protocol}://{host}"),
-        ],
-        &ctx.cwd,
-        None,
-        FILL_DEADLINE,
-    ) {
-        for h in out.stdout.lines().filter(|l| !l.is_empty()) {
-            if !helpers.iter().any(|x| x.starts_with(&format!("{h} ("))) {
-                helpers.push(format!("{h} (for {host})"));
+    // own listing misses. git owns the URL-matching rules, so git is asked, but only when some
+    // helper is URL-scoped at all.
+    if config.has_url_scoped_helper() {
+        if let Ok(out) = ctx.git().run_for(
+            &[
+                "config",
+                "--get-urlmatch",
+                "credential.helper",
+                &format!("{protocol}://{host}"),
+            ],
+            FILL_DEADLINE,
+        ) {
+            for h in out.stdout.lines().filter(|l| !l.is_empty()) {
+                if !helpers.iter().any(|x| x.starts_with(&format!("{h} ("))) {
+                    helpers.push(format!("{h} (for {host})"));
+                }
             }
         }
     }
-    let (username, password) = match fill(ctx, &protocol, &host) {
-        Ok(v) => v,
-        Err(GitError::Timeout) => return Err(Found::new(Outcome::FillTimeout).with("host", host)),
-        Err(_) => (None, None),
+    // Without any helper git has nothing to fill in (prompts and askpass are off): no need to
+    // ask it, for this host or the other alias.
+    let (username, password) = if helpers.is_empty() {
+        (None, None)
+    } else {
+        match fill(ctx, &protocol, &host) {
+            Ok(v) => v,
+            Err(GitError::Timeout) => return Err(Found::new(Outcome::FillTimeout).with("host", host)),
+            Err(_) => (None, None),
+        }
     };
-    let other_host = if password.is_none() {
+    let other_host = if password.is_none() && !helpers.is_empty() {
         let alias = match host.as_str() {
             "huggingface.co" => Some("hf.co"),
             "hf.co" => Some("huggingface.co"),
@@ -297,4 +291,67 @@ async fn push_discovery(
         ),
         _ => f(Outcome::PushUnsure),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    //! In process, with a fake subprocess runner: no git, no HOME of the developer's.
+    use super::*;
+    use crate::context::{Env, Options};
+    use crate::finding::OutcomeId;
+    use crate::world::proc::FakeProc;
+
+    const CONFIG: &[&str] = &["config", "--list", "-z", "--show-scope"];
+    const FILL: &[&str] = &["credential", "fill"];
+
+    fn ctx(fake: Arc<FakeProc>) -> Arc<Context> {
+        let env = Env::from_pairs([("HOME", "/nonexistent-home")]);
+        let options = Options {
+            offline: true,
+            ..Options::default()
+        };
+        Context::with_proc(env, std::env::temp_dir(), options, fake)
+    }
+
+    fn outcomes(found: Vec<Found>) -> Vec<OutcomeId> {
+        found.iter().map(|f| f.outcome).collect()
+    }
+
+    #[tokio::test]
+    async fn a_password_from_the_helper_is_the_password_outcome() {
+        let fake = Arc::new(
+            FakeProc::new()
+                .answer("git", CONFIG, 0, "global\0credential.helper\nstore\0")
+                .answer("git", FILL, 0, "username=alice\npassword=hunter2hunter2\n"),
+        );
+        let found = run(ctx(fake.clone())).await;
+        assert_eq!(outcomes(found), [Outcome::Password.into()]);
+        assert_eq!(
+            fake.calls(),
+            ["git config --list -z --show-scope", "git credential fill"]
+        );
+    }
+
+    #[tokio::test]
+    async fn a_fill_that_hangs_is_fill_timeout() {
+        let fake = Arc::new(
+            FakeProc::new()
+                .answer("git", CONFIG, 0, "global\0credential.helper\nstore\0")
+                .hang("git", FILL),
+        );
+        assert_eq!(outcomes(run(ctx(fake)).await), [Outcome::FillTimeout.into()]);
+    }
+
+    #[tokio::test]
+    async fn without_a_helper_git_is_not_asked_to_fill() {
+        let fake = Arc::new(FakeProc::new().answer("git", CONFIG, 0, ""));
+        assert_eq!(outcomes(run(ctx(fake.clone())).await), [Outcome::NoHelper.into()]);
+        assert_eq!(fake.calls(), ["git config --list -z --show-scope"]);
+    }
+
+    #[tokio::test]
+    async fn a_config_read_that_hangs_is_a_timeout() {
+        let fake = Arc::new(FakeProc::new().hang_all("git"));
+        assert_eq!(outcomes(run(ctx(fake)).await), [Runner::Timeout.into()]);
+    }
 }

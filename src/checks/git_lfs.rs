@@ -7,13 +7,11 @@
 //! sizes; of a candidate between 1 MB and 10 MiB it reads the first 8000 bytes to tell binary
 //! from text, as git does. No blob is loaded whole.
 
-use std::io::{BufRead, BufReader, Read};
-use std::process::Stdio;
 use std::time::Duration;
 
 use crate::context::Context;
 use crate::finding::Found;
-use crate::git::{command, run_in, GitError};
+use crate::git::GitError;
 use crate::shell::quote;
 use crate::runner::{self, Outcome as Runner};
 
@@ -59,36 +57,28 @@ pub fn run(ctx: &Context) -> Vec<Found> {
             }));
             None
         }
-        Some(_) => {
-            let v = run_in(
-                ctx,
-                "git",
-                &["lfs", "version"],
-                &ctx.cwd,
-                None,
-                Duration::from_secs(3),
-            )
-            .ok()
-            .map(|o| {
-                o.stdout
-                    .split_whitespace()
-                    .next()
-                    .unwrap_or("")
-                    .trim_start_matches("git-lfs/")
-                    .to_string()
-            })
-            .filter(|v| !v.is_empty());
-            let filters = run_in(
-                ctx,
-                "git",
-                &["config", "--get-regexp", r"^filter\.lfs\."],
-                &ctx.cwd,
-                None,
-                Duration::from_secs(3),
-            )
-            .map(|o| o.stdout)
-            .unwrap_or_default();
-            if !filters.contains("filter.lfs.process") && !filters.contains("filter.lfs.clean") {
+        Some(lfs) => {
+            if let Some(seconds) = ctx.git_config_timeout() {
+                return vec![Found::new(crate::runner::Outcome::Timeout).with(crate::runner::SECONDS, seconds)];
+            }
+            // git-lfs itself, not `git lfs version`: one process instead of two.
+            let v = ctx
+                .run(&lfs.to_string_lossy(), &["version"], Duration::from_secs(3))
+                .ok()
+                .map(|o| {
+                    o.stdout
+                        .split_whitespace()
+                        .next()
+                        .unwrap_or("")
+                        .trim_start_matches("git-lfs/")
+                        .to_string()
+                })
+                .filter(|v| !v.is_empty());
+            // From the shared read of git's config.
+            let initialised = ctx.git_config().is_ok_and(|c| {
+                c.has_prefix("filter.lfs.process") || c.has_prefix("filter.lfs.clean")
+            });
+            if !initialised {
                 // Only a repository that pushes to the Hub makes it an error.
                 let outcome = if needed {
                     Outcome::NotInitialised
@@ -138,91 +128,78 @@ pub struct Scan {
 }
 
 /// The objects a push of HEAD would send: not yet on the remote's tracking branches, or the
-/// whole history when there are none.
+/// whole history when there are none. Every git here runs under the run's deadline and dies
+/// with its process group at it, the `rev-list | cat-file` pipeline too
+/// (docs/notes/processes.md).
 pub fn scan(ctx: &Context, remote: Option<&str>) -> Result<Scan, GitError> {
     let deadline = ctx.options.timeout;
-    let head = run_in(
-        ctx,
-        "git",
-        &["rev-parse", "--verify", "--quiet", "HEAD"],
-        &ctx.cwd,
-        None,
-        deadline,
-    )?;
+    let git = ctx.git();
+    // `--not --remotes=R` excludes nothing when R has no tracking refs, so the object list does
+    // not depend on whether it has: the pipeline starts at once, and whether R has refs (for the
+    // words only) is asked meanwhile. A missing HEAD (no commit yet) makes rev-list print
+    // nothing, which is the same empty scan.
     let mut range_args = vec!["HEAD".to_string()];
-    let mut range = "HEAD (all history)".to_string();
     if let Some(r) = remote {
-        let refs = run_in(
-            ctx,
-            "git",
-            &[
-                "for-each-ref",
-                "--count=1",
-                "--format=%(refname)",
-                &format!("refs/remotes/{r}"),
-            ],
-            &ctx.cwd,
-            None,
-            deadline,
-        )?;
-        if !refs.stdout.trim().is_empty() {
-            range_args.push("--not".into());
-            range_args.push(format!("--remotes={r}"));
-            range = format!("HEAD --not --remotes={r}");
-        }
-    }
-    if !head.ok() {
-        return Ok(Scan {
-            objects: 0,
-            offenders: Vec::new(),
-            range,
-        });
+        range_args.push("--not".into());
+        range_args.push(format!("--remotes={r}"));
     }
     let mut rev_args = vec!["rev-list", "--objects"];
     rev_args.extend(range_args.iter().map(String::as_str));
-    let mut rev_list = command(ctx, "git", &rev_args, &ctx.cwd)
-        .stdin(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .map_err(|e| GitError::Failed(e.to_string()))?;
-    let rev_out = rev_list.stdout.take().expect("piped");
-    let mut cat = command(
-        ctx,
-        "git",
-        &[
-            "cat-file",
-            "--batch-check=%(objectname) %(objecttype) %(objectsize) %(rest)",
-        ],
-        &ctx.cwd,
-    )
-    .stdin(Stdio::from(rev_out))
-    .stderr(Stdio::null())
-    .spawn()
-    .map_err(|e| GitError::Failed(e.to_string()))?;
-    let reader = BufReader::new(cat.stdout.take().expect("piped"));
+    let stages = [
+        git.spec(&rev_args, deadline),
+        git.spec(
+            &[
+                "cat-file",
+                "--batch-check=%(objectname) %(objecttype) %(objectsize) %(rest)",
+            ],
+            deadline,
+        ),
+    ];
     let mut objects = 0;
     let mut candidates = Vec::new();
-    for line in reader.lines() {
-        let Ok(line) = line else { break };
-        objects += 1;
-        let mut parts = line.splitn(4, ' ');
-        let (Some(sha), Some(kind), Some(size)) = (parts.next(), parts.next(), parts.next()) else {
-            continue;
-        };
-        if kind != "blob" {
-            continue;
-        }
-        let size: u64 = size.parse().unwrap_or(0);
-        if size > MAX_BINARY && candidates.len() < 1000 {
-            candidates.push((
-                sha.to_string(),
-                parts.next().unwrap_or("").to_string(),
-                size,
-            ));
+    let (listed, has_refs) = std::thread::scope(|s| {
+        let refs = remote.map(|r| {
+            s.spawn(move || {
+                git.run(&[
+                    "for-each-ref",
+                    "--count=1",
+                    "--format=%(refname)",
+                    &format!("refs/remotes/{r}"),
+                ])
+            })
+        });
+        let listed = ctx.proc().pipeline(&ctx.env, &stages, &mut |line| {
+            objects += 1;
+            let mut parts = line.splitn(4, ' ');
+            let (Some(sha), Some(kind), Some(size)) = (parts.next(), parts.next(), parts.next())
+            else {
+                return true;
+            };
+            if kind != "blob" {
+                return true;
+            }
+            let size: u64 = size.parse().unwrap_or(0);
+            if size > MAX_BINARY && candidates.len() < 1000 {
+                candidates.push((
+                    sha.to_string(),
+                    parts.next().unwrap_or("").to_string(),
+                    size,
+                ));
+            }
+            true
+        });
+        let has_refs = refs.map(|h| h.join().unwrap_or(Err(GitError::Failed("panic".into()))));
+        (listed, has_refs)
+    });
+    listed?;
+    let mut range = "HEAD (all history)".to_string();
+    if let (Some(r), Some(refs)) = (remote, has_refs) {
+        if !refs?.stdout.trim().is_empty() {
+            range = format!("HEAD --not --remotes={r}");
+        } else {
+            range_args.truncate(1);
         }
     }
-    let _ = rev_list.wait();
-    let _ = cat.wait();
     let mut offenders = Vec::new();
     for (sha, path, size) in candidates {
         let binary = size > MAX_TEXT || is_binary(ctx, &sha);
@@ -247,7 +224,7 @@ pub fn scan(ctx: &Context, remote: Option<&str>) -> Result<Scan, GitError> {
         ];
         args.extend(range_args.iter().cloned());
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        if let Ok(out) = run_in(ctx, "git", &args, &ctx.cwd, None, deadline) {
+        if let Ok(out) = git.run(&args) {
             // Newest first: the last commit that touches the object is the one adding it.
             o.commit = out.stdout.lines().last().map(str::to_string);
         }
@@ -259,28 +236,17 @@ pub fn scan(ctx: &Context, remote: Option<&str>) -> Result<Scan, GitError> {
     })
 }
 
-/// git's own test: a NUL byte in the first 8000 bytes.
+/// git's own test: a NUL byte in the first 8000 bytes (the rest is never read: the runner
+/// stops the child at the cap).
 fn is_binary(ctx: &Context, sha: &str) -> bool {
-    let Ok(mut child) = command(ctx, "git", &["cat-file", "blob", sha], &ctx.cwd)
-        .stdin(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-    else {
-        return false;
-    };
-    let mut buf = vec![0u8; SNIFF];
-    let mut filled = 0;
-    if let Some(out) = child.stdout.as_mut() {
-        while filled < SNIFF {
-            match out.read(&mut buf[filled..]) {
-                Ok(0) | Err(_) => break,
-                Ok(n) => filled += n,
-            }
-        }
-    }
-    let _ = child.kill();
-    let _ = child.wait();
-    buf[..filled].contains(&0)
+    let spec = ctx
+        .git()
+        .spec(&["cat-file", "blob", sha], ctx.options.timeout)
+        .cap(SNIFF)
+        .stop_at_cap();
+    ctx.proc()
+        .run(&ctx.env, &spec)
+        .is_ok_and(|o| o.stdout.as_bytes().contains(&0))
 }
 
 fn human(size: u64) -> String {
@@ -316,18 +282,16 @@ fn large_files(ctx: &Context, scan: &Scan, remote: Option<&str>) -> Found {
         .collect();
     patterns.sort();
     patterns.dedup();
-    let branch = run_in(
-        ctx,
-        "git",
-        &["symbolic-ref", "--quiet", "--short", "HEAD"],
-        &ctx.cwd,
-        None,
-        Duration::from_secs(3),
-    )
-    .ok()
-    .map(|o| o.stdout.trim().to_string())
-    .filter(|b| !b.is_empty())
-    .unwrap_or_else(|| "main".into());
+    let branch = ctx
+        .git()
+        .run_for(
+            &["symbolic-ref", "--quiet", "--short", "HEAD"],
+            Duration::from_secs(3),
+        )
+        .ok()
+        .map(|o| o.stdout.trim().to_string())
+        .filter(|b| !b.is_empty())
+        .unwrap_or_else(|| "main".into());
     let track = format!(
         "git lfs track {}",
         patterns

@@ -34,6 +34,11 @@ pub fn run(ctx: Arc<Context>) -> CheckFuture {
 }
 
 async fn check(ctx: &Context) -> Vec<Found> {
+    // The remotes come from the shared read of git's config; a git that does not answer is a
+    // timeout here, not "no Hub remote".
+    if let Some(seconds) = ctx.git_config_timeout() {
+        return vec![Found::new(crate::runner::Outcome::Timeout).with(crate::runner::SECONDS, seconds)];
+    }
     let endpoint_host = ctx.endpoint().host.clone();
     let mut out = Vec::new();
     for remote in ctx.git_remotes() {

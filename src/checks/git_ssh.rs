@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use crate::context::Context;
 use crate::finding::{Found, Key};
-use crate::git::{run_in, GitError};
+use crate::git::GitError;
 use crate::hub::WhoamiResult;
 use crate::remote::Transport;
 use crate::runner::CheckFuture;
@@ -87,18 +87,15 @@ fn ssh_command(ctx: &Context) -> String {
     if let Some(c) = ctx.env.non_empty("GIT_SSH_COMMAND") {
         return c;
     }
-    if let Ok(o) = run_in(
-        ctx,
-        "git",
-        &["config", "core.sshCommand"],
-        &ctx.cwd,
-        None,
-        Duration::from_secs(3),
-    ) {
-        let c = o.stdout.trim();
-        if o.ok() && !c.is_empty() {
-            return c.to_string();
-        }
+    // From the shared read of git's config, not a git of its own.
+    if let Some(c) = ctx
+        .git_config()
+        .ok()
+        .and_then(|c| c.get("core.sshcommand"))
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+    {
+        return c.to_string();
     }
     ctx.env
         .non_empty("GIT_SSH")
@@ -116,7 +113,7 @@ fn ssh(
     let script = format!("{command} \"$@\"");
     let mut all = vec!["-c", &script, "ssh"];
     all.extend_from_slice(args);
-    let out = run_in(ctx, "sh", &all, &ctx.cwd, None, deadline)?;
+    let out = ctx.run("sh", &all, deadline)?;
     // The shell says 127 when the command itself is not found.
     if out.code == Some(127) {
         return Err(GitError::Missing);
@@ -125,6 +122,10 @@ fn ssh(
 }
 
 fn probe_findings(ctx: &Context) -> Vec<Found> {
+    // The remotes come from the shared read of git's config.
+    if let Some(seconds) = ctx.git_config_timeout() {
+        return vec![Found::new(crate::runner::Outcome::Timeout).with(crate::runner::SECONDS, seconds)];
+    }
     let remote = ctx
         .hub_remotes()
         .into_iter()
@@ -173,12 +174,9 @@ fn probe_findings(ctx: &Context) -> Vec<Found> {
         .collect();
     let mut known = Vec::new();
     for file in &known_files {
-        if let Ok(out) = run_in(
-            ctx,
+        if let Ok(out) = ctx.run(
             "ssh-keygen",
             &["-l", "-F", &lookup, "-f", file],
-            &ctx.cwd,
-            None,
             Duration::from_secs(3),
         ) {
             known.extend(
@@ -225,7 +223,12 @@ fn probe_findings(ctx: &Context) -> Vec<Found> {
         Duration::from_secs(8),
     ) {
         Err(GitError::Timeout) => {
-            return vec![base(Outcome::Unreachable).with("error", "no answer within 8 s".to_string())]
+            // The run's deadline may have cut it first.
+            let secs = Duration::from_secs(8)
+                .min(ctx.options.timeout)
+                .as_secs()
+                .max(1);
+            return vec![base(Outcome::Unreachable).with("error", format!("no answer within {secs} s"))];
         }
         Err(e) => return vec![base(Outcome::Unreachable).with("error", format!("{e:?}"))],
         Ok(o) => format!("{}\n{}", o.stdout, o.stderr),

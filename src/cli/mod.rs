@@ -290,7 +290,10 @@ pub fn context(cli: &Cli, target: Option<Target>) -> (Arc<Context>, Words) {
         write: cli.write || cli.require == Some(Access::Write),
     };
     let ctx = Context::from_process(options);
-    // Decided once, before the checks start: --repo, else a Hub remote of this repository.
+    // git's configuration (the remotes, the credential helpers) is read on a thread from now
+    // on; the target (--repo, else a Hub remote of this repository) waits for it only when it
+    // comes from a remote.
+    ctx.prefetch_git_config();
     let _ = ctx.target();
     redact::learn(|r| r.learn_context(&ctx));
     let words = Words::new(lang(cli, &ctx.env));

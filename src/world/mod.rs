@@ -5,4 +5,6 @@
 pub mod env;
 pub mod fs;
 pub mod paths;
+pub mod proc;
+pub mod signals;
 pub mod urls;
