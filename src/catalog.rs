@@ -3,12 +3,12 @@
 //! to fix it, in English, Traditional Chinese and Simplified Chinese.
 
 use std::collections::BTreeMap;
-use std::sync::OnceLock;
 
 use serde::Deserialize;
 
 use crate::finding::{Cause, Namespace, OutcomeId, Status};
 use crate::lang::Lang;
+use crate::runner::CheckDef;
 
 /// Words in every language. Fields are optional so a missing translation falls back to English
 /// at run time; a test makes sure none is missing.
@@ -138,15 +138,12 @@ struct OutcomesFile {
 }
 
 impl Catalog {
-    pub fn get() -> &'static Catalog {
-        static CATALOG: OnceLock<Catalog> = OnceLock::new();
-        CATALOG.get_or_init(|| Self::parse().unwrap_or_else(|e| panic!("catalog: {e}")))
-    }
-
-    pub fn parse() -> Result<Catalog, String> {
-        // The catalog files of the registered checks, in registry order: the registry is the
-        // one list of checks (src/checks/mod.rs), so no second list is kept here.
-        let checks = crate::checks::REGISTRY
+    /// The catalog of these checks (each `CheckDef` carries its TOML), in their order, with
+    /// the runner's, the common, the messages and the causes files. The registry that lists
+    /// the checks is a layer above (src/checks/mod.rs), which keeps the one parsed catalog of
+    /// the run: `crate::checks::catalog()`.
+    pub fn parse(defs: &[CheckDef]) -> Result<Catalog, String> {
+        let checks = defs
             .iter()
             .map(|def| {
                 toml::from_str::<CheckEntry>(def.catalog)
@@ -253,6 +250,6 @@ mod tests {
 
     #[test]
     fn catalog_parses() {
-        Catalog::parse().unwrap();
+        Catalog::parse(crate::checks::REGISTRY).unwrap();
     }
 }

@@ -185,7 +185,8 @@ impl Context {
 
     /// Every token source, discovered once and shared by all checks.
     pub fn token(&self) -> &TokenDiscovery {
-        self.token.get_or_init(|| TokenDiscovery::discover(self))
+        self.token
+            .get_or_init(|| TokenDiscovery::discover(&self.env, self.home.as_deref(), &self.cwd))
     }
 
     pub fn endpoint(&self) -> &Endpoint {
@@ -380,7 +381,7 @@ mod tests {
         let (_dir, ctx) = world(true, fake.clone());
         assert!(ctx.git_remotes().is_empty());
         assert!(fake.calls().is_empty(), "{:?}", fake.calls());
-        let findings = crate::runner::run(ctx.clone(), crate::checks::REGISTRY, |_, _| {}).await;
+        let findings = crate::checks::run(ctx.clone(), crate::checks::REGISTRY, |_, _| {}).await;
         assert!(!findings.is_empty());
         assert_eq!(
             fake.calls(),
@@ -427,7 +428,7 @@ mod tests {
         );
         let (_dir, ctx) = world(true, fake.clone());
         std::fs::create_dir_all(ctx.cwd.join(".git")).unwrap();
-        let findings = crate::runner::run(ctx.clone(), crate::checks::REGISTRY, |_, _| {}).await;
+        let findings = crate::checks::run(ctx.clone(), crate::checks::REGISTRY, |_, _| {}).await;
         assert_eq!(ctx.target().map(|t| t.repo_id.as_str()), Some("acme/model"));
         let calls = fake.calls();
         assert_eq!(
@@ -452,7 +453,7 @@ mod tests {
         let fake = Arc::new(FakeProc::new().hang_all("git"));
         let (_dir, ctx) = world(true, fake);
         std::fs::create_dir_all(ctx.cwd.join(".git")).unwrap();
-        let findings = crate::runner::run(ctx.clone(), crate::checks::REGISTRY, |_, _| {}).await;
+        let findings = crate::checks::run(ctx.clone(), crate::checks::REGISTRY, |_, _| {}).await;
         for id in ["git-remote", "git-credential", "git-ssh", "git-lfs"] {
             let outcomes: Vec<_> = findings
                 .iter()

@@ -8,7 +8,7 @@ use crate::checks::REGISTRY;
 use crate::context::Context;
 use crate::explain::{classify, extract, Candidate, Extracted};
 use crate::finding::{Finding, Status};
-use crate::runner::{self, CheckDef};
+use crate::runner::CheckDef;
 
 pub struct Diagnosis {
     pub candidates: Vec<Candidate>,
@@ -66,7 +66,7 @@ pub async fn confirm(
     let mut findings = Vec::new();
     if run_checks && !candidates.is_empty() {
         let checks = deciding_checks(&candidates);
-        findings = runner::run(ctx, &checks, |_, _| {}).await;
+        findings = crate::checks::run(ctx, &checks, |_, _| {}).await;
     }
     let failing = |f: &&Finding| matches!(f.status, Status::Fail | Status::Timeout);
     // The most likely candidate a failing check confirms; else what the checks found that

@@ -1,7 +1,7 @@
 //! The Hub endpoint as `huggingface_hub.constants.ENDPOINT` computes it, with where it came from
 //! and what kind of server it names.
 
-use crate::context::Env;
+use crate::world::env::Env;
 
 pub const DEFAULT_ENDPOINT: &str = "https://huggingface.co";
 pub const STAGING_ENDPOINT: &str = "https://hub-ci.huggingface.co";

@@ -11,7 +11,6 @@ use std::sync::OnceLock;
 
 use regex::bytes::{Regex, RegexSet, RegexSetBuilder};
 
-use crate::catalog::Catalog;
 use crate::finding::Cause;
 use crate::repo::RepoType;
 
@@ -24,7 +23,7 @@ pub struct Compiled {
 pub fn compiled() -> &'static Compiled {
     static C: OnceLock<Compiled> = OnceLock::new();
     C.get_or_init(|| {
-        let catalog = Catalog::get();
+        let catalog = crate::checks::catalog();
         let mut sources = Vec::new();
         let mut patterns = Vec::new();
         for check in &catalog.checks {

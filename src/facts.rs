@@ -5,7 +5,17 @@
 use std::path::Path;
 use std::time::Duration;
 
-use crate::context::Context;
+use crate::world::env::Env;
+use crate::world::proc::{ProcRunner, Spec};
+
+/// What the probes need of the machine: plain values, so this layer knows nothing of checks
+/// or the Context.
+pub struct Machine<'a> {
+    pub env: &'a Env,
+    pub cwd: &'a Path,
+    pub home: Option<&'a Path>,
+    pub proc: &'a dyn ProcRunner,
+}
 
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct Facts {
@@ -40,16 +50,18 @@ fn first_line(out: &str) -> Option<String> {
 
 const PY_PROBE: &str = "import sys, importlib.metadata as m\nprint(sys.version.split()[0])\nfor p in ('huggingface_hub', 'hf_xet', 'transformers'):\n    try:\n        print(p, m.version(p))\n    except Exception:\n        print(p, '-')\n";
 
-pub fn collect(ctx: &Context) -> Facts {
+pub fn collect(m: &Machine) -> Facts {
     let short = Duration::from_secs(3);
+    let run =
+        |program: &str, args: &[&str]| m.proc.run(m.env, &Spec::new(program, args, m.cwd, short));
     let version = |program: &str, args: &[&str]| {
-        ctx.run(program, args, short)
+        run(program, args)
             .ok()
             .filter(|o| o.ok())
             .and_then(|o| first_line(&o.stdout))
     };
     let python = |python: &'static str| {
-        let out = ctx.run(python, &["-c", PY_PROBE], short).ok()?;
+        let out = run(python, &["-c", PY_PROBE]).ok()?;
         out.ok().then_some((python, out.stdout))
     };
     // The probes run side by side: even when every one of them hangs, the report waits for one
@@ -84,7 +96,7 @@ pub fn collect(ctx: &Context) -> Facts {
             }
         }
     }
-    facts.variables = variables(ctx);
+    facts.variables = variables(m.env, m.home);
     facts
 }
 
@@ -101,9 +113,9 @@ pub fn is_secret_name(name: &str) -> bool {
 }
 
 /// HF_*, the token and proxy variables, CA variables, offline switches: set ones, masked.
-pub fn variables(ctx: &Context) -> Vec<(String, String)> {
+pub fn variables(env: &Env, home: Option<&Path>) -> Vec<(String, String)> {
     let mut out = Vec::new();
-    for (name, value) in ctx.env.iter() {
+    for (name, value) in env.iter() {
         let upper = name.to_ascii_uppercase();
         let wanted = upper.starts_with("HF_")
             || upper.starts_with("HUGGING")
@@ -132,7 +144,7 @@ pub fn variables(ctx: &Context) -> Vec<(String, String)> {
         } else if upper.ends_with("_PROXY") && upper != "NO_PROXY" {
             crate::proxy::masked_proxy(&value)
         } else if value.starts_with('/') || value.starts_with('~') {
-            ctx.display_path(Path::new(&value))
+            crate::world::paths::display_path(home, Path::new(&value))
         } else {
             value
         };

@@ -14,11 +14,10 @@ use std::time::Duration;
 use serde::Deserialize;
 use tokio::sync::OnceCell;
 
-use crate::context::Env;
 use crate::endpoint::Endpoint;
-use crate::remote::{RemoteUrl, Transport};
 use crate::repo::RepoType;
 use crate::secret::Secret;
+use crate::world::env::Env;
 
 pub const MAX_BODY: usize = 1 << 20;
 
@@ -527,31 +526,22 @@ impl HubClient {
         self.send(request, false).await
     }
 
-    /// What git asks before a push, with the credential git would send (HTTP basic auth, the
-    /// token as password). The credential goes only to a Hub host, over https or to this
-    /// machine.
+    /// What git asks before a push (`{repo URL}/info/refs?service=git-receive-pack`), with the
+    /// credential git would send (HTTP basic auth, the token as password). The credential goes
+    /// only to a Hub host (`to_hub`: the caller judged the remote's host), over https or with
+    /// every hop on this machine.
     pub async fn git_receive_pack_refs(
         &self,
-        remote: &RemoteUrl,
+        url: &str,
+        to_hub: bool,
         user: &str,
         password: &Secret,
     ) -> Result<Answer, CallError> {
         let Some(http) = &self.http else {
             return Err(CallError::BadEndpoint);
         };
-        let scheme = match remote.transport {
-            Transport::Http => "http",
-            _ => "https",
-        };
-        let host = crate::world::urls::host_port(&remote.host, remote.port);
-        let id = remote.repo_id.clone().ok_or(CallError::BadEndpoint)?;
-        let url = format!(
-            "{scheme}://{host}/{}{id}/info/refs?service=git-receive-pack",
-            remote.repo_type.url_prefix()
-        );
-        let safe = remote.is_hub(self.endpoint.host.as_deref())
-            && url::Url::parse(&url).is_ok_and(|u| may_send_secret(&u, &self.proxies));
-        let mut request = http.get(&url);
+        let safe = to_hub && url::Url::parse(url).is_ok_and(|u| may_send_secret(&u, &self.proxies));
+        let mut request = http.get(url);
         if safe {
             request = request.basic_auth(user, Some(password.expose()));
         }

@@ -1,7 +1,7 @@
 //! Language and character set from the locale, the way POSIX programs pick them:
 //! the first of `LC_ALL`, `LC_MESSAGES`, `LANG` that is set and not empty decides.
 
-use crate::context::Env;
+use crate::world::env::Env;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Lang {

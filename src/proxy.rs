@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 use std::net::IpAddr;
 
-use crate::context::Env;
+use crate::world::env::Env;
 
 /// One proxy variable as the client ends up using it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -101,6 +101,22 @@ impl RemoteUrl {
     }
 
     /// The host is the Hub (or the configured endpoint's host).
+    /// The URL git asks before a push: `…/info/refs?service=git-receive-pack`. None without a
+    /// repo id or over SSH.
+    pub fn receive_pack_discovery_url(&self) -> Option<String> {
+        let scheme = match self.transport {
+            Transport::Http => "http",
+            Transport::Https => "https",
+            _ => return None,
+        };
+        let host = crate::world::urls::host_port(&self.host, self.port);
+        let id = self.repo_id.as_ref()?;
+        Some(format!(
+            "{scheme}://{host}/{}{id}/info/refs?service=git-receive-pack",
+            self.repo_type.url_prefix()
+        ))
+    }
+
     pub fn is_hub(&self, endpoint_host: Option<&str>) -> bool {
         HUB_HOSTS.contains(&self.host.as_str()) || Some(self.host.as_str()) == endpoint_host
     }

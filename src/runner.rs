@@ -95,10 +95,10 @@ fn finding(id: &'static str, found: Found, catalog: &Catalog, duration: Duration
 /// Run `checks` and call `on_ready` with each check's findings, in registry order.
 pub async fn run(
     ctx: Arc<Context>,
+    catalog: &Catalog,
     checks: &[CheckDef],
     mut on_ready: impl FnMut(usize, Vec<Finding>),
 ) -> Vec<Finding> {
-    let catalog = Catalog::get();
     let deadline = ctx.options.timeout;
     let started = Instant::now();
     let mut handles = Vec::with_capacity(checks.len());
@@ -264,7 +264,7 @@ mod tests {
         ];
         let t = Instant::now();
         let mut order = Vec::new();
-        let out = run(ctx(false, 200), &checks, |i, _| order.push(i)).await;
+        let out = run(ctx(false, 200), catalog(), &checks, |i, _| order.push(i)).await;
         assert!(t.elapsed() < Duration::from_secs(2), "{:?}", t.elapsed());
         assert_eq!(order, vec![0, 1, 2]);
         assert_eq!(out[0].status, Status::Timeout);
@@ -277,9 +277,13 @@ mod tests {
         assert!(out[2].is(Probe::Ok));
     }
 
+    fn catalog() -> &'static Catalog {
+        crate::checks::catalog()
+    }
+
     #[test]
     fn lookup_is_by_namespace_without_fallback() {
-        let c = Catalog::get();
+        let c = catalog();
         // token-file's `ok` has words under token-file only, never under another check.
         assert!(c.outcome("token-file", Probe::Ok.into()).is_some());
         assert!(c.outcome("env-conflicts", Probe::Ok.into()).is_none());
@@ -307,12 +311,7 @@ mod tests {
             Outcome::SkippedNoGit,
             Outcome::SkippedNoTarget,
         ] {
-            let f = finding(
-                "token-file",
-                Found::new(reason),
-                Catalog::get(),
-                Duration::ZERO,
-            );
+            let f = finding("token-file", Found::new(reason), catalog(), Duration::ZERO);
             assert_eq!(f.status, Status::Skip);
         }
     }

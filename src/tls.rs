@@ -8,7 +8,7 @@ use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, Server
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{DigitallySignedStruct, RootCertStore, SignatureScheme};
 
-use crate::context::Env;
+use crate::world::env::Env;
 
 /// Who a certificate is for and who issued it, in RFC 4514 form.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -7,7 +7,6 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::context::Context;
 use crate::secret::Secret;
 use crate::world::env::Env;
 use crate::world::fs::{read_bounded, ReadError};
@@ -345,9 +344,17 @@ pub struct TokenDiscovery {
 }
 
 impl TokenDiscovery {
-    pub fn discover(ctx: &Context) -> Self {
-        let env = &ctx.env;
-        let paths = TokenPaths::resolve(env, ctx.home.as_deref());
+    /// Every source, from the environment snapshot, the home directory as Python's
+    /// `expanduser` sees it, and the directory relative paths are opened from.
+    pub fn discover(env: &Env, home: Option<&Path>, cwd: &Path) -> Self {
+        let absolute = |p: &Path| {
+            if p.is_absolute() {
+                p.to_path_buf()
+            } else {
+                cwd.join(p)
+            }
+        };
+        let paths = TokenPaths::resolve(env, home);
         let env_tokens: Vec<EnvToken> = ENV_TOKEN_VARS
             .iter()
             .filter_map(|name| {
@@ -369,8 +376,8 @@ impl TokenDiscovery {
         } else {
             None
         };
-        let file = read_token_file(ctx, &paths.token_path);
-        let stored = read_stored_tokens(ctx.absolute(Path::new(&paths.stored_tokens_path)));
+        let file = read_token_file(&absolute, &paths.token_path);
+        let stored = read_stored_tokens(absolute(Path::new(&paths.stored_tokens_path)));
         let oidc_resource = env.non_empty("HF_OIDC_RESOURCE");
 
         let env_winner = env_selected.and_then(|name| {
@@ -445,14 +452,14 @@ impl TokenDiscovery {
     }
 }
 
-fn read_token_file(ctx: &Context, client_path: &str) -> TokenFile {
+fn read_token_file(absolute: &dyn Fn(&Path) -> PathBuf, client_path: &str) -> TokenFile {
     // `Path("")` is `.`: an empty HF_TOKEN_PATH reads the current directory and fails.
     let rel = if client_path.is_empty() {
         "."
     } else {
         client_path
     };
-    let path = ctx.absolute(Path::new(rel));
+    let path = absolute(Path::new(rel));
     let state = read_state(&path);
     TokenFile {
         client_path: client_path.to_string(),

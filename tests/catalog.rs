@@ -57,7 +57,7 @@ struct NamespaceCase<'a> {
 }
 
 fn catalog() -> Catalog {
-    Catalog::parse().expect("catalog parses")
+    Catalog::parse(hfdoctor::checks::REGISTRY).expect("catalog parses")
 }
 
 fn texts_of(c: &Catalog) -> Vec<(String, &Text)> {

@@ -10,7 +10,7 @@ use std::time::Duration;
 use crate::context::Context;
 use crate::finding::Found;
 use crate::git::GitError;
-use crate::hub::{Kind, WhoamiResult};
+use crate::hub::{CallError, Kind, WhoamiResult};
 use crate::remote::{RemoteUrl, Transport};
 use crate::runner::{self, CheckFuture, Outcome as Runner};
 use crate::secret::Secret;
@@ -263,9 +263,13 @@ async fn push_discovery(
     user: &str,
     password: &Secret,
 ) -> Option<Found> {
-    let answer = ctx
-        .hub()
-        .git_receive_pack_refs(remote, user, password)
+    let hub = ctx.hub();
+    let Some(url) = remote.receive_pack_discovery_url() else {
+        return Some(crate::checks::common::call_failed(ctx, &CallError::BadEndpoint));
+    };
+    let to_hub = remote.is_hub(hub.endpoint.host.as_deref());
+    let answer = hub
+        .git_receive_pack_refs(&url, to_hub, user, password)
         .await;
     let repo = remote.repo_id.clone().unwrap_or_default();
     let answer = match answer {

@@ -7,6 +7,7 @@
 
 pub mod common;
 
+use crate::catalog::Catalog;
 use crate::finding::{Namespace, Outcomes, Owned};
 use crate::runner::{CheckDef, Run};
 
@@ -50,6 +51,23 @@ registry! {
     git_credential => "git-credential", Async;
     git_ssh => "git-ssh", Async;
     git_lfs => "git-lfs", Blocking;
+}
+
+/// The one parsed catalog of the registered checks, with the runner's, common, message and
+/// cause words (parsed on first use; a test parses it, so a broken file never ships).
+pub fn catalog() -> &'static Catalog {
+    static CATALOG: std::sync::OnceLock<Catalog> = std::sync::OnceLock::new();
+    CATALOG.get_or_init(|| Catalog::parse(REGISTRY).unwrap_or_else(|e| panic!("catalog: {e}")))
+}
+
+/// Run these checks with the registry's catalog: `on_ready` gets each check's findings, in
+/// order, as soon as it and every one before it are done.
+pub async fn run(
+    ctx: std::sync::Arc<crate::context::Context>,
+    checks: &[CheckDef],
+    on_ready: impl FnMut(usize, Vec<crate::finding::Finding>),
+) -> Vec<crate::finding::Finding> {
+    crate::runner::run(ctx, catalog(), checks, on_ready).await
 }
 
 pub fn ids() -> impl Iterator<Item = &'static str> {

@@ -4,12 +4,11 @@ use std::path::Path;
 
 use clap::CommandFactory;
 
-use crate::catalog::Catalog;
 use crate::cli::{Cli, EXIT_INTERNAL};
 use crate::render::redact;
 
 pub fn generate(check: bool, dir: &Path) -> i32 {
-    match crate::docs::generate(dir, &Catalog::get().checks, check) {
+    match crate::docs::generate(dir, &crate::checks::catalog().checks, check) {
         Ok(stale) if check && !stale.is_empty() => {
             redact::eprintln(&format!("out of date: {}", stale.join(", ")));
             1

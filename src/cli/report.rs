@@ -7,7 +7,7 @@ use crate::cli::{self, Cli};
 use crate::context::Context;
 use crate::render::redact;
 use crate::render::{exit_code, markdown, Words};
-use crate::runner::{self, CheckDef};
+use crate::runner::CheckDef;
 
 pub fn run(cli: &Cli) -> i32 {
     let target = match cli::target(cli) {
@@ -28,8 +28,15 @@ pub fn run(cli: &Cli) -> i32 {
 pub async fn markdown(cli: &Cli, ctx: Arc<Context>, words: Words, selected: Vec<CheckDef>) -> i32 {
     // The machine's facts (subprocesses, bounded) while the checks run.
     let c = ctx.clone();
-    let facts = tokio::task::spawn_blocking(move || crate::facts::collect(&c));
-    let findings = runner::run(ctx.clone(), &selected, |_, _| {}).await;
+    let facts = tokio::task::spawn_blocking(move || {
+        crate::facts::collect(&crate::facts::Machine {
+            env: &c.env,
+            cwd: &c.cwd,
+            home: c.home.as_deref(),
+            proc: c.proc(),
+        })
+    });
+    let findings = crate::checks::run(ctx.clone(), &selected, |_, _| {}).await;
     let facts = facts.await.unwrap_or_default();
     cli::learn_findings(&findings);
     cli::anonymize(cli, &ctx, &findings, &[]);

@@ -8,7 +8,7 @@ use crate::context::Context;
 use crate::finding::Status;
 use crate::render::redact;
 use crate::render::Words;
-use crate::runner::{self, CheckDef};
+use crate::runner::CheckDef;
 
 pub fn run(cli: &Cli) -> i32 {
     let target = match cli::target(cli) {
@@ -47,7 +47,7 @@ async fn require(cli: &Cli, ctx: Arc<Context>, words: Words, access: Access) -> 
         .filter(|c| ids.contains(&c.id))
         .copied()
         .collect();
-    let findings = runner::run(ctx.clone(), &checks, |_, _| {}).await;
+    let findings = crate::checks::run(ctx.clone(), &checks, |_, _| {}).await;
     cli::learn_findings(&findings);
     cli::anonymize(cli, &ctx, &findings, &[]);
     let has = |o: crate::finding::OutcomeId| findings.iter().any(|f| f.is(o));

@@ -10,7 +10,7 @@ use crate::lang::utf8_from_env;
 use crate::render::redact;
 use crate::render::text::{Spinner, Style, TextRenderer};
 use crate::render::{exit_code, github, json, Words};
-use crate::runner::{self, CheckDef};
+use crate::runner::CheckDef;
 
 pub fn run(cli: &Cli) -> i32 {
     let target = match cli::target(cli) {
@@ -34,7 +34,7 @@ pub fn run(cli: &Cli) -> i32 {
 }
 
 async fn as_json(cli: &Cli, ctx: Arc<Context>, words: Words, selected: Vec<CheckDef>) -> i32 {
-    let findings = runner::run(ctx.clone(), &selected, |_, _| {}).await;
+    let findings = crate::checks::run(ctx.clone(), &selected, |_, _| {}).await;
     cli::learn_findings(&findings);
     let code = exit_code(&findings, cli.strict);
     let mut value = json::report(&ctx, &words, &findings, code);
@@ -90,7 +90,7 @@ async fn as_text(cli: &Cli, ctx: Arc<Context>, words: Words, selected: Vec<Check
         }
     };
     print(&renderer.header(&ctx), ids.first().map(|s| s.to_string()));
-    let findings = runner::run(ctx.clone(), &selected, |i, found| {
+    let findings = crate::checks::run(ctx.clone(), &selected, |i, found| {
         cli::learn_findings(&found);
         let text: String = found.iter().map(|f| renderer.finding(f)).collect();
         print(&text, ids.get(i + 1).map(|s| s.to_string()));

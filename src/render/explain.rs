@@ -4,13 +4,13 @@
 
 use serde_json::{json, Value};
 
-use crate::catalog::{fill, Catalog};
+use crate::catalog::fill;
 use crate::context::Context;
 use crate::diagnose::Diagnosis;
 use crate::render::{json as render_json, RenderedFix, Words};
 
 pub fn cause_fixes(words: &Words, cause: crate::finding::Cause) -> Vec<RenderedFix> {
-    let Some(entry) = Catalog::get().causes.get(&cause) else {
+    let Some(entry) = crate::checks::catalog().causes.get(&cause) else {
         return Vec::new();
     };
     entry
@@ -25,7 +25,7 @@ pub fn cause_fixes(words: &Words, cause: crate::finding::Cause) -> Vec<RenderedF
 }
 
 pub fn cause_title(words: &Words, cause: crate::finding::Cause) -> String {
-    Catalog::get()
+    crate::checks::catalog()
         .causes
         .get(&cause)
         .map(|c| c.title.get(words.lang).to_string())

@@ -1,11 +1,10 @@
 //! `hfdoctor list`: the registry's checks, one line each (id, category, needs, title), or JSON.
 
-use crate::catalog::Catalog;
 use crate::checks::REGISTRY;
 use crate::render::Words;
 
 pub fn render(as_json: bool, words: &Words) -> String {
-    let catalog = Catalog::get();
+    let catalog = crate::checks::catalog();
     let rows: Vec<_> = REGISTRY
         .iter()
         .filter_map(|c| catalog.check(c.id))

@@ -36,7 +36,7 @@ impl Words {
     pub fn new(lang: Lang) -> Self {
         Words {
             lang,
-            catalog: Catalog::get(),
+            catalog: crate::checks::catalog(),
         }
     }
 

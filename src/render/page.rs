@@ -3,13 +3,13 @@
 
 use std::fmt::Write;
 
-use crate::catalog::{Catalog, CheckEntry, Text};
+use crate::catalog::{CheckEntry, Text};
 use crate::lang::Lang;
 use crate::render::Words;
 
 /// `hfdoctor explain <check-id>` or `<cause>`: the catalog page, like `ruff rule`.
 pub fn page(name: &str, words: &Words) -> Option<String> {
-    let catalog = Catalog::get();
+    let catalog = crate::checks::catalog();
     if let Some(entry) = catalog.check(name) {
         return Some(check_page(entry, words.lang));
     }

@@ -179,7 +179,7 @@ impl Harness {
             .enable_all()
             .build()
             .unwrap();
-        let findings = runtime.block_on(hfdoctor::runner::run(ctx, &[def], |_, _| {}));
+        let findings = runtime.block_on(hfdoctor::checks::run(ctx, &[def], |_, _| {}));
         Checked { findings }
     }
 
