@@ -6,12 +6,12 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
-use crate::endpoint::Endpoint;
+use crate::auth::token::TokenDiscovery;
+use crate::git::remote::RemoteUrl;
 use crate::git::{Git, GitConfig};
+use crate::hub::endpoint::Endpoint;
+use crate::hub::repo::RepoType;
 use crate::hub::HubClient;
-use crate::remote::RemoteUrl;
-use crate::repo::RepoType;
-use crate::token::TokenDiscovery;
 pub use crate::world::env::{is_true_value, Env};
 pub use crate::world::paths::display_path;
 use crate::world::proc::{Bounded, Output, ProcError, ProcRunner, Real, Spec};
@@ -76,7 +76,7 @@ pub struct GitRemote {
 
 impl GitRemote {
     pub fn masked_url(&self) -> String {
-        crate::remote::masked_url(&self.url)
+        crate::git::remote::masked_url(&self.url)
     }
 }
 
@@ -209,7 +209,7 @@ impl Context {
     /// offline run never reads the OS store).
     pub fn tls_roots(&self) -> &Arc<rustls::RootCertStore> {
         self.tls_roots
-            .get_or_init(|| Arc::new(crate::tls::roots(&self.env)))
+            .get_or_init(|| Arc::new(crate::net::tls::roots(&self.env)))
     }
 
     /// The token the client sends with downloads and API calls: none when
@@ -306,7 +306,7 @@ impl Context {
                 let pick = self.primary_hub_remote()?;
                 let parsed = pick.parsed.as_ref()?;
                 let repo_id = parsed.repo_id.clone()?;
-                crate::repo::validate_repo_id(&repo_id)
+                crate::hub::repo::validate_repo_id(&repo_id)
                     .is_none()
                     .then(|| Target {
                         repo_id,
@@ -462,8 +462,8 @@ mod tests {
                 .collect();
             assert_eq!(
                 outcomes,
-                [crate::finding::OutcomeId::from(
-                    crate::runner::Outcome::Timeout
+                [crate::engine::finding::OutcomeId::from(
+                    crate::engine::runner::Outcome::Timeout
                 )],
                 "{id}"
             );

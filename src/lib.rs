@@ -1,26 +1,36 @@
 //! hfdoctor: finds what is wrong with this machine's access to the Hugging Face Hub and says
 //! how to fix it. The binary (`main.rs`) is a thin shell around this library.
+//!
+//! The modules are layers (DESIGN.md, enforced by tests/layers.rs): a module imports only from
+//! its own layer or below, and no check imports another.
 
-pub mod catalog;
-pub mod checks;
-pub mod cli;
-pub mod context;
-pub mod diagnose;
-pub mod docs;
-pub mod endpoint;
-pub mod explain;
-pub mod facts;
-pub mod finding;
-pub mod git;
-pub mod hub;
+// Layer 0: the raw facts of the machine, and values with no knowledge of the Hub.
 pub mod lang;
-pub mod proxy;
-pub mod remote;
-pub mod render;
-pub mod repo;
-pub mod runner;
 pub mod secret;
 pub mod shell;
-pub mod tls;
-pub mod token;
 pub mod world;
+
+// Layer 1: the Hub, git, the network and the local side, each from plain arguments.
+pub mod auth;
+pub mod git;
+pub mod hub;
+pub mod local;
+pub mod net;
+
+// Layer 2: the injected world a check sees.
+pub mod context;
+
+// Layer 3: findings, the catalog of words, the runner.
+pub mod engine;
+
+// Layer 4: the checks and their registry.
+pub mod checks;
+
+// Layer 5: from pasted text to causes, confirmed by the checks.
+pub mod explain;
+
+// Layer 6: every byte written, through one redaction boundary.
+pub mod render;
+
+// Layer 7: the commands.
+pub mod cli;

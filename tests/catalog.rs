@@ -6,9 +6,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use hfdoctor::catalog::{placeholders, Catalog, Outcome, Text};
 use hfdoctor::checks::REGISTRY;
-use hfdoctor::finding::{Outcomes, Status};
+use hfdoctor::engine::catalog::{placeholders, Catalog, Outcome, Text};
+use hfdoctor::engine::finding::{Outcomes, Status};
 use hfdoctor::lang::Lang;
 
 fn root() -> &'static Path {
@@ -42,9 +42,9 @@ fn namespaces(c: &Catalog) -> Vec<NamespaceCase<'_>> {
     });
     all.push(NamespaceCase {
         name: "runner".into(),
-        variants: names::<hfdoctor::runner::Outcome>(),
+        variants: names::<hfdoctor::engine::runner::Outcome>(),
         table: &c.runner,
-        source: "src/runner.rs".into(),
+        source: "src/engine/runner.rs".into(),
     });
     all
 }
@@ -179,8 +179,8 @@ fn registry_and_catalog_agree() {
 #[test]
 fn registry_is_in_the_documented_order() {
     // src/checks/mod.rs: local, then the way out, then the Hub, then git.
-    use hfdoctor::catalog::Need;
-    let phase = |c: &hfdoctor::catalog::CheckEntry| match c.category.as_str() {
+    use hfdoctor::engine::catalog::Need;
+    let phase = |c: &hfdoctor::engine::catalog::CheckEntry| match c.category.as_str() {
         "git" => (3, "git"),
         "network" => (1, "the way out"),
         _ if c.needs.contains(&Need::Network) => (2, "the Hub"),
@@ -307,7 +307,7 @@ fn no_check_defines_a_runner_or_common_outcome() {
 
 #[test]
 fn no_check_imports_another_check() {
-    // Shared helpers live in src/checks/common.rs, Hub API types in src/hub.rs.
+    // Shared helpers live in src/checks/common.rs, Hub API types in src/hub/.
     let import = regex::Regex::new(r"(?:crate::checks|super)::([a-z_]+)").unwrap();
     for def in REGISTRY {
         let module = def.id.replace('-', "_");
@@ -374,7 +374,7 @@ fn failing_outcomes_name_a_cause_and_a_fix() {
 #[test]
 fn docs_are_up_to_date() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/checks");
-    let stale = hfdoctor::docs::generate(&dir, &catalog().checks, true).unwrap();
+    let stale = hfdoctor::render::docs::generate(&dir, &catalog().checks, true).unwrap();
     assert!(
         stale.is_empty(),
         "docs/checks out of date: {stale:?}; run `cargo run -- generate-docs`"
@@ -620,7 +620,7 @@ fn chinese_texts_leave_no_english_prose() {
 
 #[test]
 fn every_outcome_renders_in_every_language() {
-    use hfdoctor::catalog::fill;
+    use hfdoctor::engine::catalog::fill;
     let c = catalog();
     let unfilled = regex::Regex::new(r"\{[a-z_]+\}").unwrap();
     for check in &c.checks {

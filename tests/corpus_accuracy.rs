@@ -1,7 +1,7 @@
 //! explain against real error texts from public threads (tests/corpus/): top-1 accuracy of
 //! at least 95 %, every miss reported.
 
-use hfdoctor::explain::classify;
+use hfdoctor::explain::patterns::classify;
 
 struct Sample {
     name: String,

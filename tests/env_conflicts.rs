@@ -5,7 +5,7 @@
 mod support;
 
 use hfdoctor::checks::{env_conflicts::Outcome, token_file};
-use hfdoctor::finding::{Cause, Status};
+use hfdoctor::engine::finding::{Cause, Status};
 use support::*;
 
 // ---------------------------------------------------------------------------------------------
@@ -176,7 +176,7 @@ fn offline_mode_with_the_clients_truthiness() {
     for (vars, expected) in cases {
         let h = vars.iter().fold(Harness::new(), |h, (k, v)| h.env(k, v));
         let checked = h.run::<Outcome>();
-        let got: Vec<&hfdoctor::finding::Finding> = checked
+        let got: Vec<&hfdoctor::engine::finding::Finding> = checked
             .findings
             .iter()
             .filter(|f| offline_outcomes.iter().any(|o| f.is(*o)))

@@ -48,7 +48,7 @@ fn base_world() -> HubWorld {
 #[test]
 fn in_process_valid_token_and_write_refusal() {
     use hfdoctor::checks::{repo_access, token_valid};
-    use hfdoctor::repo::RepoType;
+    use hfdoctor::hub::repo::RepoType;
     let hub = HubServer::start(base_world());
     let h = Harness::new().token(READ).hub(&hub.url);
     let f = h.find(token_valid::Outcome::Valid);
@@ -79,7 +79,10 @@ fn in_process_unreachable_is_the_common_outcome() {
     let f = checked.find(common::Outcome::Unreachable);
     // Same code as ever in JSON; the words are the common namespace's.
     assert_eq!(f.code(), "token-valid/unreachable");
-    assert_eq!(f.cause, Some(hfdoctor::finding::Cause::NetworkUnreachable));
+    assert_eq!(
+        f.cause,
+        Some(hfdoctor::engine::finding::Cause::NetworkUnreachable)
+    );
     assert!(
         f.summary().contains("could not be reached"),
         "{}",

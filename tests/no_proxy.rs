@@ -5,7 +5,7 @@
 mod support;
 
 use hfdoctor::context::Env;
-use hfdoctor::proxy::{ProxySettings, Route};
+use hfdoctor::net::proxy::{ProxySettings, Route};
 
 const P: &str = "http://proxy:3128";
 

@@ -4,7 +4,7 @@
 mod support;
 
 use hfdoctor::checks::token_file::Outcome;
-use hfdoctor::finding::{Cause, Status};
+use hfdoctor::engine::finding::{Cause, Status};
 use support::*;
 
 // ---------------------------------------------------------------------------------------------

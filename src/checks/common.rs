@@ -3,7 +3,7 @@
 //! `checks/_common.toml`; no check's own catalog may define these names (tests/catalog.rs).
 
 use crate::context::Context;
-use crate::finding::{Found, Namespace, Owned};
+use crate::engine::finding::{Found, Namespace, Owned};
 use crate::hub::{Answer, CallError};
 
 crate::outcomes! {
@@ -70,7 +70,7 @@ pub fn hub_urls(ctx: &Context) -> Vec<url::Url> {
             urls.push(u);
         }
     }
-    if matches!(ctx.endpoint().kind, crate::endpoint::EndpointKind::Hub) {
+    if matches!(ctx.endpoint().kind, crate::hub::endpoint::EndpointKind::Hub) {
         for h in STORAGE_HOSTS {
             if let Ok(u) = url::Url::parse(&format!("https://{h}")) {
                 urls.push(u);

@@ -4,10 +4,10 @@
 use std::path::Path;
 
 use crate::context::{is_true_value, Context};
-use crate::endpoint::{EndpointKind, EndpointSource};
-use crate::finding::Found;
+use crate::hub::endpoint::{EndpointKind, EndpointSource};
+use crate::engine::finding::Found;
 use crate::shell::quote;
-use crate::token::{problem_of, FileState, PathOrigin, Problem, Source, TokenDiscovery};
+use crate::auth::token::{problem_of, FileState, PathOrigin, Problem, Source, TokenDiscovery};
 
 crate::outcomes! {
     pub enum Outcome {

@@ -7,9 +7,9 @@ use std::sync::Arc;
 
 use crate::checks::common::{call_failed, server_error};
 use crate::context::Context;
-use crate::finding::Found;
+use crate::engine::finding::Found;
 use crate::hub::{info_path, repo_url, RepoInfo, GateState, Kind, WhoamiResult};
-use crate::runner::{CheckFuture, Outcome as Runner};
+use crate::engine::runner::{CheckFuture, Outcome as Runner};
 
 crate::outcomes! {
     pub enum Outcome {

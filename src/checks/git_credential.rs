@@ -8,11 +8,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::context::Context;
-use crate::finding::Found;
+use crate::engine::finding::Found;
 use crate::git::GitError;
 use crate::hub::{CallError, Kind, WhoamiResult};
-use crate::remote::{RemoteUrl, Transport};
-use crate::runner::{self, CheckFuture, Outcome as Runner};
+use crate::git::remote::{RemoteUrl, Transport};
+use crate::engine::runner::{self, CheckFuture, Outcome as Runner};
 use crate::secret::Secret;
 use crate::world::urls::host_port;
 
@@ -302,7 +302,7 @@ mod tests {
     //! In process, with a fake subprocess runner: no git, no HOME of the developer's.
     use super::*;
     use crate::context::{Env, Options};
-    use crate::finding::OutcomeId;
+    use crate::engine::finding::OutcomeId;
     use crate::world::proc::FakeProc;
 
     const CONFIG: &[&str] = &["config", "--list", "-z", "--show-scope"];

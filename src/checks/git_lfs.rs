@@ -10,10 +10,10 @@
 use std::time::Duration;
 
 use crate::context::Context;
-use crate::finding::Found;
+use crate::engine::finding::Found;
 use crate::git::GitError;
 use crate::shell::quote;
-use crate::runner::{self, Outcome as Runner};
+use crate::engine::runner::{self, Outcome as Runner};
 
 crate::outcomes! {
     pub enum Outcome {
@@ -59,7 +59,7 @@ pub fn run(ctx: &Context) -> Vec<Found> {
         }
         Some(lfs) => {
             if let Some(seconds) = ctx.git_config_timeout() {
-                return vec![Found::new(crate::runner::Outcome::Timeout).with(crate::runner::SECONDS, seconds)];
+                return vec![Found::new(crate::engine::runner::Outcome::Timeout).with(crate::engine::runner::SECONDS, seconds)];
             }
             // git-lfs itself, not `git lfs version`: one process instead of two.
             let v = ctx

@@ -8,11 +8,11 @@ use std::sync::Arc;
 use futures_util::future::join_all;
 
 use crate::context::{Context, GitRemote};
-use crate::finding::Found;
+use crate::engine::finding::Found;
 use crate::hub::{Kind, WhoamiResult};
-use crate::remote::{RemoteUrl, Transport};
-use crate::repo::RepoType;
-use crate::runner::CheckFuture;
+use crate::git::remote::{RemoteUrl, Transport};
+use crate::hub::repo::RepoType;
+use crate::engine::runner::CheckFuture;
 use crate::shell::quote;
 
 crate::outcomes! {
@@ -37,7 +37,7 @@ async fn check(ctx: &Context) -> Vec<Found> {
     // The remotes come from the shared read of git's config; a git that does not answer is a
     // timeout here, not "no Hub remote".
     if let Some(seconds) = ctx.git_config_timeout() {
-        return vec![Found::new(crate::runner::Outcome::Timeout).with(crate::runner::SECONDS, seconds)];
+        return vec![Found::new(crate::engine::runner::Outcome::Timeout).with(crate::engine::runner::SECONDS, seconds)];
     }
     let endpoint_host = ctx.endpoint().host.clone();
     let mut out = Vec::new();
@@ -115,7 +115,7 @@ async fn judge(ctx: &Context, remote: &GitRemote, url: &RemoteUrl) -> Vec<Found>
                 .param("fix_cmd", fix.clone()),
         );
     }
-    if url.transport == Transport::Http && !crate::endpoint::is_loopback_host(&url.host) {
+    if url.transport == Transport::Http && !crate::hub::endpoint::is_loopback_host(&url.host) {
         out.push(at(remote, Outcome::PlainHttp).param("fix_cmd", fix.clone()));
     }
     if !url.has_namespace() && url.repo_id.is_some() {

@@ -7,11 +7,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::context::Context;
-use crate::finding::{Found, Key};
+use crate::engine::finding::{Found, Key};
 use crate::git::GitError;
 use crate::hub::WhoamiResult;
-use crate::remote::Transport;
-use crate::runner::CheckFuture;
+use crate::git::remote::Transport;
+use crate::engine::runner::CheckFuture;
 
 crate::outcomes! {
     pub enum Outcome {
@@ -124,7 +124,7 @@ fn ssh(
 fn probe_findings(ctx: &Context) -> Vec<Found> {
     // The remotes come from the shared read of git's config.
     if let Some(seconds) = ctx.git_config_timeout() {
-        return vec![Found::new(crate::runner::Outcome::Timeout).with(crate::runner::SECONDS, seconds)];
+        return vec![Found::new(crate::engine::runner::Outcome::Timeout).with(crate::engine::runner::SECONDS, seconds)];
     }
     let remote = ctx
         .hub_remotes()
@@ -170,7 +170,7 @@ fn probe_findings(ctx: &Context) -> Vec<Found> {
     let known_files: Vec<String> = setting("userknownhostsfile")
         .unwrap_or_else(|| "~/.ssh/known_hosts".into())
         .split_whitespace()
-        .map(|f| crate::token::expanduser(f, ctx.home.as_deref()))
+        .map(|f| crate::auth::token::expanduser(f, ctx.home.as_deref()))
         .collect();
     let mut known = Vec::new();
     for file in &known_files {

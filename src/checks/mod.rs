@@ -7,9 +7,9 @@
 
 pub mod common;
 
-use crate::catalog::Catalog;
-use crate::finding::{Namespace, Outcomes, Owned};
-use crate::runner::{CheckDef, Run};
+use crate::engine::catalog::Catalog;
+use crate::engine::finding::{Namespace, Outcomes, Owned};
+use crate::engine::runner::{CheckDef, Run};
 
 /// `module => "id", Blocking|Async;` declares the check: its module, its id (which names its
 /// catalog file `checks/<id>.toml` and the namespace of its `Outcome` enum), and how it runs.
@@ -65,9 +65,9 @@ pub fn catalog() -> &'static Catalog {
 pub async fn run(
     ctx: std::sync::Arc<crate::context::Context>,
     checks: &[CheckDef],
-    on_ready: impl FnMut(usize, Vec<crate::finding::Finding>),
-) -> Vec<crate::finding::Finding> {
-    crate::runner::run(ctx, catalog(), checks, on_ready).await
+    on_ready: impl FnMut(usize, Vec<crate::engine::finding::Finding>),
+) -> Vec<crate::engine::finding::Finding> {
+    crate::engine::runner::run(ctx, catalog(), checks, on_ready).await
 }
 
 pub fn ids() -> impl Iterator<Item = &'static str> {

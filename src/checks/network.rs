@@ -12,10 +12,10 @@ use futures_util::future::join_all;
 
 use crate::checks::common::hub_urls;
 use crate::context::Context;
-use crate::finding::Found;
+use crate::engine::finding::Found;
 use crate::hub::CallError;
-use crate::proxy::{ProxySettings, Route};
-use crate::runner::{CheckFuture, Outcome as Runner};
+use crate::net::proxy::{ProxySettings, Route};
+use crate::engine::runner::{CheckFuture, Outcome as Runner};
 
 crate::outcomes! {
     pub enum Outcome {
@@ -139,7 +139,7 @@ async fn probe(
         // TLS
         if url.scheme() == "https" {
             let t = Instant::now();
-            match tokio::time::timeout(step, crate::tls::handshake(stream, &host, roots.clone()))
+            match tokio::time::timeout(step, crate::net::tls::handshake(stream, &host, roots.clone()))
                 .await
             {
                 Err(_) => return Err(base(Outcome::TlsTimeout)),
@@ -241,7 +241,7 @@ fn ca_variables(ctx: &Context) -> Vec<Found> {
                     Err(ReadError::IsDirectory) => Some("ca-is-directory"),
                     Err(ReadError::NotRegular(_)) => Some("ca-not-regular"),
                     Err(ReadError::Io(_)) => Some("ca-unreadable"),
-                    Ok(_) if crate::tls::certs_from(&path).is_empty() => Some("ca-no-certs"),
+                    Ok(_) if crate::net::tls::certs_from(&path).is_empty() => Some("ca-no-certs"),
                     Ok(_) => None,
                 }
             };

@@ -1,4 +1,4 @@
-//! proxy: the proxy variables as huggingface_hub's HTTP stack reads them (crate::proxy), what
+//! proxy: the proxy variables as huggingface_hub's HTTP stack reads them (crate::net::proxy), what
 //! the client will do with odd values, which Hub hosts NO_PROXY sends around the proxy, and,
 //! online, whether the proxy answers and lets a CONNECT to each Hub host through (200), asks
 //! for credentials (407), refuses (403) or never answers. Proxy passwords are always masked.
@@ -10,9 +10,9 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::checks::common::hub_urls;
 use crate::context::Context;
-use crate::finding::Found;
-use crate::proxy::{masked_proxy, ProxySettings, Route};
-use crate::runner::CheckFuture;
+use crate::engine::finding::Found;
+use crate::net::proxy::{masked_proxy, ProxySettings, Route};
+use crate::engine::runner::CheckFuture;
 use crate::world::urls::{host_port, percent_decode, with_default_scheme};
 
 crate::outcomes! {

@@ -8,10 +8,10 @@ use futures_util::future::join_all;
 
 use crate::checks::common::{call_failed, rate_limited, server_error};
 use crate::context::{Context, Target};
-use crate::finding::Found;
+use crate::engine::finding::Found;
 use crate::hub::{info_path, repo_url, RepoInfo, Answer, CallError, Kind, Whoami, WhoamiResult};
-use crate::repo::RepoType;
-use crate::runner::{CheckFuture, Outcome as Runner};
+use crate::hub::repo::RepoType;
+use crate::engine::runner::{CheckFuture, Outcome as Runner};
 
 crate::outcomes! {
     pub enum Outcome {

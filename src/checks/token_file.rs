@@ -2,9 +2,9 @@
 //! present, readable, holds one well-formed token, and is private to its owner.
 
 use crate::context::Context;
-use crate::finding::Found;
+use crate::engine::finding::Found;
 use crate::shell::shell_path;
-use crate::token::{kind_of, problem_of, FileState, Problem, Source, TokenKind, MAX_TOKEN_FILE};
+use crate::auth::token::{kind_of, problem_of, FileState, Problem, Source, TokenKind, MAX_TOKEN_FILE};
 
 crate::outcomes! {
     pub enum Outcome {

@@ -9,12 +9,12 @@ use futures_util::future::join_all;
 
 use crate::checks::common::{call_failed, rate_limited, server_error};
 use crate::context::Context;
-use crate::finding::Found;
+use crate::engine::finding::Found;
 use crate::hub::{Kind, Whoami, WhoamiResult};
-use crate::runner::CheckFuture;
+use crate::engine::runner::CheckFuture;
 use crate::secret::Secret;
 use crate::shell::quote;
-use crate::token::Source;
+use crate::auth::token::Source;
 
 crate::outcomes! {
     pub enum Outcome {

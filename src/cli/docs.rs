@@ -8,7 +8,7 @@ use crate::cli::{Cli, EXIT_INTERNAL};
 use crate::render::redact;
 
 pub fn generate(check: bool, dir: &Path) -> i32 {
-    match crate::docs::generate(dir, &crate::checks::catalog().checks, check) {
+    match crate::render::docs::generate(dir, &crate::checks::catalog().checks, check) {
         Ok(stale) if check && !stale.is_empty() => {
             redact::eprintln(&format!("out of date: {}", stale.join(", ")));
             1

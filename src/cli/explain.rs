@@ -1,12 +1,12 @@
 //! `hfdoctor explain`: a check id or a cause prints its page; other text is classified, the
-//! deciding checks run, and the confirmed cause is said. `wrap` shares `diagnose`.
+//! deciding checks run, and the confirmed cause is said. `wrap` shares `explain::confirm`.
 
 use std::sync::Arc;
 
 use crate::checks::REGISTRY;
 use crate::cli::{self, Cli, Command, Format};
 use crate::context::Context;
-use crate::diagnose;
+use crate::explain::confirm;
 use crate::lang::utf8_from_env;
 use crate::render::redact;
 use crate::render::text::{Style, TextRenderer};
@@ -35,7 +35,7 @@ pub fn run(cli: &Cli) -> i32 {
             return 0;
         }
     }
-    let bytes = match diagnose::read_input(text, file.as_deref()) {
+    let bytes = match confirm::read_input(text, file.as_deref()) {
         Ok(bytes) => bytes,
         Err(message) => {
             redact::eprintln(&format!("hfdoctor explain: {message}"));
@@ -57,11 +57,11 @@ pub fn run(cli: &Cli) -> i32 {
 
 /// The repo the pasted text names, as the target (when --repo is not given).
 pub fn target_from_text(text: &[u8]) -> Option<crate::context::Target> {
-    let x = crate::explain::extract(text);
+    let x = crate::explain::patterns::extract(text);
     let t = x
         .repo_type
         .as_deref()
-        .and_then(crate::repo::RepoType::parse)?;
+        .and_then(crate::hub::repo::RepoType::parse)?;
     Some(crate::context::Target {
         repo_id: x.repo_id?,
         repo_type: t,
@@ -82,8 +82,8 @@ pub async fn diagnose(
     // What the text holds (a Bearer value, a Basic header, a token percent-encoded) is a
     // secret the boundary must know, whatever the evidence lines show.
     redact::learn(|r| r.learn_text(&String::from_utf8_lossy(&text)));
-    let (candidates, extracted) = diagnose::analyse(&text);
-    let d = diagnose::confirm(ctx.clone(), candidates, extracted, run_checks).await;
+    let (candidates, extracted) = confirm::analyse(&text);
+    let d = confirm::confirm(ctx.clone(), candidates, extracted, run_checks).await;
     cli::learn_findings(&d.findings);
     let checks_code = exit_code(&d.findings, cli.strict);
     let code = wrapped.unwrap_or(checks_code);

@@ -19,11 +19,11 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::checks::{self, REGISTRY};
 use crate::context::{Context, Options, Target};
+use crate::engine::runner::CheckDef;
+use crate::hub::repo::{parse_repo_arg, RepoType};
 use crate::lang::{lang_from_env, Lang};
 use crate::render::redact::{self, Redactor};
 use crate::render::Words;
-use crate::repo::{parse_repo_arg, RepoType};
-use crate::runner::CheckDef;
 
 pub const EXIT_USAGE: i32 = 2;
 pub const EXIT_INTERNAL: i32 = 3;
@@ -331,7 +331,12 @@ pub fn runtime() -> Result<tokio::runtime::Runtime, i32> {
 }
 
 /// Under --anonymize: the names of this run, known to the boundary from now on.
-pub fn anonymize(cli: &Cli, ctx: &Context, findings: &[crate::finding::Finding], extra: &[String]) {
+pub fn anonymize(
+    cli: &Cli,
+    ctx: &Context,
+    findings: &[crate::engine::finding::Finding],
+    extra: &[String],
+) {
     if cli.anonymize {
         let a = crate::render::anonymize::Anonymizer::for_run(ctx, findings, extra);
         redact::learn(|r| r.set_anonymizer(Some(a)));
@@ -340,6 +345,6 @@ pub fn anonymize(cli: &Cli, ctx: &Context, findings: &[crate::finding::Finding],
 
 /// Learn what the findings carry (credential-helper text, server messages) before they are
 /// written.
-pub fn learn_findings(findings: &[crate::finding::Finding]) {
+pub fn learn_findings(findings: &[crate::engine::finding::Finding]) {
     redact::learn(|r: &mut Redactor| r.learn_findings(findings));
 }

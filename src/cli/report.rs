@@ -5,9 +5,9 @@ use std::sync::Arc;
 
 use crate::cli::{self, Cli};
 use crate::context::Context;
+use crate::engine::runner::CheckDef;
 use crate::render::redact;
 use crate::render::{exit_code, markdown, Words};
-use crate::runner::CheckDef;
 
 pub fn run(cli: &Cli) -> i32 {
     let target = match cli::target(cli) {
@@ -29,7 +29,7 @@ pub async fn markdown(cli: &Cli, ctx: Arc<Context>, words: Words, selected: Vec<
     // The machine's facts (subprocesses, bounded) while the checks run.
     let c = ctx.clone();
     let facts = tokio::task::spawn_blocking(move || {
-        crate::facts::collect(&crate::facts::Machine {
+        crate::local::facts::collect(&crate::local::facts::Machine {
             env: &c.env,
             cwd: &c.cwd,
             home: c.home.as_deref(),

@@ -5,10 +5,10 @@ use std::sync::Arc;
 use crate::checks::REGISTRY;
 use crate::cli::{self, Access, Cli};
 use crate::context::Context;
-use crate::finding::Status;
+use crate::engine::finding::Status;
+use crate::engine::runner::CheckDef;
 use crate::render::redact;
 use crate::render::Words;
-use crate::runner::CheckDef;
 
 pub fn run(cli: &Cli) -> i32 {
     let target = match cli::target(cli) {
@@ -50,7 +50,7 @@ async fn require(cli: &Cli, ctx: Arc<Context>, words: Words, access: Access) -> 
     let findings = crate::checks::run(ctx.clone(), &checks, |_, _| {}).await;
     cli::learn_findings(&findings);
     cli::anonymize(cli, &ctx, &findings, &[]);
-    let has = |o: crate::finding::OutcomeId| findings.iter().any(|f| f.is(o));
+    let has = |o: crate::engine::finding::OutcomeId| findings.iter().any(|f| f.is(o));
     let gate_ok =
         has(gated_access::Outcome::NotGated.into()) || has(gated_access::Outcome::Granted.into());
     let ok = has(repo_access::Outcome::Ok.into())

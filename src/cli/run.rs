@@ -6,11 +6,11 @@ use std::sync::Arc;
 
 use crate::cli::{self, Cli, ColorChoice, Format};
 use crate::context::Context;
+use crate::engine::runner::CheckDef;
 use crate::lang::utf8_from_env;
 use crate::render::redact;
 use crate::render::text::{Spinner, Style, TextRenderer};
 use crate::render::{exit_code, github, json, Words};
-use crate::runner::CheckDef;
 
 pub fn run(cli: &Cli) -> i32 {
     let target = match cli::target(cli) {

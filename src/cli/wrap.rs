@@ -2,7 +2,7 @@
 //! fails, explain what it printed and check this machine (the diagnosis on stderr).
 
 use crate::cli::{self, Cli};
-use crate::diagnose;
+use crate::explain::confirm;
 use crate::render::redact;
 
 pub fn run(cli: &Cli) -> i32 {
@@ -13,7 +13,7 @@ pub fn run(cli: &Cli) -> i32 {
     if let Err(message) = cli::select(cli) {
         return cli::usage(&message);
     }
-    let captured = match diagnose::run_wrapped(&cli.command_line) {
+    let captured = match confirm::run_wrapped(&cli.command_line) {
         Ok((0, _)) => return 0,
         Ok((code, captured)) => (code, captured),
         Err(message) => {

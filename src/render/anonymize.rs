@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::Value;
 
 use crate::context::Context;
-use crate::finding::Finding;
+use crate::engine::finding::Finding;
 
 #[derive(Debug, Clone, Default)]
 pub struct Anonymizer {

@@ -4,12 +4,12 @@
 
 use serde_json::{json, Value};
 
-use crate::catalog::fill;
 use crate::context::Context;
-use crate::diagnose::Diagnosis;
+use crate::engine::catalog::fill;
+use crate::explain::confirm::Diagnosis;
 use crate::render::{json as render_json, RenderedFix, Words};
 
-pub fn cause_fixes(words: &Words, cause: crate::finding::Cause) -> Vec<RenderedFix> {
+pub fn cause_fixes(words: &Words, cause: crate::engine::finding::Cause) -> Vec<RenderedFix> {
     let Some(entry) = crate::checks::catalog().causes.get(&cause) else {
         return Vec::new();
     };
@@ -24,7 +24,7 @@ pub fn cause_fixes(words: &Words, cause: crate::finding::Cause) -> Vec<RenderedF
         .collect()
 }
 
-pub fn cause_title(words: &Words, cause: crate::finding::Cause) -> String {
+pub fn cause_title(words: &Words, cause: crate::engine::finding::Cause) -> String {
     crate::checks::catalog()
         .causes
         .get(&cause)

@@ -1,7 +1,7 @@
 //! GitHub Actions annotations: one `::error` or `::warning` line per finding that does not
 //! pass, with its fix, so the job's summary shows what is wrong and how to fix it.
 
-use crate::finding::{Finding, Status};
+use crate::engine::finding::{Finding, Status};
 use crate::render::Words;
 
 /// Workflow-command escaping of a message (`%`, CR, LF).

@@ -4,7 +4,7 @@
 use serde_json::{json, Map, Value};
 
 use crate::context::Context;
-use crate::finding::Finding;
+use crate::engine::finding::Finding;
 use crate::render::{counts, Words};
 
 pub const SCHEMA_VERSION: u32 = 1;

@@ -6,8 +6,8 @@
 use std::fmt::Write;
 
 use crate::context::Context;
-use crate::facts::Facts;
-use crate::finding::{Finding, Status};
+use crate::engine::finding::{Finding, Status};
+use crate::local::facts::Facts;
 use crate::render::{counts_line, Words};
 
 fn cell(s: &str) -> String {

@@ -2,6 +2,7 @@
 //! finding the words for a finding in the chosen language.
 
 pub mod anonymize;
+pub mod docs;
 pub mod explain;
 pub mod github;
 pub mod json;
@@ -13,11 +14,11 @@ pub mod text;
 
 use std::collections::BTreeMap;
 
-use crate::catalog::{fill, Catalog};
+use crate::auth::token::{Source, TokenDiscovery};
 use crate::context::Context;
-use crate::finding::{Finding, Param, Status};
+use crate::engine::catalog::{fill, Catalog};
+use crate::engine::finding::{Finding, Param, Status};
 use crate::lang::Lang;
-use crate::token::{Source, TokenDiscovery};
 
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct RenderedFix {

@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use crate::catalog::{CheckEntry, Text};
+use crate::engine::catalog::{CheckEntry, Text};
 use crate::lang::Lang;
 use crate::render::Words;
 
@@ -13,7 +13,7 @@ pub fn page(name: &str, words: &Words) -> Option<String> {
     if let Some(entry) = catalog.check(name) {
         return Some(check_page(entry, words.lang));
     }
-    let cause = crate::finding::Cause::parse(name)?;
+    let cause = crate::engine::finding::Cause::parse(name)?;
     let mut out = format!(
         "# {} (`{}`)\n\n",
         crate::render::explain::cause_title(words, cause),

@@ -10,7 +10,7 @@ use owo_colors::OwoColorize;
 use unicode_width::UnicodeWidthStr;
 
 use crate::context::Context;
-use crate::finding::{Finding, Status};
+use crate::engine::finding::{Finding, Status};
 use crate::render::{counts_line, Words};
 
 pub struct Style {

@@ -16,10 +16,10 @@ use std::time::Duration;
 
 use hfdoctor::checks::REGISTRY;
 use hfdoctor::context::{Context, Env, Options, Target};
-use hfdoctor::finding::{Finding, OutcomeId, Owned, Status};
+use hfdoctor::engine::finding::{Finding, OutcomeId, Owned, Status};
+use hfdoctor::hub::repo::RepoType;
 use hfdoctor::lang::Lang;
 use hfdoctor::render::Words;
-use hfdoctor::repo::RepoType;
 
 pub struct Harness {
     dir: tempfile::TempDir,

@@ -2,8 +2,8 @@
 //! and what is wrong with them (a browser URL, plain http, no namespace, a token inside, a
 //! misspelt host).
 
-use crate::endpoint::HUB_HOSTS;
-use crate::repo::{split_repo_path, RepoPath, RepoType};
+use crate::hub::endpoint::HUB_HOSTS;
+use crate::hub::repo::{split_repo_path, RepoPath, RepoType};
 use crate::secret::Secret;
 use crate::world::urls::percent_decode;
 
@@ -143,7 +143,7 @@ impl RemoteUrl {
             return Some(format!("git@{host}:{prefix}{id}"));
         }
         // A server on this machine (a local Hub, a test) keeps its scheme; the Hub is https.
-        let local = crate::endpoint::is_loopback_host(host);
+        let local = crate::hub::endpoint::is_loopback_host(host);
         let scheme = if local && self.transport == Transport::Http {
             "http"
         } else {

@@ -6,9 +6,9 @@ use std::sync::Arc;
 
 use crate::checks::REGISTRY;
 use crate::context::Context;
-use crate::explain::{classify, extract, Candidate, Extracted};
-use crate::finding::{Finding, Status};
-use crate::runner::CheckDef;
+use crate::engine::finding::{Finding, Status};
+use crate::engine::runner::CheckDef;
+use crate::explain::patterns::{classify, extract, Candidate, Extracted};
 
 pub struct Diagnosis {
     pub candidates: Vec<Candidate>,
@@ -16,7 +16,7 @@ pub struct Diagnosis {
     pub findings: Vec<Finding>,
     pub ran_checks: bool,
     /// The first candidate a failing finding confirms, with that finding.
-    pub confirmed: Option<(crate::finding::Cause, Finding)>,
+    pub confirmed: Option<(crate::engine::finding::Cause, Finding)>,
 }
 
 /// The checks that decide between the candidates: the ones owning their patterns, plus

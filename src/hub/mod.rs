@@ -7,6 +7,9 @@
 //! The token goes only to the endpoint's host, never over plain http to a host that is not
 //! this machine, and never across a redirect to another host.
 
+pub mod endpoint;
+pub mod repo;
+
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -14,8 +17,8 @@ use std::time::Duration;
 use serde::Deserialize;
 use tokio::sync::OnceCell;
 
-use crate::endpoint::Endpoint;
-use crate::repo::RepoType;
+use crate::hub::endpoint::Endpoint;
+use crate::hub::repo::RepoType;
 use crate::secret::Secret;
 use crate::world::env::Env;
 
@@ -450,7 +453,7 @@ fn cell<K: Eq + std::hash::Hash, V>(
 pub struct HubClient {
     http: Option<reqwest::Client>,
     pub endpoint: Endpoint,
-    proxies: crate::proxy::ProxySettings,
+    proxies: crate::net::proxy::ProxySettings,
     deadline: Duration,
     whoami: Mutex<HashMap<String, Arc<OnceCell<WhoamiResult>>>>,
     shared: Mutex<HashMap<(String, bool), SharedAnswer>>,
@@ -476,7 +479,7 @@ impl HubClient {
         HubClient {
             http,
             endpoint,
-            proxies: crate::proxy::ProxySettings::from_env(env),
+            proxies: crate::net::proxy::ProxySettings::from_env(env),
             deadline,
             whoami: Mutex::new(HashMap::new()),
             shared: Mutex::new(HashMap::new()),
@@ -494,7 +497,9 @@ impl HubClient {
     pub fn proxy_for_endpoint(&self) -> Option<String> {
         let url = url::Url::parse(&self.endpoint.url).ok()?;
         match self.proxies.route(&url) {
-            crate::proxy::Route::Proxy { url, .. } => Some(crate::proxy::masked_proxy(&url)),
+            crate::net::proxy::Route::Proxy { url, .. } => {
+                Some(crate::net::proxy::masked_proxy(&url))
+            }
             _ => None,
         }
     }
@@ -629,15 +634,15 @@ impl HubClient {
 /// travels inside TLS, also through a proxy's CONNECT tunnel. Over plain http only when no
 /// byte leaves this machine: the target is a loopback host and so is the proxy that carries
 /// the request in the clear, if one does (docs/notes/secrets.md).
-pub fn may_send_secret(url: &url::Url, proxies: &crate::proxy::ProxySettings) -> bool {
+pub fn may_send_secret(url: &url::Url, proxies: &crate::net::proxy::ProxySettings) -> bool {
     let loopback = |u: &url::Url| {
         u.host_str()
-            .is_some_and(|h| crate::endpoint::is_loopback_host(h.trim_matches(['[', ']'])))
+            .is_some_and(|h| crate::hub::endpoint::is_loopback_host(h.trim_matches(['[', ']'])))
     };
     match url.scheme() {
         "https" => true,
         "http" if loopback(url) => match proxies.route(url) {
-            crate::proxy::Route::Proxy { url: proxy, .. } => {
+            crate::net::proxy::Route::Proxy { url: proxy, .. } => {
                 url::Url::parse(&crate::world::urls::with_default_scheme(&proxy))
                     .is_ok_and(|p| loopback(&p))
             }
@@ -672,17 +677,17 @@ fn build_http(
         }));
     // The same roots the network check verifies with (public, OS store, SSL_CERT_FILE and
     // SSL_CERT_DIR), loaded once per run.
-    if let Some(config) = crate::tls::client_config(roots.as_ref().clone()) {
+    if let Some(config) = crate::net::tls::client_config(roots.as_ref().clone()) {
         builder = builder.use_preconfigured_tls(config);
     }
-    // Proxies exactly as the Python client picks them (crate::proxy), not reqwest's own reading
+    // Proxies exactly as the Python client picks them (crate::net::proxy), not reqwest's own reading
     // of the process environment.
-    let proxies = crate::proxy::ProxySettings::from_env(env);
+    let proxies = crate::net::proxy::ProxySettings::from_env(env);
     builder = builder.no_proxy();
     if proxies.any() {
         builder = builder.proxy(reqwest::Proxy::custom(move |url| {
             match proxies.route(url) {
-                crate::proxy::Route::Proxy { url, .. } => {
+                crate::net::proxy::Route::Proxy { url, .. } => {
                     url::Url::parse(&crate::world::urls::with_default_scheme(&url)).ok()
                 }
                 _ => None,
@@ -801,7 +806,7 @@ mod tests {
             let env = Env::from_pairs(vars.iter().copied());
             may_send_secret(
                 &url::Url::parse(url).unwrap(),
-                &crate::proxy::ProxySettings::from_env(&env),
+                &crate::net::proxy::ProxySettings::from_env(&env),
             )
         };
         let local = "http://127.0.0.1:8080/api/whoami-v2";

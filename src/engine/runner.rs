@@ -7,9 +7,9 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::catalog::{Catalog, Need};
 use crate::context::Context;
-use crate::finding::{Finding, Found, Key, Namespace, Owned};
+use crate::engine::catalog::{Catalog, Need};
+use crate::engine::finding::{Finding, Found, Key, Namespace, Owned};
 
 /// What every check gets even when deciding the skips used the run's deadline up.
 const GRACE: Duration = Duration::from_millis(250);
@@ -204,7 +204,7 @@ fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {
 mod tests {
     use super::*;
     use crate::context::{Env, Options};
-    use crate::finding::Status;
+    use crate::engine::finding::Status;
 
     crate::outcomes! {
         /// Stands in for a check's own outcomes (token-file's words for `ok`), so these tests

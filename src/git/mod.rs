@@ -5,6 +5,8 @@
 //! git's configuration is read once (`git config --list -z --show-scope`) into `GitConfig`,
 //! which every git check shares instead of asking git again for each key.
 
+pub mod remote;
+
 use std::path::Path;
 use std::time::Duration;
 

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use crate::catalog::CheckEntry;
+use crate::engine::catalog::CheckEntry;
 use crate::lang::Lang;
 
 pub fn file_name(id: &str, lang: Lang) -> String {

@@ -6,9 +6,9 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use crate::finding::{Cause, Namespace, OutcomeId, Status};
+use crate::engine::finding::{Cause, Namespace, OutcomeId, Status};
+use crate::engine::runner::CheckDef;
 use crate::lang::Lang;
-use crate::runner::CheckDef;
 
 /// Words in every language. Fields are optional so a missing translation falls back to English
 /// at run time; a test makes sure none is missing.
@@ -122,10 +122,10 @@ pub struct Catalog {
     pub causes: BTreeMap<Cause, CauseEntry>,
 }
 
-const RUNNER_SOURCE: &str = include_str!("../checks/_runner.toml");
-const COMMON_SOURCE: &str = include_str!("../checks/_common.toml");
-const MESSAGES_SOURCE: &str = include_str!("../checks/_messages.toml");
-const CAUSES_SOURCE: &str = include_str!("../checks/_causes.toml");
+const RUNNER_SOURCE: &str = include_str!("../../checks/_runner.toml");
+const COMMON_SOURCE: &str = include_str!("../../checks/_common.toml");
+const MESSAGES_SOURCE: &str = include_str!("../../checks/_messages.toml");
+const CAUSES_SOURCE: &str = include_str!("../../checks/_causes.toml");
 
 #[derive(Debug, Deserialize)]
 struct CausesFile {

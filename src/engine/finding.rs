@@ -181,7 +181,7 @@ macro_rules! outcomes {
             $($(#[$vmeta])* $variant),*
         }
 
-        impl $crate::finding::Outcomes for $name {
+        impl $crate::engine::finding::Outcomes for $name {
             const ALL: &'static [Self] = &[$($name::$variant),*];
             fn name(self) -> &'static str {
                 match self {
@@ -254,15 +254,15 @@ impl Found {
     /// compile:
     ///
     /// ```compile_fail
-    /// hfdoctor::finding::Found::new("missing");
+    /// hfdoctor::engine::finding::Found::new("missing");
     /// ```
     ///
     /// ```compile_fail
-    /// hfdoctor::finding::Found::new(hfdoctor::checks::token_file::Outcome::Mising);
+    /// hfdoctor::engine::finding::Found::new(hfdoctor::checks::token_file::Outcome::Mising);
     /// ```
     ///
     /// ```
-    /// hfdoctor::finding::Found::new(hfdoctor::checks::token_file::Outcome::Missing);
+    /// hfdoctor::engine::finding::Found::new(hfdoctor::checks::token_file::Outcome::Missing);
     /// ```
     pub fn new(outcome: impl Into<OutcomeId>) -> Self {
         Found {

@@ -142,7 +142,7 @@ pub fn variables(env: &Env, home: Option<&Path>) -> Vec<(String, String)> {
                 crate::secret::mask(&value)
             }
         } else if upper.ends_with("_PROXY") && upper != "NO_PROXY" {
-            crate::proxy::masked_proxy(&value)
+            crate::net::proxy::masked_proxy(&value)
         } else if value.starts_with('/') || value.starts_with('~') {
             crate::world::paths::display_path(home, Path::new(&value))
         } else {

@@ -11,8 +11,8 @@ use std::sync::OnceLock;
 
 use regex::bytes::{Regex, RegexSet, RegexSetBuilder};
 
-use crate::finding::Cause;
-use crate::repo::RepoType;
+use crate::engine::finding::Cause;
+use crate::hub::repo::RepoType;
 
 pub struct Compiled {
     set: RegexSet,
@@ -199,8 +199,8 @@ pub fn extract(text: &[u8]) -> Extracted {
             .nth(1)
             .and_then(|r| r.split(['/', ':']).next())
             .unwrap_or("");
-        let hub_like = crate::endpoint::HUB_HOSTS.contains(&host)
-            || crate::endpoint::KNOWN_MIRRORS.contains(&host)
+        let hub_like = crate::hub::endpoint::HUB_HOSTS.contains(&host)
+            || crate::hub::endpoint::KNOWN_MIRRORS.contains(&host)
             || url.contains("/resolve/")
             || url.contains("/api/models/")
             || url.contains("/api/datasets/")
@@ -327,7 +327,7 @@ pub fn repo_from_url(url: &str) -> Option<(String, RepoType)> {
     {
         return None;
     }
-    let parsed = crate::repo::split_repo_path(path);
+    let parsed = crate::hub::repo::split_repo_path(path);
     // Pages of the site, not repos.
     const NOT_REPOS: &[&str] = &[
         "docs",
@@ -355,7 +355,7 @@ pub fn repo_from_url(url: &str) -> Option<(String, RepoType)> {
     if NOT_REPOS.contains(&id.split('/').next().unwrap_or("")) {
         return None;
     }
-    crate::repo::validate_repo_id(&id)
+    crate::hub::repo::validate_repo_id(&id)
         .is_none()
         .then_some((id, parsed.repo_type))
 }
