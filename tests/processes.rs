@@ -104,9 +104,8 @@ fn status_of(j: &serde_json::Value, id: &str) -> Vec<String> {
 
 // ------------------------------------------------------------------------- credential helpers
 
-#[test]
-fn a_forking_credential_helper_dies_with_its_group() {
-    let w = World::new();
+/// A credential helper that forks a grandchild (its pid in the file returned) and hangs.
+fn forking_helper(w: &World) -> std::path::PathBuf {
     let pidfile = w.home.join("helper.pid");
     w.git(&[
         "config",
@@ -117,6 +116,13 @@ fn a_forking_credential_helper_dies_with_its_group() {
             pidfile.display()
         ),
     ]);
+    pidfile
+}
+
+#[test]
+fn a_forking_credential_helper_dies_with_its_group() {
+    let w = World::new();
+    let pidfile = forking_helper(&w);
     let j = w.json(&["--offline", "--only", "git-credential"]).json();
     assert!(find(&j, "git-credential/fill-timeout").is_some(), "{j}");
     let pid = wait_for_file(&pidfile).trim().parse::<i32>().unwrap();
@@ -299,16 +305,7 @@ fn wrapped_command_dies_when_hfdoctor_is_killed() {
 fn a_signal_to_hfdoctor_kills_what_it_started() {
     use std::os::unix::process::ExitStatusExt;
     let w = World::new();
-    let pidfile = w.home.join("helper.pid");
-    w.git(&[
-        "config",
-        "--global",
-        "credential.helper",
-        &format!(
-            "!f() {{ sleep 300 & echo $! > {}; sleep 300; }}; f",
-            pidfile.display()
-        ),
-    ]);
+    let pidfile = forking_helper(&w);
     let mut cmd = w.command(&["--offline", "--only", "git-credential"]);
     cmd.stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())

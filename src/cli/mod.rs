@@ -300,6 +300,15 @@ pub fn context(cli: &Cli, target: Option<Target>) -> (Arc<Context>, Words) {
     (ctx, words)
 }
 
+/// What a command that runs checks starts from: the context and its words, and the checks
+/// --only and --skip select. `Err` is the exit code of a usage error already said.
+pub fn prepare(cli: &Cli) -> Result<(Arc<Context>, Words, Vec<CheckDef>), i32> {
+    let target = target(cli).map_err(|m| usage(&m))?;
+    let selected = select(cli).map_err(|m| usage(&m))?;
+    let (ctx, words) = context(cli, target);
+    Ok((ctx, words, selected))
+}
+
 /// The checks to run after --only and --skip; an unknown id is a usage error.
 pub fn select(cli: &Cli) -> Result<Vec<CheckDef>, String> {
     let known: Vec<&str> = checks::ids().collect();

@@ -13,14 +13,9 @@ use crate::render::text::{Spinner, Style, TextRenderer};
 use crate::render::{exit_code, github, json, Words};
 
 pub fn run(cli: &Cli) -> i32 {
-    let target = match cli::target(cli) {
-        Ok(t) => t,
-        Err(message) => return cli::usage(&message),
-    };
-    let (ctx, words) = cli::context(cli, target);
-    let selected = match cli::select(cli) {
-        Ok(s) => s,
-        Err(message) => return cli::usage(&message),
+    let (ctx, words, selected) = match cli::prepare(cli) {
+        Ok(p) => p,
+        Err(code) => return code,
     };
     let runtime = match cli::runtime() {
         Ok(rt) => rt,
