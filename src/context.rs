@@ -347,6 +347,22 @@ impl Context {
             self.cwd.join(path)
         }
     }
+
+    /// The one way a check reads a file whose path the user controls: at most `limit` bytes,
+    /// and never a FIFO or a device (docs/notes/bounded-reads.md). Relative paths are taken
+    /// from the current directory, as the client opens them.
+    pub fn read_file(
+        &self,
+        path: &Path,
+        limit: usize,
+    ) -> Result<crate::world::fs::Contents, crate::world::fs::ReadError> {
+        crate::world::fs::read_bounded(&self.absolute(path), limit)
+    }
+
+    /// The PEM certificates in a CA file, read through the same bounded door.
+    pub fn certs_in(&self, path: &Path) -> usize {
+        crate::net::tls::certs_from(&self.absolute(path)).len()
+    }
 }
 
 #[cfg(test)]

@@ -289,3 +289,43 @@ fn the_scanner_sees_every_form() {
         2
     );
 }
+
+/// A check reaches the machine only through the Context (files, subprocesses, the
+/// environment), so an in-process test can fake it and the bounded reader and the subprocess
+/// runner cannot be bypassed.
+#[test]
+fn checks_reach_the_machine_only_through_the_context() {
+    const FORBIDDEN: &[&str] = &[
+        "std::fs::",
+        "File::open",
+        "std::process::",
+        "Command::new",
+        "std::env::var",
+        "world::fs::read_bounded",
+        "world::proc::",
+        "net::tls::certs_from",
+    ];
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/checks");
+    let mut files = Vec::new();
+    rust_files(&dir, &mut files);
+    let mut wrong = Vec::new();
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        for (n, line) in code_lines(&text) {
+            for f in FORBIDDEN {
+                if line.contains(f) {
+                    wrong.push(format!(
+                        "{}:{n}: {}",
+                        file.strip_prefix(&dir).unwrap().display(),
+                        line.trim()
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "checks reaching the machine around the Context:\n{}",
+        wrong.join("\n")
+    );
+}

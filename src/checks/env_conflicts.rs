@@ -402,7 +402,7 @@ pub fn find_assignments(ctx: &Context, var: &str) -> Vec<String> {
     files.push(ctx.cwd.join(".env"));
     let mut hits = Vec::new();
     for file in files {
-        let Some(text) = read_bounded(&file) else {
+        let Some(text) = read_bounded(ctx, &file) else {
             continue;
         };
         for (i, line) in text.lines().enumerate() {
@@ -418,8 +418,8 @@ pub fn find_assignments(ctx: &Context, var: &str) -> Vec<String> {
 }
 
 /// A shell start-up file, up to 1 MiB, never a FIFO or device (docs/notes/bounded-reads.md).
-fn read_bounded(path: &Path) -> Option<String> {
-    let read = crate::world::fs::read_bounded(path, 1 << 20).ok()?;
+fn read_bounded(ctx: &Context, path: &Path) -> Option<String> {
+    let read = ctx.read_file(path, 1 << 20).ok()?;
     Some(String::from_utf8_lossy(&read.bytes).into_owned())
 }
 

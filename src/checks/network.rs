@@ -232,16 +232,16 @@ fn ca_variables(ctx: &Context) -> Vec<Found> {
         };
         for path in paths {
             let path = ctx.absolute(&path);
-            use crate::world::fs::{read_bounded, ReadError};
+            use crate::world::fs::ReadError;
             let problem = if var == "SSL_CERT_DIR" {
                 (!path.exists()).then_some("ca-missing")
             } else {
-                match read_bounded(&path, 4 << 20) {
+                match ctx.read_file(&path, 4 << 20) {
                     Err(ReadError::NotFound) => Some("ca-missing"),
                     Err(ReadError::IsDirectory) => Some("ca-is-directory"),
                     Err(ReadError::NotRegular(_)) => Some("ca-not-regular"),
                     Err(ReadError::Io(_)) => Some("ca-unreadable"),
-                    Ok(_) if crate::net::tls::certs_from(&path).is_empty() => Some("ca-no-certs"),
+                    Ok(_) if ctx.certs_in(&path) == 0 => Some("ca-no-certs"),
                     Ok(_) => None,
                 }
             };
