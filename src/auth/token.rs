@@ -1,7 +1,7 @@
 //! Token discovery exactly as `huggingface_hub` 2.x resolves it (`utils/_auth.py::get_token`,
 //! `constants.py`), keeping every source found, not only the winner, with where it came from.
 //!
-//! Order (hub-semantics §1.1): OIDC (`HF_OIDC_RESOURCE`) > `HF_TOKEN` or
+//! Order (docs/notes/token-discovery.md, "Precedence"): OIDC (`HF_OIDC_RESOURCE`) > `HF_TOKEN` or
 //! `HUGGING_FACE_HUB_TOKEN` (Python `or` on the raw values, then `_clean_token`) > the token
 //! file. `stored_tokens` is read to name tokens, never to pick one.
 

@@ -58,7 +58,7 @@ pub fn rate_limited(found: Found, answer: &Answer) -> Found {
 }
 
 /// Hosts a download or push touches besides the endpoint (LFS/CDN and Xet storage the Hub
-/// redirects to, hub-semantics §6.4). Best known names; a redirect elsewhere is possible.
+/// redirects to, docs/notes/proxy.md "Hosts a download or push reaches"). Best known names; a redirect elsewhere is possible.
 pub const STORAGE_HOSTS: &[&str] = &["cdn-lfs.huggingface.co", "cas-bridge.xethub.hf.co"];
 
 /// The hosts (with scheme and port) to judge: the endpoint's, then the storage hosts when the

@@ -1,7 +1,7 @@
 //! gated-access: for a gated target, whether this user may download its files: terms accepted,
 //! request pending, no token sent, or a fine-grained token without the "public gated repos"
 //! permission. Where the server's answer and the token's scopes say different things (the
-//! order of the Hub's gate checks is not documented, §10.3), both are reported.
+//! order of the Hub's gate checks is not documented, docs/notes/hub-answers.md "Uncertain" 3), both are reported.
 
 use std::sync::Arc;
 
@@ -80,7 +80,7 @@ async fn check(ctx: &Context) -> Vec<Found> {
     match access.kind() {
         Kind::Ok => out.push(gated(Outcome::Granted)),
         Kind::Gated(GateState::NotLoggedIn) if access.authorized => {
-            // §10.4: an invalid token on a gated route may look like "not logged in".
+            // docs/notes/hub-answers.md "Uncertain" 4: an invalid token on a gated route may look like "not logged in".
             out.push(if token_invalid {
                 gated(Outcome::TokenInvalid)
             } else {

@@ -255,7 +255,7 @@ async fn judge(ctx: &Context, facts: Facts) -> Vec<Found> {
 }
 
 /// What git asks before a push: `GET {remote}/info/refs?service=git-receive-pack` with the
-/// credential. §10.1: a 200 here does not prove write rights (the Hub may refuse at the
+/// credential. docs/notes/git-servers.md "Uncertain": a 200 here does not prove write rights (the Hub may refuse at the
 /// pre-receive hook); repo-access's write check is the authority on those.
 async fn push_discovery(
     ctx: &Context,

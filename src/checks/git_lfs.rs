@@ -1,6 +1,6 @@
 //! git-lfs: git-lfs on PATH and its version, `git lfs install` done (filter.lfs.* set), git-xet
 //! noted where present; in a repository, the commits a push would send scanned for blobs the
-//! Hub rejects without LFS/Xet: over 10 MiB, or binary over 1 MB (§6.3). History is what the
+//! Hub rejects without LFS/Xet: over 10 MiB, or binary over 1 MB (docs/notes/git-servers.md, "LFS and Xet"). History is what the
 //! Hub judges, so a file deleted in a later commit still counts.
 //!
 //! The scan streams `git rev-list --objects` into `git cat-file --batch-check` and reads only

@@ -1,6 +1,6 @@
 //! git-ssh: for `git@hf.co:` remotes, whether the Hub's SSH server accepts a key and for which
 //! account (`ssh -T`, batch mode: "Hi anonymous" means none was), and whether the host key that
-//! known_hosts holds for the Hub is one of the Hub's published fingerprints (§6.1), which tells
+//! known_hosts holds for the Hub is one of the Hub's published fingerprints (docs/notes/git-servers.md), which tells
 //! a genuine host from a stale entry or something answering in its place.
 
 use std::sync::Arc;

@@ -213,7 +213,7 @@ fn judge_write(
         Kind::AnonymousNotFound if !answer.authorized => base(Outcome::WriteNoToken),
         Kind::RateLimited => rate_limited(base(Outcome::RateLimited), &answer),
         Kind::ReadOnly | Kind::NotFound | Kind::AnonymousNotFound => {
-            // The server says "read access only" (W1, §10.2); the role and scopes say why.
+            // The server says "read access only" (W1, docs/notes/hub-answers.md "Uncertain" 2); the role and scopes say why.
             let Some(w) = who else {
                 return unsure(base(Outcome::WriteUnsure), &answer);
             };

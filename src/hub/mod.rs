@@ -2,7 +2,7 @@
 //! reads them, `SSL_CERT_FILE`/`SSL_CERT_DIR` on top of the public roots, one deadline per
 //! request, bodies capped at 1 MiB. whoami-v2 is asked once per token and shared (the endpoint
 //! is strictly rate limited). Answers are classified from status, `X-Error-Code` and
-//! `X-Error-Message` (hub-semantics §4.1), keeping the request id for the report.
+//! `X-Error-Message` (docs/notes/hub-answers.md), keeping the request id for the report.
 //!
 //! The token goes only to the endpoint's host, never over plain http to a host that is not
 //! this machine, and never across a redirect to another host.
@@ -40,8 +40,8 @@ pub struct Answer {
 }
 
 impl Answer {
-    /// The server's message, collected as the client's `_format` does (hub-semantics §4.2,
-    /// docs/notes/hub-answers.md): `X-Error-Message`, else the JSON body's `error` (string or
+    /// The server's message, collected as the client's `_format` does
+    /// (docs/notes/hub-answers.md): `X-Error-Message`, else the JSON body's `error` (string or
     /// list), `error_description` or `errors[].message`, else a body that is neither JSON nor
     /// HTML as text. None when the server said nothing.
     pub fn message(&self) -> Option<String> {
@@ -111,7 +111,7 @@ impl Answer {
     }
 
     /// The Python client raises on this answer: any status that is not 2xx or 3xx
-    /// (`hf_raise_for_status`, hub-semantics §4.1).
+    /// (`hf_raise_for_status`, docs/notes/hub-answers.md).
     pub fn client_fails(&self) -> bool {
         !(200..400).contains(&self.status)
     }
@@ -172,7 +172,7 @@ fn header_text(value: &reqwest::header::HeaderValue) -> String {
     }
 }
 
-/// What an answer means, in the terms of hub-semantics §4.3.
+/// What an answer means, in the terms of the scenario matrix of docs/notes/hub-answers.md.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Kind {
     Ok,
@@ -769,7 +769,7 @@ mod tests {
         for (status, code, msg, kind) in cases {
             assert_eq!(classify(&answer(status, code, msg)), kind, "{status} {msg}");
         }
-        // P1/N1 still hold if the Hub starts adding RepoNotFound to the anonymous 401 (§10.5).
+        // P1/N1 still hold if the Hub starts adding RepoNotFound to the anonymous 401 (docs/notes/hub-answers.md "Uncertain" 5).
         assert_eq!(
             classify(&answer(
                 401,

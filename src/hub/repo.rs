@@ -1,5 +1,5 @@
 //! Repository ids and types as huggingface_hub 2.4.0 validates them (`validate_repo_id`,
-//! hub-semantics §5.3), and the URL forms of each type.
+//! docs/notes/hub-answers.md, "Repo ids"), and the URL forms of each type.
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum RepoType {
