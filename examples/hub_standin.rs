@@ -1,6 +1,8 @@
 //! The test suite's Hub stand-in as a process, for benchmarks and trying hfdoctor by hand.
 //! `cargo run --example hub_standin -- [LATENCY_MS]` prints its URL and the tokens of its
-//! world, then logs one line per request on stderr until it is killed.
+//! world, then logs one line per request on stderr until it is killed. `STANDIN_BROKEN=PREFIX=STATUS`
+//! (comma-separated) answers those paths with that status and an empty body, to try what
+//! hfdoctor says of a failing Hub.
 
 #[path = "../tests/support/hub.rs"]
 mod hub;
@@ -14,7 +16,7 @@ fn main() {
         .nth(1)
         .and_then(|a| a.parse().ok())
         .unwrap_or(0);
-    let world = HubWorld::new()
+    let mut world = HubWorld::new()
         .user("alice", &[("acme", "write")])
         .token("hf_alicewriteaaaaaaaaaaaaaaaaaaaaWrit", "alice", "write")
         .token("hf_alicereadaaaaaaaaaaaaaaaaaaaaaRead", "alice", "read")
@@ -23,6 +25,16 @@ fn main() {
         .repo(Repo::space("acme/demo"))
         .repo(Repo::model("acme/gated").gated("auto"))
         .latency(Duration::from_millis(latency));
+    for rule in std::env::var("STANDIN_BROKEN")
+        .unwrap_or_default()
+        .split(',')
+    {
+        if let Some((prefix, status)) = rule.split_once('=') {
+            if let Ok(status) = status.parse() {
+                world = world.broken(prefix, status, "");
+            }
+        }
+    }
     let server = HubServer::start(world);
     println!("{}", server.url);
     let mut seen = 0;

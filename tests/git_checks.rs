@@ -374,5 +374,5 @@ fn a_5xx_on_push_discovery_is_a_server_error() {
     store(&w, "http", &host_of(&hub), "hf_user", WRITE);
     let (f, _) = w.outcome_with("git-credential/server-error", &["--only", "git-credential"]);
     assert_eq!(f["status"], "fail");
-    assert_eq!(f["details"]["message"], "no message, an empty body");
+    assert_eq!(f["details"]["message"], "said-empty-body");
 }

@@ -283,10 +283,7 @@ fn something_else_answers_whoami() {
     let (f, _) = w.outcome_with("token-valid/server-error", &["--only", "token-valid"]);
     assert_eq!(f["status"], "fail");
     assert_eq!(f["details"]["status"], "502");
-    assert_eq!(
-        f["details"]["message"], "an HTML page, not the Hub's JSON",
-        "{f}"
-    );
+    assert_eq!(f["details"]["message"], "said-html-page", "{f}");
 }
 
 #[test]
@@ -829,12 +826,15 @@ fn a_5xx_from_whoami_is_a_server_error_that_says_what_came_back() {
     assert_eq!(f["status"], "fail");
     assert_eq!(f["cause"], "server-error");
     assert_eq!(f["details"]["status"], "503");
-    assert_eq!(f["details"]["message"], "no message, an empty body");
+    // JSON gets the phrase's stable key; the text its words, in the reader's language.
+    assert_eq!(f["details"]["message"], "said-empty-body");
     assert!(text.contains("503 Service Unavailable"), "{text}");
+    assert!(text.contains("no message, an empty body"), "{text}");
     assert!(!text.contains("503: ."), "{text}");
     assert_eq!(w.run(&["--only", "token-valid"]).code, 1);
     let zh = w.run(&["--only", "token-valid", "--lang", "zh-TW"]).stdout;
     assert!(zh.contains("503 Service Unavailable"), "{zh}");
+    assert!(zh.contains("沒有任何訊息，回應內容是空的"), "{zh}");
 }
 
 #[test]
@@ -847,12 +847,16 @@ fn a_5xx_html_page_on_repo_info_names_the_page() {
         "repo-access/server-error",
         &["--only", "repo-access", "--repo", "acme/public"],
     );
-    assert_eq!(
-        f["details"]["message"],
-        "an HTML page titled \"502 Bad Gateway\", not the Hub's JSON"
-    );
+    assert_eq!(f["details"]["message"], "said-html-titled");
+    assert_eq!(f["details"]["page_title"], "502 Bad Gateway");
     let r = w.run(&["--only", "repo-access", "--repo", "acme/public"]);
     assert_eq!(r.code, 1);
+    assert!(
+        r.stdout
+            .contains("an HTML page titled \"502 Bad Gateway\", not the Hub's JSON"),
+        "{}",
+        r.stdout
+    );
 }
 
 #[test]
@@ -861,8 +865,8 @@ fn a_401_without_a_body_from_whoami_is_a_failure_not_a_warning() {
     let w = world_with(&hub, Some(WRITE));
     let (f, text) = w.outcome_with("token-valid/unexpected", &["--only", "token-valid"]);
     assert_eq!(f["status"], "fail");
-    assert_eq!(f["details"]["message"], "no message, an empty body");
-    assert!(!text.contains("401: ."), "{text}");
+    assert_eq!(f["details"]["message"], "said-empty-body");
+    assert!(text.contains("401: no message, an empty body."), "{text}");
     assert_eq!(w.run(&["--only", "token-valid"]).code, 1);
 }
 

@@ -4,7 +4,7 @@
 
 use crate::context::Context;
 use crate::engine::finding::{Found, Namespace, Owned};
-use crate::hub::{Answer, CallError};
+use crate::hub::{Answer, CallError, Said};
 
 crate::outcomes! {
     pub enum Outcome {
@@ -42,8 +42,29 @@ pub fn server_error(ctx: &Context, request: impl Into<String>, answer: &Answer) 
         .with("status", answer.status.to_string())
         .param("status_line", answer.status_line())
         .param("request", request)
-        .with("message", answer.said())
+        .with_said("message", answer)
         .detail("request_id", answer.request_id.clone().unwrap_or_default())
+}
+
+/// What an answer said, as the placeholder `key` (and a detail of the same name): the server's
+/// own message as it came, else a phrase in the reader's language ("no message, an empty
+/// body"), whose JSON detail is the phrase's stable key (`said-empty-body`).
+pub trait WithSaid {
+    fn with_said(self, key: &'static str, answer: &Answer) -> Self;
+}
+
+impl WithSaid for Found {
+    fn with_said(self, key: &'static str, answer: &Answer) -> Self {
+        match answer.said() {
+            Said::Message(m) => self.with(key, m),
+            Said::EmptyBody => self.with_msg(key, "said-empty-body"),
+            Said::NotJson => self.with_msg(key, "said-not-json"),
+            Said::HtmlPage(None) => self.with_msg(key, "said-html-page"),
+            Said::HtmlPage(Some(title)) => self
+                .with_msg(key, "said-html-titled")
+                .with("page_title", title),
+        }
+    }
 }
 
 /// A 429: `{reset}` is the seconds until the window resets (`?` when the Hub did not say).

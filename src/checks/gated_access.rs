@@ -5,6 +5,7 @@
 
 use std::sync::Arc;
 
+use crate::checks::common::WithSaid;
 use crate::checks::common::{call_failed, server_error};
 use crate::context::Context;
 use crate::engine::finding::Found;
@@ -86,7 +87,7 @@ async fn check(ctx: &Context) -> Vec<Found> {
             } else {
                 gated(Outcome::Unsure)
                     .with("status", access.status.to_string())
-                    .with("message", access.said())
+                    .with_said("message", &access)
             })
         }
         Kind::Gated(GateState::NotLoggedIn) | Kind::AnonymousNotFound => {
@@ -105,7 +106,7 @@ async fn check(ctx: &Context) -> Vec<Found> {
         _ => out.push(
             gated(Outcome::Unsure)
                 .with("status", access.status.to_string())
-                .with("message", access.said()),
+                .with_said("message", &access),
         ),
     }
     // Both facts when both are known: the scope will bite even once the gate opens.

@@ -7,6 +7,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::checks::common::WithSaid;
 use crate::context::Context;
 use crate::engine::finding::Found;
 use crate::git::GitError;
@@ -242,7 +243,7 @@ async fn judge(ctx: &Context, facts: Facts) -> Vec<Found> {
         WhoamiResult::Refused(a) => out.push(
             with_secret(base(Outcome::Unsure))
                 .with("status", a.status.to_string())
-                .with("message", a.said()),
+                .with_said("message", &a),
         ),
         WhoamiResult::Failed(e) => out.push(crate::checks::common::call_failed(ctx, &e)),
     }
@@ -276,12 +277,11 @@ async fn push_discovery(
         Ok(a) => a,
         Err(e) => return Some(crate::checks::common::call_failed(ctx, &e)),
     };
-    let message = answer.said();
     let f = |outcome: Outcome| {
         Found::new(outcome)
             .with("repo", repo.clone())
             .with("status", answer.status.to_string())
-            .with("message", message.clone())
+            .with_said("message", &answer)
     };
     Some(match answer.status {
         200 => return None,

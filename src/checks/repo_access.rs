@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use futures_util::future::join_all;
 
+use crate::checks::common::WithSaid;
 use crate::checks::common::{call_failed, rate_limited, server_error};
 use crate::context::{Context, Target};
 use crate::engine::finding::Found;
@@ -97,7 +98,7 @@ async fn check(ctx: &Context) -> Vec<Found> {
         }
         Kind::Disabled => out.push(base(Outcome::Disabled)),
         Kind::OrgPolicy => {
-            out.push(base(Outcome::OrgPolicy).with("message", info.said()))
+            out.push(base(Outcome::OrgPolicy).with_said("message", &info))
         }
         Kind::RateLimited => out.push(rate_limited(base(Outcome::RateLimited), &info)),
         Kind::ServerError => out.push(server_error(
@@ -112,7 +113,7 @@ async fn check(ctx: &Context) -> Vec<Found> {
 
 fn unsure(f: Found, a: &Answer) -> Found {
     f.with("status", a.status.to_string())
-        .with("message", a.said())
+        .with_said("message", &a)
         .with("request_id", a.request_id.clone().unwrap_or_else(|| "-".into()))
 }
 
@@ -208,7 +209,7 @@ fn judge_write(
         Kind::ContributorOnly => base(Outcome::Contributor)
             .with("account", account)
             .with("namespace", namespace),
-        Kind::OrgPolicy => base(Outcome::OrgPolicy).with("message", answer.said()),
+        Kind::OrgPolicy => base(Outcome::OrgPolicy).with_said("message", &answer),
         Kind::InvalidToken => base(Outcome::TokenInvalid),
         Kind::AnonymousNotFound if !answer.authorized => base(Outcome::WriteNoToken),
         Kind::RateLimited => rate_limited(base(Outcome::RateLimited), &answer),

@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use futures_util::future::join_all;
 
+use crate::checks::common::WithSaid;
 use crate::checks::common::{call_failed, rate_limited, server_error};
 use crate::context::Context;
 use crate::engine::finding::Found;
@@ -89,7 +90,7 @@ async fn check(ctx: &Context) -> Vec<Found> {
             // Whatever else came back, `hf auth whoami` fails on it: say what it was.
             _ => vec![Found::new(Outcome::Unexpected)
                 .with("status", answer.status.to_string())
-                .with("message", answer.said())
+                .with_said("message", &answer)
                 .with("endpoint", hub.endpoint.url.clone())
                 .with("request_id", answer.request_id.unwrap_or_else(|| "-".into()))],
         },

@@ -70,33 +70,25 @@ impl Answer {
         Some(one_line(text, 300))
     }
 
-    /// What came back, for people, never empty: the status with its reason phrase and the
-    /// server's message, or what the body was when there was none ("an empty body", "an HTML
-    /// page titled …"). A 503 is never shown as "answered 503: .".
-    pub fn said(&self) -> String {
+    /// What came back, for people, never nothing: the server's message, or what the body
+    /// was when there was none. A 503 is never shown as "answered 503: .".
+    pub fn said(&self) -> Said {
         if let Some(m) = self.message() {
-            return one_line(&m, 300);
+            return Said::Message(one_line(&m, 300));
         }
         let text = String::from_utf8_lossy(&self.body);
         let text = text.trim();
         if text.is_empty() {
-            return "no message, an empty body".into();
+            Said::EmptyBody
+        } else if looks_like_html(text) {
+            Said::HtmlPage(
+                html_title(text)
+                    .filter(|t| !t.is_empty())
+                    .map(|t| one_line(&t, 120)),
+            )
+        } else {
+            Said::NotJson
         }
-        if looks_like_html(text) {
-            let title = html_title(text).unwrap_or_default();
-            return if title.is_empty() {
-                "an HTML page, not the Hub's JSON".into()
-            } else {
-                format!(
-                    "an HTML page titled \"{}\", not the Hub's JSON",
-                    one_line(&title, 120)
-                )
-            };
-        }
-        format!(
-            "a body of {} bytes that is not the Hub's JSON",
-            self.body.len()
-        )
     }
 
     /// The status with its reason phrase: `503 Service Unavailable`.
@@ -170,6 +162,19 @@ fn header_text(value: &reqwest::header::HeaderValue) -> String {
         Ok(s) => s.to_string(),
         Err(_) => bytes.iter().map(|&b| b as char).collect(),
     }
+}
+
+/// What an answer said, for people (`Answer::said`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Said {
+    /// The server's own message.
+    Message(String),
+    /// No message, and an empty body.
+    EmptyBody,
+    /// An HTML page (a proxy's, a portal's, a gateway's), with its title when it has one.
+    HtmlPage(Option<String>),
+    /// A body that is neither the Hub's JSON nor text.
+    NotJson,
 }
 
 /// What an answer means, in the terms of the scenario matrix of docs/notes/hub-answers.md.
@@ -843,26 +848,23 @@ mod tests {
         let mut a = answer(503, None, "");
         a.error_message = None;
         assert_eq!(a.status_line(), "503 Service Unavailable");
-        assert_eq!(a.said(), "no message, an empty body");
+        assert_eq!(a.said(), Said::EmptyBody);
         assert!(a.client_fails() && a.is_server_error());
         a.body =
             b"<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head></html>".to_vec();
         assert_eq!(a.message(), None);
-        assert_eq!(
-            a.said(),
-            "an HTML page titled \"502 Bad Gateway\", not the Hub's JSON"
-        );
+        assert_eq!(a.said(), Said::HtmlPage(Some("502 Bad Gateway".into())));
         a.body = b"upstream connect error or disconnect/reset before headers\n".to_vec();
         assert_eq!(
             a.said(),
-            "upstream connect error or disconnect/reset before headers"
+            Said::Message("upstream connect error or disconnect/reset before headers".into())
         );
         a.body = br#"{"error_description":"expired"}"#.to_vec();
-        assert_eq!(a.said(), "expired");
+        assert_eq!(a.said(), Said::Message("expired".into()));
         a.body = br#"{"errors":[{"message":"bad"}]}"#.to_vec();
-        assert_eq!(a.said(), "bad");
+        assert_eq!(a.said(), Said::Message("bad".into()));
         a.body = br#"{"other":1}"#.to_vec();
-        assert_eq!(a.said(), "a body of 11 bytes that is not the Hub's JSON");
+        assert_eq!(a.said(), Said::NotJson);
         let a = answer(401, None, "");
         assert!(a.client_fails() && !a.is_server_error());
         assert!(!answer(307, None, "").client_fails());

@@ -68,7 +68,14 @@ impl Words {
             .find(|(k, _)| *k == name)
             .map(|(_, v)| match v {
                 Param::Text(t) => t.clone(),
-                Param::Msg(key) => self.msg(key),
+                // A shared phrase may name the finding's own plain values ("an HTML page
+                // titled {page_title}"); never another phrase, so this cannot recurse.
+                Param::Msg(key) => fill(&self.msg(key), &|n| {
+                    f.params.iter().find_map(|(k, v)| match v {
+                        Param::Text(t) if *k == n => Some(t.clone()),
+                        _ => None,
+                    })
+                }),
             })
     }
 
