@@ -113,7 +113,7 @@ async fn check(ctx: &Context) -> Vec<Found> {
 
 fn unsure(f: Found, a: &Answer) -> Found {
     f.with("status", a.status.to_string())
-        .with_said("message", &a)
+        .with_said("message", a)
         .with("request_id", a.request_id.clone().unwrap_or_else(|| "-".into()))
 }
 
