@@ -33,17 +33,39 @@ pub fn call_failed(ctx: &Context, err: &CallError) -> Found {
         .with("error", err.describe())
 }
 
-/// A 5xx: the Hub, or a gateway or proxy in front of it, failed. `request` names what was
-/// asked ("whoami-v2", "the repo info of acme/x"); the message says what came back, never
-/// nothing (docs/notes/hub-answers.md).
-pub fn server_error(ctx: &Context, request: impl Into<String>, answer: &Answer) -> Found {
-    Found::new(Outcome::ServerError)
+/// The request a server error answered, named in the reader's language.
+#[derive(Debug, Clone, Copy)]
+pub enum Request<'a> {
+    Whoami,
+    WhoamiForGit,
+    RepoInfo(&'a str),
+    WriteCheck(&'a str),
+    AccessCheck(&'a str),
+    PushDiscovery(&'a str),
+}
+
+/// A 5xx: the Hub, or a gateway or proxy in front of it, failed. The message says what came
+/// back, never nothing (docs/notes/hub-answers.md).
+pub fn server_error(ctx: &Context, request: Request, answer: &Answer) -> Found {
+    let (phrase, repo) = match request {
+        Request::Whoami => ("request-whoami", None),
+        Request::WhoamiForGit => ("request-whoami-git", None),
+        Request::RepoInfo(r) => ("request-repo-info", Some(r)),
+        Request::WriteCheck(r) => ("request-write-check", Some(r)),
+        Request::AccessCheck(r) => ("request-access-check", Some(r)),
+        Request::PushDiscovery(r) => ("request-push-discovery", Some(r)),
+    };
+    let found = Found::new(Outcome::ServerError)
         .with("endpoint", ctx.endpoint().url.clone())
         .with("status", answer.status.to_string())
         .param("status_line", answer.status_line())
-        .param("request", request)
-        .with_said("message", answer)
-        .detail("request_id", answer.request_id.clone().unwrap_or_default())
+        .with_msg("request", phrase);
+    match repo {
+        Some(r) => found.with("repo", r),
+        None => found,
+    }
+    .with_said("message", answer)
+    .detail("request_id", answer.request_id.clone().unwrap_or_default())
 }
 
 /// What an answer said, as the placeholder `key` (and a detail of the same name): the server's

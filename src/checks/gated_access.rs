@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use crate::checks::common::WithSaid;
-use crate::checks::common::{call_failed, server_error};
+use crate::checks::common::{call_failed, server_error, Request};
 use crate::context::Context;
 use crate::engine::finding::Found;
 use crate::hub::{info_path, repo_url, RepoInfo, GateState, Kind, WhoamiResult};
@@ -98,11 +98,7 @@ async fn check(ctx: &Context) -> Vec<Found> {
         Kind::Gated(GateState::Pending) => out.push(gated(Outcome::Pending)),
         Kind::FineGrainedGated => out.push(gated(Outcome::FineGrained)),
         Kind::InvalidToken => out.push(gated(Outcome::TokenInvalid)),
-        Kind::ServerError => out.push(server_error(
-            ctx,
-            format!("the access check of {}", target.repo_id),
-            &access,
-        )),
+        Kind::ServerError => out.push(server_error(ctx, Request::AccessCheck(&target.repo_id), &access)),
         _ => out.push(
             gated(Outcome::Unsure)
                 .with("status", access.status.to_string())

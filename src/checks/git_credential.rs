@@ -7,7 +7,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::checks::common::WithSaid;
+use crate::checks::common::{Request, WithSaid};
 use crate::context::Context;
 use crate::engine::finding::Found;
 use crate::git::GitError;
@@ -238,7 +238,7 @@ async fn judge(ctx: &Context, facts: Facts) -> Vec<Found> {
             }
         }
         WhoamiResult::Refused(a) if a.is_server_error() => out.push(
-            crate::checks::common::server_error(ctx, "whoami-v2 for git's credential", &a),
+            crate::checks::common::server_error(ctx, Request::WhoamiForGit, &a),
         ),
         WhoamiResult::Refused(a) => out.push(
             with_secret(base(Outcome::Unsure))
@@ -288,11 +288,7 @@ async fn push_discovery(
         401 => f(Outcome::PushRefused),
         403 => f(Outcome::PushForbidden),
         404 => f(Outcome::PushNotFound),
-        500..=599 => crate::checks::common::server_error(
-            ctx,
-            format!("the push discovery of {repo}"),
-            &answer,
-        ),
+        500..=599 => crate::checks::common::server_error(ctx, Request::PushDiscovery(&repo), &answer),
         _ => f(Outcome::PushUnsure),
     })
 }

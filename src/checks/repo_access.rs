@@ -7,7 +7,7 @@ use std::sync::Arc;
 use futures_util::future::join_all;
 
 use crate::checks::common::WithSaid;
-use crate::checks::common::{call_failed, rate_limited, server_error};
+use crate::checks::common::{call_failed, rate_limited, server_error, Request};
 use crate::context::{Context, Target};
 use crate::engine::finding::Found;
 use crate::hub::{info_path, repo_url, RepoInfo, Answer, CallError, Kind, Whoami, WhoamiResult};
@@ -101,11 +101,7 @@ async fn check(ctx: &Context) -> Vec<Found> {
             out.push(base(Outcome::OrgPolicy).with_said("message", &info))
         }
         Kind::RateLimited => out.push(rate_limited(base(Outcome::RateLimited), &info)),
-        Kind::ServerError => out.push(server_error(
-            ctx,
-            format!("the repo info of {}", target.repo_id),
-            &info,
-        )),
+        Kind::ServerError => out.push(server_error(ctx, Request::RepoInfo(&target.repo_id), &info)),
         _ => out.push(unsure(base(Outcome::Unsure), &info)),
     }
     out
@@ -239,11 +235,7 @@ fn judge_write(
                 None => unsure(base(Outcome::WriteUnsure), &answer),
             }
         }
-        Kind::ServerError => server_error(
-            ctx,
-            format!("the write check of {}", target.repo_id),
-            &answer,
-        ),
+        Kind::ServerError => server_error(ctx, Request::WriteCheck(&target.repo_id), &answer),
         _ => unsure(base(Outcome::WriteUnsure), &answer),
     }
 }

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use futures_util::future::join_all;
 
 use crate::checks::common::WithSaid;
-use crate::checks::common::{call_failed, rate_limited, server_error};
+use crate::checks::common::{call_failed, rate_limited, server_error, Request};
 use crate::context::Context;
 use crate::engine::finding::Found;
 use crate::hub::{Kind, Whoami, WhoamiResult};
@@ -86,7 +86,7 @@ async fn check(ctx: &Context) -> Vec<Found> {
         WhoamiResult::Refused(answer) => match answer.kind() {
             Kind::InvalidToken => vec![invalid(ctx, &effect.source, token).await],
             Kind::RateLimited => vec![rate_limited(Found::new(Outcome::RateLimited), &answer)],
-            Kind::ServerError => vec![server_error(ctx, "whoami-v2", &answer)],
+            Kind::ServerError => vec![server_error(ctx, Request::Whoami, &answer)],
             // Whatever else came back, `hf auth whoami` fails on it: say what it was.
             _ => vec![Found::new(Outcome::Unexpected)
                 .with("status", answer.status.to_string())
