@@ -77,14 +77,14 @@ fn no_mode_writes_anything() {
             hub.url.trim_start_matches("http://")
         )),
     );
-    let before = snapshot(&w.dir.path().to_path_buf());
+    let before = snapshot(w.dir.path());
     let error = w.home.join("error.log");
     std::fs::write(
         &error,
         "401 Client Error: Unauthorized for url: https://huggingface.co/api/models/acme/model",
     )
     .unwrap();
-    let before_with_log = snapshot(&w.dir.path().to_path_buf());
+    let before_with_log = snapshot(w.dir.path());
     let runs: &[&[&str]] = &[
         &[],
         &["--offline"],
@@ -101,7 +101,7 @@ fn no_mode_writes_anything() {
         let r = w.run(args);
         assert!(r.code <= 3, "{args:?}: exit {}: {}", r.code, r.stderr);
     }
-    let after = snapshot(&w.dir.path().to_path_buf());
+    let after = snapshot(w.dir.path());
     let changed: Vec<String> = before_with_log
         .iter()
         .filter(|(k, v)| after.get(*k) != Some(v))
