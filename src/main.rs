@@ -27,6 +27,12 @@ fn main() {
 }
 
 fn dispatch() -> i32 {
+    // The catalog (fourteen TOML files) and the boundary's patterns take milliseconds to
+    // build: build them beside the parsing of flags and the reading of the machine, not after.
+    std::thread::spawn(|| {
+        hfdoctor::checks::catalog();
+    });
+    std::thread::spawn(redact::warm_up);
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => return cli::clap_exit(e),

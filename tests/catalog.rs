@@ -183,7 +183,9 @@ fn registry_is_in_the_documented_order() {
     let phase = |c: &hfdoctor::engine::catalog::CheckEntry| match c.category.as_str() {
         "git" => (3, "git"),
         "network" => (1, "the way out"),
-        _ if c.needs.contains(&Need::Network) => (2, "the Hub"),
+        _ if hfdoctor::checks::def(&c.id).is_some_and(|d| d.needs.contains(&Need::Network)) => {
+            (2, "the Hub")
+        }
         _ => (0, "local"),
     };
     let c = catalog();

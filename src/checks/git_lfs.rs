@@ -45,69 +45,87 @@ pub fn run(ctx: &Context) -> Vec<Found> {
     let paths = ctx.env.get("PATH").unwrap_or_default();
     let lfs = which::which_in("git-lfs", Some(&paths), &ctx.cwd).ok();
     let xet = which::which_in("git-xet", Some(&paths), &ctx.cwd).ok();
-    let hub_remote = ctx.hub_remotes().first().map(|r| r.name.clone());
+    // git-lfs takes a few milliseconds to start (it is a Go program): ask its version while
+    // git's config is read and the history is scanned, not after.
+    std::thread::scope(|s| {
+        let version = lfs.as_ref().map(|lfs| s.spawn(|| lfs_version(ctx, lfs)));
+        let hub_remote = ctx.hub_remotes().first().map(|r| r.name.clone());
+        if lfs.is_some() {
+            if let Some(seconds) = ctx.git_config_timeout() {
+                return vec![Found::new(Runner::Timeout).with(runner::SECONDS, seconds)];
+            }
+        }
+        let scan = if ctx.in_git_worktree() {
+            match scan(ctx, hub_remote.as_deref()) {
+                Ok(s) => Some(s),
+                Err(GitError::Timeout) => {
+                    return vec![Found::new(Runner::Timeout).with(runner::SECONDS, "?")]
+                }
+                Err(_) => None,
+            }
+        } else {
+            None
+        };
+        let version = version.and_then(|v| v.join().ok()).flatten();
+        judge(ctx, lfs.is_some(), version, hub_remote, scan, xet.is_some())
+    })
+}
+
+/// `git-lfs version` from git-lfs itself, not `git lfs version`: one process instead of two.
+fn lfs_version(ctx: &Context, lfs: &std::path::Path) -> Option<String> {
+    ctx.run(&lfs.to_string_lossy(), &["version"], Duration::from_secs(3))
+        .ok()
+        .map(|o| {
+            o.stdout
+                .split_whitespace()
+                .next()
+                .unwrap_or("")
+                .trim_start_matches("git-lfs/")
+                .to_string()
+        })
+        .filter(|v| !v.is_empty())
+}
+
+fn judge(
+    ctx: &Context,
+    installed: bool,
+    version: Option<String>,
+    hub_remote: Option<String>,
+    scan: Option<Scan>,
+    xet: bool,
+) -> Vec<Found> {
     let needed = hub_remote.is_some();
     let mut out = Vec::new();
-    let version = match &lfs {
-        None => {
-            out.push(Found::new(if needed {
-                Outcome::Missing
-            } else {
-                Outcome::MissingNotNeeded
-            }));
-            None
-        }
-        Some(lfs) => {
-            if let Some(seconds) = ctx.git_config_timeout() {
-                return vec![Found::new(crate::engine::runner::Outcome::Timeout).with(crate::engine::runner::SECONDS, seconds)];
-            }
-            // git-lfs itself, not `git lfs version`: one process instead of two.
-            let v = ctx
-                .run(&lfs.to_string_lossy(), &["version"], Duration::from_secs(3))
-                .ok()
-                .map(|o| {
-                    o.stdout
-                        .split_whitespace()
-                        .next()
-                        .unwrap_or("")
-                        .trim_start_matches("git-lfs/")
-                        .to_string()
-                })
-                .filter(|v| !v.is_empty());
-            // From the shared read of git's config.
-            let initialised = ctx.git_config().is_ok_and(|c| {
-                c.has_prefix("filter.lfs.process") || c.has_prefix("filter.lfs.clean")
-            });
-            if !initialised {
-                // Only a repository that pushes to the Hub makes it an error.
-                let outcome = if needed {
-                    Outcome::NotInitialised
-                } else {
-                    Outcome::NotInitialisedNotNeeded
-                };
-                out.push(
-                    Found::new(outcome).with("version", v.clone().unwrap_or_else(|| "?".into())),
-                );
-            }
-            v
-        }
-    };
-    let scan = if ctx.in_git_worktree() {
-        match scan(ctx, hub_remote.as_deref()) {
-            Ok(s) => Some(s),
-            Err(GitError::Timeout) => return vec![Found::new(Runner::Timeout).with(runner::SECONDS, "?")],
-            Err(_) => None,
-        }
+    if !installed {
+        out.push(Found::new(if needed {
+            Outcome::Missing
+        } else {
+            Outcome::MissingNotNeeded
+        }));
     } else {
-        None
-    };
+        // From the shared read of git's config.
+        let initialised = ctx.git_config().is_ok_and(|c| {
+            c.has_prefix("filter.lfs.process") || c.has_prefix("filter.lfs.clean")
+        });
+        if !initialised {
+            // Only a repository that pushes to the Hub makes it an error.
+            let outcome = if needed {
+                Outcome::NotInitialised
+            } else {
+                Outcome::NotInitialisedNotNeeded
+            };
+            out.push(
+                Found::new(outcome).with("version", version.clone().unwrap_or_else(|| "?".into())),
+            );
+        }
+    }
     if let Some(scan) = &scan {
         if !scan.offenders.is_empty() {
             out.push(large_files(ctx, scan, hub_remote.as_deref()));
         }
     }
     if out.is_empty() {
-        let xet_note = if xet.is_some() { "git-xet" } else { "-" };
+        let xet_note = if xet { "git-xet" } else { "-" };
         let found = match &scan {
             Some(s) => Found::new(Outcome::Ok)
                 .with("version", version.unwrap_or_else(|| "?".into()))

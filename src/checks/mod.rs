@@ -7,14 +7,15 @@
 
 pub mod common;
 
-use crate::engine::catalog::Catalog;
+use crate::engine::catalog::{Catalog, Need};
 use crate::engine::finding::{Namespace, Outcomes, Owned};
 use crate::engine::runner::{CheckDef, Run};
 
-/// `module => "id", Blocking|Async;` declares the check: its module, its id (which names its
-/// catalog file `checks/<id>.toml` and the namespace of its `Outcome` enum), and how it runs.
+/// `module => "id", Blocking|Async, [needs];` declares the check: its module, its id (which
+/// names its catalog file `checks/<id>.toml` and the namespace of its `Outcome` enum), how it
+/// runs, and what it cannot run without (`Network`, `Git`, `Target`).
 macro_rules! registry {
-    ($($module:ident => $id:literal, $run:ident;)*) => {
+    ($($module:ident => $id:literal, $run:ident, [$($need:ident),*];)*) => {
         $(pub mod $module;)*
 
         $(impl Owned for $module::Outcome {
@@ -25,6 +26,7 @@ macro_rules! registry {
             id: $id,
             run: Run::$run($module::run),
             catalog: include_str!(concat!("../../checks/", $id, ".toml")),
+            needs: &[$(Need::$need),*],
             outcomes: || {
                 <$module::Outcome as Outcomes>::ALL
                     .iter()
@@ -40,17 +42,17 @@ macro_rules! registry {
 // what the Hub says (checks that need the network), then git (category `git`). A finding then
 // reads after the ones it depends on; within a phase, a new check goes where it reads best.
 registry! {
-    token_file => "token-file", Blocking;
-    env_conflicts => "env-conflicts", Blocking;
-    proxy => "proxy", Async;
-    network => "network", Async;
-    token_valid => "token-valid", Async;
-    repo_access => "repo-access", Async;
-    gated_access => "gated-access", Async;
-    git_remote => "git-remote", Async;
-    git_credential => "git-credential", Async;
-    git_ssh => "git-ssh", Async;
-    git_lfs => "git-lfs", Blocking;
+    token_file => "token-file", Blocking, [];
+    env_conflicts => "env-conflicts", Blocking, [];
+    proxy => "proxy", Async, [];
+    network => "network", Async, [];
+    token_valid => "token-valid", Async, [Network];
+    repo_access => "repo-access", Async, [Network, Target];
+    gated_access => "gated-access", Async, [Network, Target];
+    git_remote => "git-remote", Async, [Git];
+    git_credential => "git-credential", Async, [];
+    git_ssh => "git-ssh", Async, [Git];
+    git_lfs => "git-lfs", Blocking, [];
 }
 
 /// The one parsed catalog of the registered checks, with the runner's, common, message and
@@ -67,7 +69,23 @@ pub async fn run(
     checks: &[CheckDef],
     on_ready: impl FnMut(usize, Vec<crate::engine::finding::Finding>),
 ) -> Vec<crate::engine::finding::Finding> {
-    crate::engine::runner::run(ctx, catalog(), checks, on_ready).await
+    crate::engine::runner::run(ctx, catalog, checks, on_ready).await
+}
+
+/// `run`, with `on_started` called once every check has started (the text header is printed
+/// there, while the checks work).
+pub async fn run_and_then(
+    ctx: std::sync::Arc<crate::context::Context>,
+    checks: &[CheckDef],
+    on_started: impl FnOnce(),
+    on_ready: impl FnMut(usize, Vec<crate::engine::finding::Finding>),
+) -> Vec<crate::engine::finding::Finding> {
+    crate::engine::runner::run_and_then(ctx, catalog, checks, on_started, on_ready).await
+}
+
+/// The registered check with this id.
+pub fn def(id: &str) -> Option<&'static CheckDef> {
+    REGISTRY.iter().find(|c| c.id == id)
 }
 
 pub fn ids() -> impl Iterator<Item = &'static str> {

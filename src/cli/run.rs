@@ -55,15 +55,20 @@ async fn as_text(cli: &Cli, ctx: Arc<Context>, words: Words, selected: Vec<Check
         }
     };
     let ids: Vec<&str> = selected.iter().map(|c| c.id).collect();
-    let renderer = TextRenderer::new(
-        Words::new(words.lang),
-        Style {
-            color,
-            utf8,
-            verbose: cli.verbose > 0,
-        },
-        &ids,
-    );
+    // Made once the checks have started (it needs the catalog, parsed meanwhile on its own
+    // thread), so the checks need not wait for it.
+    let renderer = std::sync::OnceLock::new();
+    let make_renderer = || {
+        TextRenderer::new(
+            Words::new(words.lang),
+            Style {
+                color,
+                utf8,
+                verbose: cli.verbose > 0,
+            },
+            &ids,
+        )
+    };
     // Under --anonymize the names are known only once every check is done: the text is
     // written at the end, not streamed.
     let buffered = std::sync::Mutex::new(String::new());
@@ -84,13 +89,22 @@ async fn as_text(cli: &Cli, ctx: Arc<Context>, words: Words, selected: Vec<Check
             None => redact::print(text),
         }
     };
-    print(&renderer.header(&ctx), ids.first().map(|s| s.to_string()));
-    let findings = crate::checks::run(ctx.clone(), &selected, |i, found| {
-        cli::learn_findings(&found);
-        let text: String = found.iter().map(|f| renderer.finding(f)).collect();
-        print(&text, ids.get(i + 1).map(|s| s.to_string()));
-    })
+    let findings = crate::checks::run_and_then(
+        ctx.clone(),
+        &selected,
+        || {
+            let r = renderer.get_or_init(make_renderer);
+            print(&r.header(&ctx), ids.first().map(|s| s.to_string()));
+        },
+        |i, found| {
+            cli::learn_findings(&found);
+            let r = renderer.get_or_init(make_renderer);
+            let text: String = found.iter().map(|f| r.finding(f)).collect();
+            print(&text, ids.get(i + 1).map(|s| s.to_string()));
+        },
+    )
     .await;
+    let renderer = renderer.get_or_init(make_renderer);
     print(&renderer.footer(&findings), None);
     if annotate {
         print(&github::annotations(&words, &findings), None);

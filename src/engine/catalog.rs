@@ -75,8 +75,6 @@ pub enum Need {
 pub struct CheckEntry {
     pub id: String,
     pub category: String,
-    #[serde(default)]
-    pub needs: Vec<Need>,
     pub title: Text,
     /// What the check looks at, for `hfdoctor explain <id>` and docs/.
     pub about: Text,

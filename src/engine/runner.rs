@@ -32,6 +32,9 @@ pub struct CheckDef {
     pub run: Run,
     /// `checks/<id>.toml`, compiled in.
     pub catalog: &'static str,
+    /// What the check cannot run without; the runner skips it otherwise, before the catalog
+    /// is even parsed.
+    pub needs: &'static [Need],
     /// The check's `Outcome` enum as (name, Rust variant) pairs, for the tests that hold the
     /// code and the catalog together.
     pub outcomes: fn() -> Vec<(&'static str, &'static str)>,
@@ -95,19 +98,28 @@ fn finding(id: &'static str, found: Found, catalog: &Catalog, duration: Duration
 /// Run `checks` and call `on_ready` with each check's findings, in registry order.
 pub async fn run(
     ctx: Arc<Context>,
-    catalog: &Catalog,
+    catalog: fn() -> &'static Catalog,
     checks: &[CheckDef],
+    on_ready: impl FnMut(usize, Vec<Finding>),
+) -> Vec<Finding> {
+    run_and_then(ctx, catalog, checks, || {}, on_ready).await
+}
+
+/// `run`, calling `on_started` once every check has started: what is printed before the first
+/// result (a header) is then made while the checks already work. The catalog is asked for
+/// only once a finding needs its words.
+pub async fn run_and_then(
+    ctx: Arc<Context>,
+    catalog: fn() -> &'static Catalog,
+    checks: &[CheckDef],
+    on_started: impl FnOnce(),
     mut on_ready: impl FnMut(usize, Vec<Finding>),
 ) -> Vec<Finding> {
     let deadline = ctx.options.timeout;
     let started = Instant::now();
     let mut handles = Vec::with_capacity(checks.len());
     for def in checks {
-        let needs = catalog
-            .check(def.id)
-            .map(|c| c.needs.as_slice())
-            .unwrap_or(&[]);
-        if let Some(reason) = skip_reason(&ctx, needs) {
+        if let Some(reason) = skip_reason(&ctx, def.needs) {
             handles.push(Err(reason));
             continue;
         }
@@ -130,6 +142,8 @@ pub async fn run(
     // grace after it started, so the ones that need no subprocess report instead of timing out,
     // and the run still ends within --timeout + 1 s (docs/notes/processes.md).
     let end = (started + deadline).max(Instant::now() + GRACE.min(deadline));
+    on_started();
+    let catalog = catalog();
     let mut all = Vec::new();
     for (i, (def, handle)) in checks.iter().zip(handles).enumerate() {
         let findings = match handle {
@@ -250,6 +264,7 @@ mod tests {
             id,
             run,
             catalog: "",
+            needs: &[],
             outcomes: Vec::new,
         }
     }
@@ -264,7 +279,7 @@ mod tests {
         ];
         let t = Instant::now();
         let mut order = Vec::new();
-        let out = run(ctx(false, 200), catalog(), &checks, |i, _| order.push(i)).await;
+        let out = run(ctx(false, 200), catalog, &checks, |i, _| order.push(i)).await;
         assert!(t.elapsed() < Duration::from_secs(2), "{:?}", t.elapsed());
         assert_eq!(order, vec![0, 1, 2]);
         assert_eq!(out[0].status, Status::Timeout);

@@ -17,7 +17,7 @@ pub fn render(as_json: bool, words: &Words) -> String {
                     "id": c.id,
                     "category": c.category,
                     "title": c.title.get(words.lang),
-                    "needs": c.needs,
+                    "needs": crate::checks::def(&c.id).map_or(&[][..], |d| d.needs),
                 })
             })
             .collect();
@@ -26,10 +26,11 @@ pub fn render(as_json: bool, words: &Words) -> String {
     let width = rows.iter().map(|c| c.id.len()).max().unwrap_or(0);
     let mut out = String::new();
     for c in rows {
-        let needs = if c.needs.is_empty() {
+        let needs_of = crate::checks::def(&c.id).map_or(&[][..], |d| d.needs);
+        let needs = if needs_of.is_empty() {
             "-".to_string()
         } else {
-            c.needs
+            needs_of
                 .iter()
                 .map(|n| format!("{n:?}").to_lowercase())
                 .collect::<Vec<_>>()

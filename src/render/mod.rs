@@ -30,19 +30,21 @@ pub struct RenderedFix {
 /// The words of findings in one language.
 pub struct Words {
     pub lang: Lang,
-    catalog: &'static Catalog,
 }
 
 impl Words {
+    /// The words in `lang`. The catalog is looked up at first use, not here: it is parsed on
+    /// a thread of its own while the checks start (main.rs).
     pub fn new(lang: Lang) -> Self {
-        Words {
-            lang,
-            catalog: crate::checks::catalog(),
-        }
+        Words { lang }
+    }
+
+    fn catalog(&self) -> &'static Catalog {
+        crate::checks::catalog()
     }
 
     pub fn msg(&self, key: &str) -> String {
-        self.catalog.msg(key, self.lang)
+        self.catalog().msg(key, self.lang)
     }
 
     /// A shared message with its placeholders filled.
@@ -56,7 +58,7 @@ impl Words {
     }
 
     pub fn title(&self, check: &str) -> String {
-        self.catalog
+        self.catalog()
             .check(check)
             .map(|c| c.title.get(self.lang).to_string())
             .unwrap_or_else(|| check.to_string())
@@ -84,19 +86,19 @@ impl Words {
     }
 
     pub fn summary(&self, f: &Finding) -> String {
-        match self.catalog.outcome(f.check, f.outcome) {
+        match self.catalog().outcome(f.check, f.outcome) {
             Some(o) => self.render(f, o.summary.get(self.lang)),
             None => f.code(),
         }
     }
 
     pub fn why(&self, f: &Finding) -> Option<String> {
-        let o = self.catalog.outcome(f.check, f.outcome)?;
+        let o = self.catalog().outcome(f.check, f.outcome)?;
         o.why.as_ref().map(|w| self.render(f, w.get(self.lang)))
     }
 
     pub fn fixes(&self, f: &Finding) -> Vec<RenderedFix> {
-        let Some(o) = self.catalog.outcome(f.check, f.outcome) else {
+        let Some(o) = self.catalog().outcome(f.check, f.outcome) else {
             return Vec::new();
         };
         o.fix

@@ -97,11 +97,11 @@ pub fn check_page(entry: &CheckEntry, lang: Lang) -> String {
     let _ = writeln!(s, "<!-- {generated} -->");
     let _ = writeln!(s, "# {} (`{}`)\n", t(&entry.title), entry.id);
     let _ = writeln!(s, "{}\n", t(&entry.about));
-    let needs = if entry.needs.is_empty() {
+    let needs_of = crate::checks::def(&entry.id).map_or(&[][..], |d| d.needs);
+    let needs = if needs_of.is_empty() {
         heading(lang, "nothing").to_string()
     } else {
-        entry
-            .needs
+        needs_of
             .iter()
             .map(|n| format!("{n:?}").to_lowercase())
             .collect::<Vec<_>>()

@@ -31,6 +31,16 @@ const WHOLE_WORD_BELOW: usize = 16;
 /// What is shown instead of a secret that is not shaped like a Hub token (a proxy password).
 pub const HIDDEN: &str = "****";
 
+/// Build the boundary's patterns now, on whatever thread calls this, so the first write does
+/// not wait for them (main calls it on a thread of its own at start).
+pub fn warm_up() {
+    token_shape();
+    userinfo_re();
+    percent_run();
+    base64_run();
+    Redactor::default().learn_text("");
+}
+
 fn token_shape() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     // The shapes of Hub tokens (`hf_` and at least ten letters or digits; OAuth and org API
