@@ -137,11 +137,15 @@ pub async fn run_and_then(
         handles.push(Ok(handle));
     }
 
-    // Deciding the skips may have waited for git's config (the target comes from a remote);
-    // a git that never answers has then used the run's time up. Each check still gets a short
+    // The run's clock started with the Context, not here: what came before the runner (the
+    // target, which may wait for git's config) counts against --timeout too. Deciding the skips
+    // may have used the run's time up when git never answers; each check still gets a short
     // grace after it started, so the ones that need no subprocess report instead of timing out,
     // and the run still ends within --timeout + 1 s (docs/notes/processes.md).
-    let end = (started + deadline).max(Instant::now() + GRACE.min(deadline));
+    let end = ctx
+        .deadline()
+        .min(started + deadline)
+        .max(Instant::now() + GRACE.min(deadline));
     on_started();
     let catalog = catalog();
     let mut all = Vec::new();
