@@ -45,6 +45,12 @@ impl Default for Options {
     }
 }
 
+/// A command started before it was asked for: its program and args, and the thread running it.
+type EarlyRun = (
+    Vec<String>,
+    std::thread::JoinHandle<Result<Output, ProcError>>,
+);
+
 pub struct Context {
     pub env: Env,
     /// The home directory as Python's `os.path.expanduser("~")` sees it: `$HOME` first.
@@ -63,6 +69,8 @@ pub struct Context {
     tls_roots: OnceLock<Arc<rustls::RootCertStore>>,
     remotes: OnceLock<Vec<GitRemote>>,
     target: OnceLock<Option<Target>>,
+    /// Commands started before a check asks for them (`run_early`), by program and args.
+    early: std::sync::Mutex<Vec<EarlyRun>>,
 }
 
 /// A remote of the current repository, with its URL parsed when it is one.
@@ -111,6 +119,7 @@ impl Context {
             tls_roots: OnceLock::new(),
             remotes: OnceLock::new(),
             target: OnceLock::new(),
+            early: Default::default(),
         })
     }
 
@@ -141,15 +150,51 @@ impl Context {
         self.deadline
     }
 
-    /// Run `program args` in the current directory under `deadline` (and the run's).
+    /// Run `program args` in the current directory under `deadline` (and the run's). A command
+    /// started early (`run_early`) gives its answer instead of running again.
     pub fn run(
         &self,
         program: &str,
         args: &[&str],
         deadline: Duration,
     ) -> Result<Output, ProcError> {
+        let key: Vec<String> = std::iter::once(program)
+            .chain(args.iter().copied())
+            .map(str::to_string)
+            .collect();
+        let early = {
+            let mut early = self.early.lock().unwrap_or_else(|e| e.into_inner());
+            early
+                .iter()
+                .position(|(k, _)| *k == key)
+                .map(|i| early.swap_remove(i).1)
+        };
+        if let Some(Ok(answer)) = early.map(|h| h.join()) {
+            return answer;
+        }
         self.proc
             .run(&self.env, &Spec::new(program, args, &self.cwd, deadline))
+    }
+
+    /// Start `program args` now, on a thread, for a check that will ask for it: a slow program
+    /// (git-lfs starts in milliseconds, being a Go program) then runs beside what comes before
+    /// the checks instead of after it. Same deadlines as `run`.
+    pub fn run_early(self: &Arc<Self>, program: &str, args: &[&str], deadline: Duration) {
+        let key: Vec<String> = std::iter::once(program)
+            .chain(args.iter().copied())
+            .map(str::to_string)
+            .collect();
+        let ctx = self.clone();
+        let command = key.clone();
+        let handle = std::thread::spawn(move || {
+            let args: Vec<&str> = command[1..].iter().map(String::as_str).collect();
+            ctx.proc
+                .run(&ctx.env, &Spec::new(&command[0], &args, &ctx.cwd, deadline))
+        });
+        self.early
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((key, handle));
     }
 
     /// git in the current directory with the run's timeout.

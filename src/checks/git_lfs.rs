@@ -71,9 +71,20 @@ pub fn run(ctx: &Context) -> Vec<Found> {
     })
 }
 
+const VERSION_DEADLINE: Duration = Duration::from_secs(3);
+
+/// Start `git-lfs version` as the run starts, for a run that has this check: git-lfs takes
+/// milliseconds to start, the longest wait of an offline run in a repository.
+pub fn start_early(ctx: &std::sync::Arc<Context>) {
+    let paths = ctx.env.get("PATH").unwrap_or_default();
+    if let Ok(lfs) = which::which_in("git-lfs", Some(&paths), &ctx.cwd) {
+        ctx.run_early(&lfs.to_string_lossy(), &["version"], VERSION_DEADLINE);
+    }
+}
+
 /// `git-lfs version` from git-lfs itself, not `git lfs version`: one process instead of two.
 fn lfs_version(ctx: &Context, lfs: &std::path::Path) -> Option<String> {
-    ctx.run(&lfs.to_string_lossy(), &["version"], Duration::from_secs(3))
+    ctx.run(&lfs.to_string_lossy(), &["version"], VERSION_DEADLINE)
         .ok()
         .map(|o| {
             o.stdout

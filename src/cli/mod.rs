@@ -283,6 +283,16 @@ pub fn lang(cli: &Cli, env: &crate::context::Env) -> Lang {
 /// The run's world, with its Redactor installed before anything is written: every secret
 /// the context can see is known to the boundary from here on.
 pub fn context(cli: &Cli, target: Option<Target>) -> (Arc<Context>, Words) {
+    context_and_then(cli, target, |_| {})
+}
+
+/// `context`, with `early` called as soon as the Context exists, before anything waits on it
+/// (to start slow subprocesses the checks will ask for).
+fn context_and_then(
+    cli: &Cli,
+    target: Option<Target>,
+    early: impl FnOnce(&Arc<Context>),
+) -> (Arc<Context>, Words) {
     let options = Options {
         offline: cli.offline,
         timeout: cli.timeout,
@@ -294,6 +304,7 @@ pub fn context(cli: &Cli, target: Option<Target>) -> (Arc<Context>, Words) {
     // on; the target (--repo, else a Hub remote of this repository) waits for it only when it
     // comes from a remote.
     ctx.prefetch_git_config();
+    early(&ctx);
     let _ = ctx.target();
     redact::learn(|r| r.learn_context(&ctx));
     let words = Words::new(lang(cli, &ctx.env));
@@ -305,7 +316,13 @@ pub fn context(cli: &Cli, target: Option<Target>) -> (Arc<Context>, Words) {
 pub fn prepare(cli: &Cli) -> Result<(Arc<Context>, Words, Vec<CheckDef>), i32> {
     let target = target(cli).map_err(|m| usage(&m))?;
     let selected = select(cli).map_err(|m| usage(&m))?;
-    let (ctx, words) = context(cli, target);
+    use crate::checks::{git_lfs, id};
+    let with_lfs = selected.iter().any(|c| c.id == id::<git_lfs::Outcome>());
+    let (ctx, words) = context_and_then(cli, target, |ctx| {
+        if with_lfs {
+            git_lfs::start_early(ctx);
+        }
+    });
     Ok((ctx, words, selected))
 }
 
