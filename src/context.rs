@@ -45,6 +45,14 @@ impl Default for Options {
     }
 }
 
+/// A command as `run_early` and `run` match it: the program, then its args.
+fn command_key(program: &str, args: &[&str]) -> Vec<String> {
+    std::iter::once(program)
+        .chain(args.iter().copied())
+        .map(str::to_string)
+        .collect()
+}
+
 /// A command started before it was asked for: its program and args, and the thread running it.
 type EarlyRun = (
     Vec<String>,
@@ -67,6 +75,7 @@ pub struct Context {
     endpoint: OnceLock<Endpoint>,
     hub: OnceLock<HubClient>,
     tls_roots: OnceLock<Arc<rustls::RootCertStore>>,
+    proxies: OnceLock<crate::net::proxy::ProxySettings>,
     remotes: OnceLock<Vec<GitRemote>>,
     target: OnceLock<Option<Target>>,
     /// Commands started before a check asks for them (`run_early`), by program and args.
@@ -117,6 +126,7 @@ impl Context {
             endpoint: OnceLock::new(),
             hub: OnceLock::new(),
             tls_roots: OnceLock::new(),
+            proxies: OnceLock::new(),
             remotes: OnceLock::new(),
             target: OnceLock::new(),
             early: Default::default(),
@@ -158,10 +168,7 @@ impl Context {
         args: &[&str],
         deadline: Duration,
     ) -> Result<Output, ProcError> {
-        let key: Vec<String> = std::iter::once(program)
-            .chain(args.iter().copied())
-            .map(str::to_string)
-            .collect();
+        let key = command_key(program, args);
         let early = {
             let mut early = self.early.lock().unwrap_or_else(|e| e.into_inner());
             early
@@ -180,10 +187,7 @@ impl Context {
     /// (git-lfs starts in milliseconds, being a Go program) then runs beside what comes before
     /// the checks instead of after it. Same deadlines as `run`.
     pub fn run_early(self: &Arc<Self>, program: &str, args: &[&str], deadline: Duration) {
-        let key: Vec<String> = std::iter::once(program)
-            .chain(args.iter().copied())
-            .map(str::to_string)
-            .collect();
+        let key = command_key(program, args);
         let ctx = self.clone();
         let command = key.clone();
         let handle = std::thread::spawn(move || {
@@ -242,12 +246,19 @@ impl Context {
     pub fn hub(&self) -> &HubClient {
         self.hub.get_or_init(|| {
             HubClient::new(
-                &self.env,
                 self.endpoint().clone(),
                 self.options.timeout,
                 self.tls_roots().clone(),
+                self.proxies().clone(),
             )
         })
+    }
+
+    /// The proxy variables as the client reads them, read once for the run (the proxy and
+    /// network checks and the Hub client all route by them).
+    pub fn proxies(&self) -> &crate::net::proxy::ProxySettings {
+        self.proxies
+            .get_or_init(|| crate::net::proxy::ProxySettings::from_env(&self.env))
     }
 
     /// The roots every TLS connection of this run verifies with, loaded on first use (an

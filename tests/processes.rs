@@ -244,21 +244,6 @@ fn signal(pid: u32, sig: &str) {
     assert!(ok, "kill -{sig} {pid}");
 }
 
-/// Wait for hfdoctor to end (bounded: a hung one fails the test, it is not timed).
-fn wait_end(child: &mut std::process::Child) -> std::process::ExitStatus {
-    let started = std::time::Instant::now();
-    loop {
-        if let Some(s) = child.try_wait().unwrap() {
-            return s;
-        }
-        if started.elapsed() > HANG {
-            let _ = child.kill();
-            panic!("hfdoctor hung: still running after {HANG:?}");
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-}
-
 #[test]
 fn wrapped_command_gets_term_hup_and_int() {
     for sig in ["TERM", "HUP", "INT"] {
@@ -273,7 +258,7 @@ fn wrapped_command_gets_term_hup_and_int() {
         let mut hfdoctor = wrapped(&w, &script);
         let child = wait_for_file(&pidfile).trim().parse::<i32>().unwrap();
         signal(hfdoctor.id(), sig);
-        let status = wait_end(&mut hfdoctor);
+        let status = wait_or_hang(&mut hfdoctor);
         assert_eq!(
             wait_for_file(&marker).trim(),
             sig,
@@ -294,7 +279,7 @@ fn wrapped_command_dies_when_hfdoctor_is_killed() {
     let child = wait_for_file(&pidfile).trim().parse::<i32>().unwrap();
     assert!(alive(child));
     signal(hfdoctor.id(), "KILL");
-    wait_end(&mut hfdoctor);
+    wait_or_hang(&mut hfdoctor);
     assert!(
         gone(child),
         "the wrapped command outlived a SIGKILLed hfdoctor"
@@ -313,7 +298,7 @@ fn a_signal_to_hfdoctor_kills_what_it_started() {
     let mut hfdoctor = cmd.spawn().unwrap();
     let pid = wait_for_file(&pidfile).trim().parse::<i32>().unwrap();
     signal(hfdoctor.id(), "TERM");
-    let status = wait_end(&mut hfdoctor);
+    let status = wait_or_hang(&mut hfdoctor);
     // It dies of the signal, as it would have without taking it, and takes the helper along.
     assert_eq!(status.signal(), Some(15), "{status:?}");
     assert!(gone(pid), "the helper's child {pid} outlived hfdoctor");

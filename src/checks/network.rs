@@ -14,7 +14,7 @@ use crate::checks::common::hub_urls;
 use crate::context::Context;
 use crate::engine::finding::Found;
 use crate::hub::CallError;
-use crate::net::proxy::{ProxySettings, Route};
+use crate::net::proxy::Route;
 use crate::engine::runner::{CheckFuture, Outcome as Runner};
 
 crate::outcomes! {
@@ -51,7 +51,7 @@ async fn check(ctx: &Context) -> Vec<Found> {
         out.push(Found::new(Outcome::NoEndpoint));
         return out;
     }
-    let proxies = ProxySettings::from_env(&ctx.env);
+    let proxies = ctx.proxies();
     // Every step gets a share of the check's deadline; the whole probe of a host stays in it.
     let step = ctx.options.timeout.mul_f64(0.8) / 4;
     // The OS store is read once for every host, not once per host.

@@ -11,7 +11,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use crate::checks::common::hub_urls;
 use crate::context::Context;
 use crate::engine::finding::Found;
-use crate::net::proxy::{masked_proxy, ProxySettings, Route};
+use crate::net::proxy::{masked_proxy, Route};
 use crate::engine::runner::CheckFuture;
 use crate::world::urls::{host_port, percent_decode, with_default_scheme};
 
@@ -40,7 +40,7 @@ pub fn run(ctx: Arc<Context>) -> CheckFuture {
 }
 
 async fn check(ctx: &Context) -> Vec<Found> {
-    let settings = ProxySettings::from_env(&ctx.env);
+    let settings = ctx.proxies();
     let mut out = Vec::new();
     for (upper, lower) in &settings.disagreements {
         out.push(

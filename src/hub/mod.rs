@@ -20,7 +20,6 @@ use tokio::sync::OnceCell;
 use crate::hub::endpoint::Endpoint;
 use crate::hub::repo::RepoType;
 use crate::secret::Secret;
-use crate::world::env::Env;
 
 pub const MAX_BODY: usize = 1 << 20;
 
@@ -470,21 +469,22 @@ impl HubClient {
     /// `check_deadline` is how long a check may take; one request gets four fifths of it, so
     /// a server that never answers ends as the check's own `no-answer` finding, with its
     /// words, rather than as a bare timeout.
+    /// `proxies` are the run's proxy settings, read once (the Context keeps them).
     pub fn new(
-        env: &Env,
         endpoint: Endpoint,
         check_deadline: Duration,
         roots: Arc<rustls::RootCertStore>,
+        proxies: crate::net::proxy::ProxySettings,
     ) -> Self {
         let deadline = check_deadline.mul_f64(0.8);
         let usable = matches!(endpoint.scheme.as_deref(), Some("http" | "https"));
         let http = usable
-            .then(|| build_http(env, &endpoint, deadline, &roots))
+            .then(|| build_http(&endpoint, deadline, &roots, &proxies))
             .flatten();
         HubClient {
             http,
             endpoint,
-            proxies: crate::net::proxy::ProxySettings::from_env(env),
+            proxies,
             deadline,
             whoami: Mutex::new(HashMap::new()),
             shared: Mutex::new(HashMap::new()),
@@ -658,10 +658,10 @@ pub fn may_send_secret(url: &url::Url, proxies: &crate::net::proxy::ProxySetting
 }
 
 fn build_http(
-    env: &Env,
     endpoint: &Endpoint,
     deadline: Duration,
     roots: &Arc<rustls::RootCertStore>,
+    proxies: &crate::net::proxy::ProxySettings,
 ) -> Option<reqwest::Client> {
     let origin = url::Url::parse(&endpoint.url).ok()?.origin();
     let mut builder = reqwest::Client::builder()
@@ -685,9 +685,9 @@ fn build_http(
     if let Some(config) = crate::net::tls::client_config(roots.as_ref().clone()) {
         builder = builder.use_preconfigured_tls(config);
     }
-    // Proxies exactly as the Python client picks them (crate::net::proxy), not reqwest's own reading
-    // of the process environment.
-    let proxies = crate::net::proxy::ProxySettings::from_env(env);
+    // Proxies exactly as the Python client picks them (crate::net::proxy), not reqwest's own
+    // reading of the process environment.
+    let proxies = proxies.clone();
     builder = builder.no_proxy();
     if proxies.any() {
         builder = builder.proxy(reqwest::Proxy::custom(move |url| {
@@ -734,6 +734,7 @@ pub fn parse_reset(value: &str) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::world::env::Env;
 
     fn answer(status: u16, code: Option<&str>, message: &str) -> Answer {
         Answer {
@@ -790,10 +791,10 @@ mod tests {
         let client = |url: &str| {
             let env = Env::from_pairs([("HF_ENDPOINT", url)]);
             HubClient::new(
-                &env,
                 Endpoint::from_env(&env),
                 Duration::from_secs(1),
                 Arc::new(rustls::RootCertStore::empty()),
+                crate::net::proxy::ProxySettings::from_env(&env),
             )
         };
         assert!(client("https://huggingface.co").may_send_token());

@@ -329,20 +329,26 @@ pub fn output_or_hang(mut cmd: std::process::Command) -> std::process::Output {
         let _ = stderr.read_to_end(&mut v);
         v
     });
+    let status = wait_or_hang(&mut child);
+    std::process::Output {
+        status,
+        stdout: out_reader.join().unwrap(),
+        stderr: err_reader.join().unwrap(),
+    }
+}
+
+/// Wait for a started hfdoctor to end; one still running after `HANG` is killed and the test
+/// fails, saying so (a hang detector, not a timing).
+pub fn wait_or_hang(child: &mut std::process::Child) -> std::process::ExitStatus {
     let started = std::time::Instant::now();
-    let status = loop {
+    loop {
         if let Some(status) = child.try_wait().expect("wait") {
-            break status;
+            return status;
         }
         if started.elapsed() > HANG {
             let _ = child.kill();
             panic!("hfdoctor hung: still running after {HANG:?}");
         }
         std::thread::sleep(std::time::Duration::from_millis(10));
-    };
-    std::process::Output {
-        status,
-        stdout: out_reader.join().unwrap(),
-        stderr: err_reader.join().unwrap(),
     }
 }
