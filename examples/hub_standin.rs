@@ -20,6 +20,8 @@ fn main() {
         .user("alice", &[("acme", "write")])
         .token("hf_alicewriteaaaaaaaaaaaaaaaaaaaaWrit", "alice", "write")
         .token("hf_alicereadaaaaaaaaaaaaaaaaaaaaaRead", "alice", "read")
+        .user("bob", &[])
+        .token("hf_bobwriteaaaaaaaaaaaaaaaaaaaaaaBobW", "bob", "write")
         .repo(Repo::model("acme/public"))
         .repo(Repo::model("acme/private").private())
         .repo(Repo::space("acme/demo"))

@@ -415,6 +415,21 @@ impl Context {
         crate::world::fs::read_bounded(&self.absolute(path), limit)
     }
 
+    /// Where `var` is set in the shell start-up files (and `./.env`): `~/.bashrc:3`, each read
+    /// up to 1 MiB through the bounded door.
+    pub fn where_set(&self, var: &str) -> Vec<String> {
+        let files = crate::local::rc_files::candidates(self.home.as_deref(), &self.cwd);
+        crate::local::rc_files::find_assignments(
+            &files,
+            var,
+            |p| {
+                let read = self.read_file(p, 1 << 20).ok()?;
+                Some(String::from_utf8_lossy(&read.bytes).into_owned())
+            },
+            |p| self.display_path(p),
+        )
+    }
+
     /// The PEM certificates in a CA file, read through the same bounded door.
     pub fn certs_in(&self, path: &Path) -> usize {
         crate::net::tls::certs_from(&self.absolute(path)).len()

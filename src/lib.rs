@@ -26,7 +26,9 @@ pub mod engine;
 // Layer 4: the checks and their registry.
 pub mod checks;
 
-// Layer 5: from pasted text to causes, confirmed by the checks.
+// Layer 5: from findings to ordered root causes; from pasted text to causes, confirmed by
+// the checks.
+pub mod diagnose;
 pub mod explain;
 
 // Layer 6: every byte written, through one redaction boundary.

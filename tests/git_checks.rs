@@ -184,16 +184,36 @@ fn a_space_named_as_a_model() {
 #[test]
 fn no_helper_configured() {
     let w = World::new();
-    let (f, _) = w.outcome("git-credential/no-helper");
+    let (f, _) = w.outcome_with("git-credential/no-helper", &["--offline", "--write"]);
     assert_eq!(f["cause"], "no-token");
     assert_eq!(f["details"]["host"], "huggingface.co");
+}
+
+#[test]
+fn without_a_push_a_missing_credential_is_no_warning() {
+    // `--repo` outside a git repository: nothing pushes, so nothing fails --strict.
+    let w = World::new();
+    let (f, _) = w.outcome_with(
+        "git-credential/nothing-no-push",
+        &["--offline", "--repo", "acme/x"],
+    );
+    assert_eq!(f["status"], "pass");
+    let r = w.run(&[
+        "--offline",
+        "--repo",
+        "acme/x",
+        "--strict",
+        "--only",
+        "git-credential,git-remote,git-ssh,git-lfs",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stdout);
 }
 
 #[test]
 fn helper_with_nothing_for_the_hub() {
     let w = World::new();
     w.git(&["config", "--global", "credential.helper", "store"]);
-    let (f, _) = w.outcome("git-credential/none-stored");
+    let (f, _) = w.outcome_with("git-credential/none-stored", &["--offline", "--write"]);
     assert_eq!(f["details"]["helpers"], "store (global)");
 }
 
@@ -206,7 +226,7 @@ fn url_scoped_helper_is_listed() {
         "credential.https://huggingface.co.helper",
         "cache",
     ]);
-    let (f, _) = w.outcome("git-credential/none-stored");
+    let (f, _) = w.outcome_with("git-credential/none-stored", &["--offline", "--write"]);
     assert_eq!(f["details"]["helpers"], "cache (for huggingface.co)");
 }
 
@@ -214,7 +234,7 @@ fn url_scoped_helper_is_listed() {
 fn stored_for_the_other_alias() {
     let w = World::new();
     store(&w, "https", "hf.co", "hf_user", WRITE);
-    let (f, _) = w.outcome("git-credential/other-host");
+    let (f, _) = w.outcome_with("git-credential/other-host", &["--offline", "--write"]);
     assert_eq!(f["details"]["other"], "hf.co");
     assert_eq!(f["details"]["host"], "huggingface.co");
 }

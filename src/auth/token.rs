@@ -93,6 +93,22 @@ pub fn clean_token(raw: &str) -> Option<String> {
     (!stripped.is_empty()).then(|| stripped.to_string())
 }
 
+/// The token a malformed value most likely meant: the client's cleaning, then a BOM, quotes
+/// or backticks around it and whitespace inside dropped. `None` when that changes nothing (or
+/// leaves nothing), so only a value with such a flaw is worth asking the Hub about again.
+pub fn repaired(raw: &str) -> Option<String> {
+    let cleaned = clean_token(raw)?;
+    let quote = |c: char| c == '"' || c == '\'' || c == '`';
+    let unwrapped = cleaned
+        .trim_start_matches('\u{feff}')
+        .trim_matches(|c: char| quote(c) || is_py_whitespace(c));
+    let repaired: String = unwrapped
+        .chars()
+        .filter(|c| !is_py_whitespace(*c))
+        .collect();
+    (!repaired.is_empty() && repaired != cleaned).then_some(repaired)
+}
+
 /// Python's `str.isspace()` for `strip()`: Rust's `char::is_whitespace` plus the four
 /// separators Python also strips (FS, GS, RS, US).
 fn is_py_whitespace(c: char) -> bool {
@@ -616,6 +632,17 @@ mod tests {
             Some("\u{feff}hf_BOM")
         );
         assert_eq!(clean_token("\u{1f}hf_x\u{a0}").as_deref(), Some("hf_x"));
+    }
+
+    #[test]
+    fn repaired_drops_what_the_client_keeps() {
+        assert_eq!(repaired("\"hf_abc\"\n").as_deref(), Some("hf_abc"));
+        assert_eq!(repaired("'hf_abc'").as_deref(), Some("hf_abc"));
+        assert_eq!(repaired("\u{feff}hf_abc").as_deref(), Some("hf_abc"));
+        assert_eq!(repaired("hf_a bc").as_deref(), Some("hf_abc"));
+        // Nothing to repair, or nothing left.
+        assert_eq!(repaired("hf_abc\n"), None);
+        assert_eq!(repaired("\"\""), None);
     }
 
     #[test]

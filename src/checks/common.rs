@@ -122,3 +122,92 @@ pub fn hub_urls(ctx: &Context) -> Vec<url::Url> {
     }
     urls
 }
+
+/// Another token source that may do what the token in effect may not: `path` answers 200 with
+/// it. The others (at most four, each a different token) are asked together; the first that
+/// works, in the order the client would take them, is the answer, with its account.
+pub async fn other_source_that_can(
+    ctx: &Context,
+    path: &str,
+) -> Option<(crate::auth::token::Source, String)> {
+    let hub = ctx.hub();
+    if !hub.may_send_token() || ctx.token().implicit_disabled {
+        return None;
+    }
+    let mut others: Vec<_> = ctx
+        .token()
+        .others()
+        .into_iter()
+        .filter(|o| !o.same_as_in_effect)
+        .collect();
+    others.dedup_by(|a, b| a.token == b.token);
+    others.truncate(4);
+    let asked = futures_util::future::join_all(others.iter().map(|o| async {
+        let answer = hub.get(path, Some(&o.token)).await;
+        if !matches!(&answer, Ok(a) if a.status == 200) {
+            return None;
+        }
+        match hub.whoami(&o.token).await {
+            crate::hub::WhoamiResult::Valid(w, _) => Some(w.name.clone()),
+            _ => Some("?".to_string()),
+        }
+    }))
+    .await;
+    others
+        .into_iter()
+        .zip(asked)
+        .find_map(|(o, account)| account.map(|a| (o.source, a)))
+}
+
+/// The command that puts `other` in effect in place of `in_effect`: unset the variable that
+/// wins, or switch the active stored token.
+pub fn make_in_effect(
+    in_effect: &crate::auth::token::Source,
+    other: &crate::auth::token::Source,
+) -> String {
+    use crate::auth::token::Source;
+    match (in_effect, other) {
+        (Source::Env(var), _) => format!("unset {var}"),
+        (_, Source::Stored(name)) => {
+            format!("hf auth switch --token-name {}", crate::shell::quote(name))
+        }
+        _ => "hf auth login --force".to_string(),
+    }
+}
+
+/// A finding about another source that can: `{other}`, `{other_account}`, `{fix_cmd}`, and
+/// `{rc_hint}`, which says where the winning variable is set so it does not come back.
+pub fn with_other_source(
+    ctx: &Context,
+    found: Found,
+    other: &crate::auth::token::Source,
+    other_account: String,
+) -> Found {
+    let home = ctx.home.as_deref();
+    let disc = ctx.token();
+    let Some(effect) = &disc.in_effect else {
+        return found;
+    };
+    let found = found
+        .param("source", effect.source.label(home))
+        .detail("source", effect.source.id(home))
+        .param("other", other.label(home))
+        .detail("other", other.id(home))
+        .with("other_account", other_account)
+        .param("fix_cmd", make_in_effect(&effect.source, other))
+        .verified();
+    match &effect.source {
+        crate::auth::token::Source::Env(var) => {
+            let hits = ctx.where_set(var);
+            let found = found.with("var", *var);
+            if hits.is_empty() {
+                found.with_msg("rc_hint", "rc-hint-unknown")
+            } else {
+                found
+                    .with("where", hits.join(", "))
+                    .with_msg("rc_hint", "rc-hint-env")
+            }
+        }
+        _ => found.with_msg("rc_hint", "rc-hint-none"),
+    }
+}

@@ -1,7 +1,6 @@
 //! env-conflicts: which token wins and what it shadows, and every environment variable that
 //! silently changes what the client does (offline mode, implicit token, endpoint, paths, OIDC).
 
-use std::path::Path;
 
 use crate::context::{is_true_value, Context};
 use crate::hub::endpoint::{EndpointKind, EndpointSource};
@@ -367,60 +366,13 @@ trait WhereSet {
 impl WhereSet for Found {
     /// `{where}`: the files and lines, or words saying none of the usual files sets it.
     fn where_set(self, ctx: &Context, var: &str) -> Self {
-        let hits = find_assignments(ctx, var);
+        let hits = ctx.where_set(var);
         if hits.is_empty() {
             self.with_msg("where", "where-unknown")
         } else {
             self.with("where", hits.join(", "))
         }
     }
-}
-
-const RC_FILES: &[&str] = &[
-    ".bashrc",
-    ".bash_profile",
-    ".profile",
-    ".zshrc",
-    ".zprofile",
-    ".zshenv",
-    ".config/fish/config.fish",
-];
-
-pub fn find_assignments(ctx: &Context, var: &str) -> Vec<String> {
-    let pattern = format!(
-        r"^\s*(?:export\s+|declare\s+-x\s+|setenv\s+|set\s+(?:-[a-zA-Z]+\s+)*)?{}(?:=|\s)",
-        regex::escape(var)
-    );
-    let Ok(re) = regex::Regex::new(&pattern) else {
-        return Vec::new();
-    };
-    let mut files: Vec<std::path::PathBuf> = ctx
-        .home
-        .iter()
-        .flat_map(|h| RC_FILES.iter().map(move |f| h.join(f)))
-        .collect();
-    files.push(ctx.cwd.join(".env"));
-    let mut hits = Vec::new();
-    for file in files {
-        let Some(text) = read_bounded(ctx, &file) else {
-            continue;
-        };
-        for (i, line) in text.lines().enumerate() {
-            if re.is_match(line) {
-                hits.push(format!("{}:{}", ctx.display_path(&file), i + 1));
-                if hits.len() >= 10 {
-                    return hits;
-                }
-            }
-        }
-    }
-    hits
-}
-
-/// A shell start-up file, up to 1 MiB, never a FIFO or device (docs/notes/bounded-reads.md).
-fn read_bounded(ctx: &Context, path: &Path) -> Option<String> {
-    let read = ctx.read_file(path, 1 << 20).ok()?;
-    Some(String::from_utf8_lossy(&read.bytes).into_owned())
 }
 
 fn first_line(s: &str) -> String {

@@ -11,7 +11,7 @@ use crate::checks::common::{Request, WithSaid};
 use crate::context::Context;
 use crate::engine::finding::Found;
 use crate::git::GitError;
-use crate::hub::{CallError, Kind, WhoamiResult};
+use crate::hub::{info_path, CallError, Kind, WhoamiResult};
 use crate::git::remote::{RemoteUrl, Transport};
 use crate::engine::runner::{self, CheckFuture, Outcome as Runner};
 use crate::secret::Secret;
@@ -35,6 +35,9 @@ crate::outcomes! {
         PushForbidden = "push-forbidden",
         PushNotFound = "push-not-found",
         PushUnsure = "push-unsure",
+        PushStale = "push-stale",
+        NothingNoPush = "nothing-no-push",
+        PushReadOnly = "push-read-only",
     }
 }
 
@@ -188,7 +191,13 @@ async fn judge(ctx: &Context, facts: Facts) -> Vec<Found> {
             .with("host", facts.host.clone())
             .with("helpers", facts.helpers.clone())
     };
+    // Nothing stored matters only to a push: with no Hub remote here and no --write, it is a
+    // fact to know before the first push, not a warning that fails --strict.
+    let pushing = facts.remote.is_some() || ctx.options.write;
     let Some(password) = facts.password.clone() else {
+        if !pushing {
+            return vec![base(Outcome::NothingNoPush)];
+        }
         return vec![match &facts.other_host {
             Some(other) => base(Outcome::OtherHost).with("other", other.clone()),
             None if facts.helpers == "-" => base(Outcome::NoHelper),
@@ -214,7 +223,7 @@ async fn judge(ctx: &Context, facts: Facts) -> Vec<Found> {
     let hub = ctx.hub();
     let (git_who, effect_who) = tokio::join!(hub.whoami(&password), ctx.whoami_in_effect());
     let mut out = Vec::new();
-    match git_who {
+    match &git_who {
         WhoamiResult::Refused(a) if a.kind() == Kind::InvalidToken => {
             out.push(with_secret(base(Outcome::Invalid)))
         }
@@ -247,12 +256,83 @@ async fn judge(ctx: &Context, facts: Facts) -> Vec<Found> {
         ),
         WhoamiResult::Failed(e) => out.push(crate::checks::common::call_failed(ctx, &e)),
     }
-    if let Some(remote) = &facts.remote {
-        if let Some(f) = push_discovery(ctx, remote, &username, &password).await {
+    // With a Hub remote a push is what the user is doing: judge git's token for it, with the
+    // Hub's own write check, and the token in effect beside it (docs/notes/git-servers.md).
+    let mut judged_for_push = false;
+    if let (Some(remote), WhoamiResult::Valid(git_account, _)) = (&facts.remote, &git_who) {
+        let start = with_secret(base(Outcome::PushStale));
+        if let Some(f) = judge_for_push(ctx, remote, &password, git_account, start).await {
+            judged_for_push = true;
+            // The credential is valid but not for this push: that is the verdict, not a pass.
+            out.retain(|o| !o.is(Outcome::Ok));
             out.push(f);
         }
     }
+    if let Some(remote) = &facts.remote {
+        if let Some(f) = push_discovery(ctx, remote, &username, &password).await {
+            // A refusal already explained by the write check says nothing new.
+            let explained = judged_for_push
+                && (f.is(Outcome::PushRefused) || f.is(Outcome::PushForbidden));
+            if !explained {
+                out.push(f);
+            }
+        }
+    }
     out
+}
+
+/// git's token may not push to the remote's repo (the Hub's write check says so): is the token
+/// in effect one that may? Then storing it for git is the fix, and it is tested.
+async fn judge_for_push(
+    ctx: &Context,
+    remote: &RemoteUrl,
+    password: &Secret,
+    git_account: &crate::hub::Whoami,
+    start: Found,
+) -> Option<Found> {
+    let repo = remote.repo_id.clone()?;
+    let path = format!("{}/auth-check/write", info_path(remote.repo_type, &repo));
+    let hub = ctx.hub();
+    let git_may = hub.get(&path, Some(password)).await.ok()?;
+    if git_may.status == 200 {
+        return None;
+    }
+    let effect = ctx.token_sent().filter(|t| *t != password);
+    let effect_may = match effect {
+        Some(t) => hub.get_shared(&path, Some(t)).await.ok(),
+        None => None,
+    };
+    let found = start
+        .with("repo", repo)
+        .with("git_account", git_account.name.clone())
+        .with("git_role", git_account.role().unwrap_or("?").to_string())
+        .param("store", store_command(remote));
+    match (effect, effect_may) {
+        (Some(t), Some(a)) if a.status == 200 => Some(
+            found
+                .with("effect_masked", t.masked())
+                .verified(),
+        ),
+        _ if git_account.role() == Some("read") => Some(Found {
+            outcome: Outcome::PushReadOnly.into(),
+            ..found
+        }),
+        _ => None,
+    }
+}
+
+/// Store the token in effect for the host git talks to (as `hf auth login
+/// --add-to-git-credential` does, but for this host and port).
+fn store_command(remote: &RemoteUrl) -> String {
+    let protocol = if remote.transport == Transport::Http {
+        "http"
+    } else {
+        "https"
+    };
+    format!(
+        "printf 'protocol={protocol}\\nhost={}\\nusername=hf_user\\npassword=%s\\n\\n' \"$(hf auth token)\" | git credential approve",
+        host_port(&remote.host, remote.port)
+    )
 }
 
 /// What git asks before a push: `GET {remote}/info/refs?service=git-receive-pack` with the
@@ -304,10 +384,12 @@ mod tests {
     const CONFIG: &[&str] = &["config", "--list", "-z", "--show-scope"];
     const FILL: &[&str] = &["credential", "fill"];
 
+    /// Offline, meaning to push (so a missing credential matters).
     fn ctx(fake: Arc<FakeProc>) -> Arc<Context> {
         let env = Env::from_pairs([("HOME", "/nonexistent-home")]);
         let options = Options {
             offline: true,
+            write: true,
             ..Options::default()
         };
         Context::with_proc(env, std::env::temp_dir(), options, fake)
@@ -347,6 +429,18 @@ mod tests {
         let fake = Arc::new(FakeProc::new().answer("git", CONFIG, 0, ""));
         assert_eq!(outcomes(run(ctx(fake.clone())).await), [Outcome::NoHelper.into()]);
         assert_eq!(fake.calls(), ["git config --list -z --show-scope"]);
+    }
+
+    #[tokio::test]
+    async fn without_a_push_a_missing_credential_is_no_warning() {
+        let fake = Arc::new(FakeProc::new().answer("git", CONFIG, 0, ""));
+        let env = Env::from_pairs([("HOME", "/nonexistent-home")]);
+        let options = Options {
+            offline: true,
+            ..Options::default()
+        };
+        let ctx = Context::with_proc(env, std::env::temp_dir(), options, fake);
+        assert_eq!(outcomes(run(ctx).await), [Outcome::NothingNoPush.into()]);
     }
 
     #[tokio::test]

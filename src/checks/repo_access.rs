@@ -7,7 +7,9 @@ use std::sync::Arc;
 use futures_util::future::join_all;
 
 use crate::checks::common::WithSaid;
-use crate::checks::common::{call_failed, rate_limited, server_error, Request};
+use crate::checks::common::{
+    call_failed, other_source_that_can, rate_limited, server_error, with_other_source, Request,
+};
 use crate::context::{Context, Target};
 use crate::engine::finding::Found;
 use crate::hub::{info_path, repo_url, RepoInfo, Answer, CallError, Kind, Whoami, WhoamiResult};
@@ -35,6 +37,8 @@ crate::outcomes! {
         WriteOrgRole = "write-org-role",
         WriteNotMember = "write-not-member",
         WriteUnsure = "write-unsure",
+        VisibleWithOther = "visible-with-other",
+        WritableWithOther = "writable-with-other",
     }
 }
 
@@ -89,7 +93,29 @@ async fn check(ctx: &Context) -> Vec<Found> {
                     .detail("request_id", info.request_id.clone().unwrap_or_default()),
             );
             if let Some(write) = write {
-                out.push(judge_write(ctx, &target, write, who.as_ref(), &base));
+                let judged = judge_write(ctx, &target, write, who.as_ref(), &base);
+                // Refused: another token source may push, and then that is the fix.
+                let refused = judged.is(Outcome::WriteReadToken)
+                    || judged.is(Outcome::WriteFineGrained)
+                    || judged.is(Outcome::WriteOrgRole)
+                    || judged.is(Outcome::WriteNotMember)
+                    || judged.is(Outcome::Contributor)
+                    || judged.is(Outcome::WriteUnsure);
+                let other = if refused {
+                    other_source_that_can(ctx, &write_path).await
+                } else {
+                    None
+                };
+                out.push(match other {
+                    Some((source, account)) => with_other_source(
+                        ctx,
+                        base(Outcome::WritableWithOther)
+                            .with("account", who.as_ref().map_or("?".into(), |w| w.name.clone())),
+                        &source,
+                        account,
+                    ),
+                    None => judged,
+                });
             }
         }
         Kind::InvalidToken => out.push(base(Outcome::TokenInvalid)),
@@ -146,6 +172,18 @@ async fn not_found(
     if !info.authorized {
         let why = ctx.anonymous_reason();
         return base(Outcome::NotFoundAnonymous).with_msg("reason", why);
+    }
+    // The token in effect cannot see it: one of the others may, and then that is the fix
+    // (the Hub was asked with it, so the fix is tested).
+    let path = info_path(target.repo_type, &target.repo_id);
+    if let Some((source, other_account)) = other_source_that_can(ctx, &path).await {
+        let account = who.map_or("?".into(), |w| w.name.clone());
+        return with_other_source(
+            ctx,
+            base(Outcome::VisibleWithOther).with("account", account),
+            &source,
+            other_account,
+        );
     }
     let namespace = target.repo_id.split_once('/').map(|(ns, _)| ns);
     let writable = who

@@ -14,7 +14,6 @@ use crate::engine::finding::Found;
 use crate::hub::{Kind, Whoami, WhoamiResult};
 use crate::engine::runner::CheckFuture;
 use crate::secret::Secret;
-use crate::shell::quote;
 use crate::auth::token::Source;
 
 crate::outcomes! {
@@ -25,6 +24,7 @@ crate::outcomes! {
         FineGrainedNoWrite = "fine-grained-no-write",
         Invalid = "invalid",
         InvalidOtherValid = "invalid-other-valid",
+        InvalidRepairedValid = "invalid-repaired-valid",
         NoToken = "no-token",
         NoTokenNeeded = "no-token-needed",
         Oidc = "oidc",
@@ -167,6 +167,21 @@ fn write_role(who: &Whoami) -> Option<Found> {
     }
 }
 
+/// The command that removes a BOM, quotes and whitespace from the token where it is kept.
+fn repair_command(ctx: &Context, source: &Source) -> String {
+    const STRIP: &str = r#"s/^\xEF\xBB\xBF//; s/["`\x27\s]//g"#;
+    match source {
+        Source::File(path) => format!(
+            "perl -pi -e '{STRIP}' {}",
+            crate::shell::shell_path(&ctx.display_path(path))
+        ),
+        Source::Env(var) => {
+            format!("export {var}=\"$(printf '%s' \"${var}\" | perl -pe '{STRIP}')\"")
+        }
+        _ => "hf auth login --force".to_string(),
+    }
+}
+
 /// The token in effect is refused: judge the other sources (one whoami each) so the fix can
 /// name one that works.
 async fn invalid(ctx: &Context, source: &Source, token: &Secret) -> Found {
@@ -180,7 +195,29 @@ async fn invalid(ctx: &Context, source: &Source, token: &Secret) -> Found {
         .collect();
     candidates.truncate(6);
     let hub = ctx.hub();
-    let judged = join_all(candidates.iter().map(|(_, t)| hub.whoami(t))).await;
+    // A quoted token, or one with a BOM or a space inside, is refused as sent; the token
+    // inside may be good, and then only the flaw needs fixing, not the token
+    // (docs/notes/token-discovery.md "Repairs").
+    let repaired = crate::auth::token::repaired(token.expose()).map(Secret::new);
+    let (judged, repaired_who) = tokio::join!(
+        join_all(candidates.iter().map(|(_, t)| hub.whoami(t))),
+        async {
+            match &repaired {
+                Some(r) => Some(hub.whoami(r).await),
+                None => None,
+            }
+        }
+    );
+    if let Some(WhoamiResult::Valid(who, _)) = repaired_who {
+        return Found::new(Outcome::InvalidRepairedValid)
+            .param("source", source.label(home))
+            .detail("source", source.id(home))
+            .with("masked", token.masked())
+            .with("account", who.name.clone())
+            .with("role", who.role().unwrap_or("?").to_string())
+            .param("fix_cmd", repair_command(ctx, source))
+            .verified();
+    }
     let base = Found::new(Outcome::Invalid)
         .param("source", source.label(home))
         .detail("source", source.id(home))
@@ -198,12 +235,7 @@ async fn invalid(ctx: &Context, source: &Source, token: &Secret) -> Found {
             _ => base.param("unset", "hf auth login --force"),
         };
     };
-    // How to make the valid one the one in effect.
-    let fix = match (source, &other) {
-        (Source::Env(var), _) => format!("unset {var}"),
-        (_, Source::Stored(name)) => format!("hf auth switch --token-name {}", quote(name)),
-        _ => "hf auth login --force".to_string(),
-    };
+    let fix = crate::checks::common::make_in_effect(source, &other);
     Found::new(Outcome::InvalidOtherValid)
         .param("source", source.label(home))
         .detail("source", source.id(home))
@@ -213,4 +245,5 @@ async fn invalid(ctx: &Context, source: &Source, token: &Secret) -> Found {
         .with("account", who.name.clone())
         .with("role", who.role().unwrap_or("?").to_string())
         .param("fix_cmd", fix)
+        .verified()
 }

@@ -5,7 +5,6 @@ use std::sync::Arc;
 use crate::checks::REGISTRY;
 use crate::cli::{self, Access, Cli};
 use crate::context::Context;
-use crate::engine::finding::Status;
 use crate::engine::runner::CheckDef;
 use crate::render::redact;
 use crate::render::Words;
@@ -79,12 +78,19 @@ async fn require(cli: &Cli, ctx: Arc<Context>, words: Words, access: Access) -> 
         ));
         return 0;
     }
-    // The first thing that stands in the way: a failure, else anything that is not a pass.
-    let why = findings
-        .iter()
-        .find(|f| f.status.is_failure(false))
-        .or_else(|| findings.iter().find(|f| f.status != Status::Pass))
-        .map(|f| format!("{} ({})", words.summary(f), f.code()))
+    // The primary cause of the diagnosis, the one that stands in the way (docs/diagnosis.md),
+    // with its cause id and the first command that fixes it.
+    let ds = crate::diagnose::diagnose(&findings, &crate::diagnose::Intent::of(&ctx));
+    let entries = crate::render::diagnosis::entries(&words, &findings, &ds);
+    let why = entries
+        .first()
+        .map(|e| {
+            let cause = e.cause.clone().unwrap_or_else(|| e.findings[0].clone());
+            match e.fixes.iter().flat_map(|f| f.commands.first()).next() {
+                Some(cmd) => format!("{} [{cause}] $ {cmd}", e.summary),
+                None => format!("{} [{cause}]", e.summary),
+            }
+        })
         .unwrap_or_else(|| "-".into());
     redact::println(&words.msg_with(
         "require-no",

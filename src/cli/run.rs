@@ -99,12 +99,15 @@ async fn as_text(cli: &Cli, ctx: Arc<Context>, words: Words, selected: Vec<Check
         |i, found| {
             cli::learn_findings(&found);
             let r = renderer.get_or_init(make_renderer);
-            let text: String = found.iter().map(|f| r.finding(f)).collect();
+            let text = r.check(&found);
             print(&text, ids.get(i + 1).map(|s| s.to_string()));
         },
     )
     .await;
     let renderer = renderer.get_or_init(make_renderer);
+    let diagnosis = crate::diagnose::diagnose(&findings, &crate::diagnose::Intent::of(&ctx));
+    let entries = crate::render::diagnosis::entries(&words, &findings, &diagnosis);
+    print(&renderer.what_to_do(&entries), None);
     print(&renderer.footer(&findings), None);
     if annotate {
         print(&github::annotations(&words, &findings), None);

@@ -208,6 +208,11 @@ impl Key {
     }
 }
 
+/// A finding's detail saying that the check tested its first fix without changing anything
+/// (asked the Hub with the other token, found the repo under its real type): `yes`. The
+/// diagnosis reads it (docs/diagnosis.md).
+pub const VERIFIED: Key = Key("verified");
+
 /// A detail key as a check writes it: a plain literal, or a [`Key`] that is also read back.
 pub trait IntoKey {
     fn key(self) -> &'static str;
@@ -303,6 +308,11 @@ impl Found {
         self.details.push((key.to_string(), msg.to_string()));
         self.params.push((key, Param::Msg(msg)));
         self
+    }
+
+    /// The check tested this finding's first fix without changing anything.
+    pub fn verified(self) -> Self {
+        self.detail(VERIFIED.as_str(), "yes")
     }
 
     pub fn detail(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {

@@ -15,8 +15,10 @@ pub struct Diagnosis {
     pub extracted: Extracted,
     pub findings: Vec<Finding>,
     pub ran_checks: bool,
-    /// The first candidate a failing finding confirms, with that finding.
+    /// The cause the checks confirm, with the finding that speaks for it.
     pub confirmed: Option<(crate::engine::finding::Cause, Finding)>,
+    /// The findings' root causes, the confirmed one first (docs/diagnosis.md).
+    pub diagnosis: Vec<crate::diagnose::Diagnosis>,
 }
 
 /// The checks that decide between the candidates: the ones owning their patterns, plus
@@ -66,32 +68,37 @@ pub async fn confirm(
     let mut findings = Vec::new();
     if run_checks && !candidates.is_empty() {
         let checks = deciding_checks(&candidates);
-        findings = crate::checks::run(ctx, &checks, |_, _| {}).await;
+        findings = crate::checks::run(ctx.clone(), &checks, |_, _| {}).await;
     }
-    let failing = |f: &&Finding| matches!(f.status, Status::Fail | Status::Timeout);
-    // The most likely candidate a failing check confirms; else what the checks found that
-    // fails (an error text from elsewhere can still point at the right machine problem).
-    let confirmed = candidates
+    // The checks' own verdict decides: a cause whose fix a check tested is confirmed whatever
+    // the text looked like (a 403 on push is a stale git credential when git's token is the
+    // one refused); else the most likely candidate the diagnosis holds; else what the checks
+    // found that fails (an error text from elsewhere can still point at the machine's problem).
+    let mut intent = crate::diagnose::Intent::of(&ctx);
+    let ds = crate::diagnose::diagnose(&findings, &intent);
+    let failing: Vec<&crate::diagnose::Diagnosis> = ds
         .iter()
-        .find_map(|c| {
-            findings
-                .iter()
-                .filter(failing)
-                .find(|f| f.cause == Some(c.cause))
-                .map(|f| (c.cause, f.clone()))
-        })
+        .filter(|d| d.cause.is_some() && matches!(d.status, Status::Fail | Status::Timeout))
+        .collect();
+    let chosen = failing
+        .iter()
+        .find(|d| d.verified)
         .or_else(|| {
-            findings
+            candidates
                 .iter()
-                .filter(failing)
-                .find_map(|f| f.cause.map(|c| (c, f.clone())))
-        });
+                .find_map(|c| failing.iter().find(|d| d.cause == Some(c.cause)))
+        })
+        .or_else(|| failing.first());
+    let confirmed = chosen.and_then(|d| Some((d.cause?, findings[d.lead].clone())));
+    intent.wrapped = confirmed.as_ref().map(|(c, _)| *c);
+    let diagnosis = crate::diagnose::diagnose(&findings, &intent);
     Diagnosis {
         ran_checks: run_checks && !candidates.is_empty(),
         candidates,
         extracted,
         findings,
         confirmed,
+        diagnosis,
     }
 }
 

@@ -2,3 +2,4 @@
 //! needs (OS, git, Python and client versions, the variables that matter).
 
 pub mod facts;
+pub mod rc_files;

@@ -25,6 +25,63 @@ fn symbol(status: Status) -> &'static str {
     }
 }
 
+/// The report leads with the verdict: the root causes in order, each with its fixes once.
+fn diagnosis(s: &mut String, ctx: &Context, words: &Words, findings: &[Finding]) {
+    let ds = crate::diagnose::diagnose(findings, &crate::diagnose::Intent::of(ctx));
+    let entries = crate::render::diagnosis::entries(words, findings, &ds);
+    let _ = writeln!(s, "## {}\n", words.msg("what-to-do"));
+    if entries.is_empty() {
+        let _ = writeln!(s, "{}\n", words.msg("nothing-to-do"));
+        return;
+    }
+    for (n, e) in entries.iter().enumerate() {
+        let cause = e
+            .cause
+            .as_deref()
+            .map(|c| format!(" (`{c}`)"))
+            .unwrap_or_default();
+        let tested = if e.verified {
+            format!(" {}", words.msg("verified-tag"))
+        } else {
+            String::new()
+        };
+        let _ = writeln!(
+            s,
+            "{}. {} **{}**{cause}{tested}\n",
+            n + 1,
+            symbol(e.status),
+            e.title
+        );
+        let _ = writeln!(s, "   {}\n", e.summary);
+        if let Some(why) = &e.why {
+            let _ = writeln!(s, "   {why}\n");
+        }
+        for fix in &e.fixes {
+            let _ = writeln!(s, "   - {}", fix.text);
+            if !fix.commands.is_empty() {
+                let _ = writeln!(
+                    s,
+                    "\n     ```sh\n     {}\n     ```",
+                    fix.commands.join("\n     ")
+                );
+            }
+            if let Some(u) = &fix.url {
+                let _ = writeln!(s, "     <{u}>");
+            }
+        }
+        let _ = writeln!(
+            s,
+            "\n   {}: {}\n",
+            words.msg("findings"),
+            e.findings
+                .iter()
+                .map(|c| format!("`{c}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+}
+
 pub fn report(ctx: &Context, words: &Words, facts: &Facts, findings: &[Finding]) -> String {
     let mut s = String::new();
     let w = |s: &mut String, line: String| {
@@ -34,6 +91,7 @@ pub fn report(ctx: &Context, words: &Words, facts: &Facts, findings: &[Finding])
         &mut s,
         format!("# hfdoctor {}\n", words.msg("report-title")),
     );
+    diagnosis(&mut s, ctx, words, findings);
     w(&mut s, format!("- hfdoctor: {}", env!("CARGO_PKG_VERSION")));
     w(&mut s, format!("- OS: {} ({})", facts.os, facts.arch));
     w(
@@ -110,35 +168,6 @@ pub fn report(ctx: &Context, words: &Words, facts: &Facts, findings: &[Finding])
                     .unwrap_or_default()
             ),
         );
-    }
-    let problems: Vec<&Finding> = findings
-        .iter()
-        .filter(|f| !matches!(f.status, Status::Pass | Status::Skip))
-        .collect();
-    if !problems.is_empty() {
-        w(&mut s, format!("\n## {}\n", words.msg("report-fixes")));
-        for f in problems {
-            w(
-                &mut s,
-                format!("### {} (`{}`)\n", words.title(f.check), f.code()),
-            );
-            if let Some(why) = words.why(f) {
-                w(&mut s, format!("{why}\n"));
-            }
-            for fix in words.fixes(f) {
-                w(&mut s, format!("- {}", fix.text));
-                if !fix.commands.is_empty() {
-                    w(
-                        &mut s,
-                        format!("\n  ```sh\n  {}\n  ```", fix.commands.join("\n  ")),
-                    );
-                }
-                if let Some(u) = fix.url {
-                    w(&mut s, format!("  <{u}>"));
-                }
-            }
-            w(&mut s, String::new());
-        }
     }
     w(
         &mut s,

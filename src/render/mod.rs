@@ -2,6 +2,7 @@
 //! finding the words for a finding in the chosen language.
 
 pub mod anonymize;
+pub mod diagnosis;
 pub mod docs;
 pub mod explain;
 pub mod github;

@@ -74,6 +74,7 @@ impl TextRenderer {
         s.replace('…', "...")
             .replace('—', "-")
             .replace('·', "|")
+            .replace('→', "->")
             .replace(['‘', '’'], "'")
     }
 
@@ -155,9 +156,126 @@ impl TextRenderer {
         self.chars(out)
     }
 
+    /// One check: a verdict line with its worst status and that finding's summary, then its
+    /// other findings as points under it. Causes and fixes are in "what to do" at the end.
+    pub fn check(&self, found: &[Finding]) -> String {
+        let Some(verdict) = found
+            .iter()
+            .enumerate()
+            .min_by_key(|(i, f)| (rank(f.status), *i))
+            .map(|(_, f)| f)
+        else {
+            return String::new();
+        };
+        let w = &self.words;
+        let title = w.title(verdict.check);
+        let pad = " ".repeat(self.title_width.saturating_sub(title.width()));
+        let indent = " ".repeat(self.symbol_width() + 1 + self.title_width + 2);
+        let mut out = format!(
+            "{} {}{}  {}",
+            self.symbol(verdict.status),
+            title,
+            pad,
+            w.summary(verdict)
+        );
+        if self.style.verbose {
+            out.push_str(&self.dim(&format!(" ({} ms)", verdict.duration_ms)));
+        }
+        out.push('\n');
+        self.verbose_details(&mut out, verdict, &indent);
+        for f in found.iter().filter(|f| !std::ptr::eq(*f, verdict)) {
+            out.push_str(&format!(
+                "{indent}{} {}\n",
+                self.symbol(f.status),
+                w.summary(f)
+            ));
+            self.verbose_details(&mut out, f, &indent);
+        }
+        self.chars(out)
+    }
+
+    fn verbose_details(&self, out: &mut String, f: &Finding, indent: &str) {
+        if !self.style.verbose {
+            return;
+        }
+        if let Some(why) = self.words.why(f) {
+            let label = self.dim(&self.words.msg("cause"));
+            out.push_str(&format!("{indent}  {label}: {why}\n"));
+        }
+        for (k, v) in &f.details {
+            out.push_str(&self.dim(&format!("{indent}  {k}: {v}")));
+            out.push('\n');
+        }
+    }
+
+    fn symbol_width(&self) -> usize {
+        if self.style.utf8 {
+            1
+        } else {
+            4
+        }
+    }
+
+    /// The closing section: the root causes in order, each with its fixes once; nothing when
+    /// nothing is wrong.
+    pub fn what_to_do(&self, entries: &[crate::render::diagnosis::Entry]) -> String {
+        if entries.is_empty() {
+            return String::new();
+        }
+        let w = &self.words;
+        let mut out = format!("\n{}\n", self.bold(&w.msg("what-to-do")));
+        for (n, e) in entries.iter().enumerate() {
+            let number = format!("{}.", n + 1);
+            let indent = " ".repeat(number.width() + 1);
+            out.push_str(&format!(
+                "{number} {} {}",
+                self.symbol(e.status),
+                self.bold(&e.title)
+            ));
+            if e.verified {
+                out.push_str(&format!("  {}", self.dim(&w.msg("verified-tag"))));
+            }
+            out.push('\n');
+            out.push_str(&format!("{indent}{}\n", e.summary));
+            if let Some(why) = &e.why {
+                out.push_str(&format!("{indent}{}\n", self.dim(why)));
+            }
+            for fix in &e.fixes {
+                out.push_str(&format!("{indent}{} {}\n", self.dim("→"), fix.text));
+                for cmd in &fix.commands {
+                    out.push_str(&format!("{indent}    $ {}\n", self.bold(cmd)));
+                }
+                if let Some(url) = &fix.url {
+                    out.push_str(&format!("{indent}    {}: {url}\n", w.msg("see")));
+                }
+            }
+        }
+        self.chars(out)
+    }
+
+    fn bold(&self, s: &str) -> String {
+        if self.style.color {
+            s.bold().to_string()
+        } else {
+            s.to_string()
+        }
+    }
+
     pub fn footer(&self, findings: &[Finding]) -> String {
         let line = counts_line(&self.words, findings);
         self.chars(format!("\n{line}\n"))
+    }
+}
+
+/// Worst first: a failure is the verdict of its check, then a timeout or crash, a warning, a
+/// pass, a skip.
+fn rank(status: Status) -> u8 {
+    match status {
+        Status::Fail => 0,
+        Status::Timeout | Status::Crash => 1,
+        Status::Warn => 2,
+        Status::Pass => 3,
+        Status::Skip => 4,
     }
 }
 
