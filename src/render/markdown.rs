@@ -66,7 +66,12 @@ pub fn report(ctx: &Context, words: &Words, facts: &Facts, findings: &[Finding])
     );
     w(
         &mut s,
-        format!("- {}: {}", words.msg("endpoint"), ctx.endpoint().url),
+        format!(
+            "- {}{}{}",
+            words.msg("endpoint"),
+            words.colon(),
+            ctx.endpoint().url
+        ),
     );
     w(&mut s, format!("- {}", words.token_line(ctx, ctx.token())));
     if let Some(t) = ctx.target() {
@@ -120,7 +125,13 @@ pub fn report(ctx: &Context, words: &Words, facts: &Facts, findings: &[Finding])
         for f in problems {
             w(
                 &mut s,
-                format!("### {} (`{}`)\n", words.title(f.check), f.code()),
+                format!(
+                    "### {}{}`{}`{}\n",
+                    words.title(f.check),
+                    words.punct(" (", "（"),
+                    f.code(),
+                    words.punct(")", "）")
+                ),
             );
             if let Some(why) = words.why(f) {
                 w(&mut s, format!("{why}\n"));
