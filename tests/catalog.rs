@@ -708,7 +708,7 @@ fn zh_rules() -> &'static ZhRules {
                 "an em-dash separator (use ：，or a new sentence)",
             ),
             (
-                r"以\s*[「“][^」”]*[」”]\s*(?:失敗|失败|結束|结束)".into(),
+                r"以\s*[A-Za-z0-9「“][^，。；：]*?(?:失敗|失败|結束|结束)".into(),
                 "calque \"以 X 失敗\" (say 失敗並顯示「X」 / 失败并显示“X”)",
             ),
         ];
@@ -847,6 +847,7 @@ fn the_style_rules_catch_what_they_name() {
         "請重新登入.",
         "推送以 \"could not read Username\" 失敗",
         "推送以「could not read Username」失敗",
+        "請求會以 ConnectError 失敗",
         "token 無效 — 請重新登入",
         "“token”無效",
         "設置檔案",
