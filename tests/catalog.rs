@@ -89,6 +89,12 @@ fn texts_of(c: &Catalog) -> Vec<(String, &Text)> {
     for (key, t) in &c.messages {
         all.push((format!("msg.{key}"), t));
     }
+    for (cause, e) in &c.causes {
+        all.push((format!("cause.{}.title", cause.as_str()), &e.title));
+        for (i, f) in e.fix.iter().enumerate() {
+            all.push((format!("cause.{}.fix[{i}]", cause.as_str()), &f.text));
+        }
+    }
     all
 }
 
@@ -411,12 +417,16 @@ fn strip_allowed(s: &str) -> String {
         r"[A-Za-z0-9_.\-]+/[A-Za-z0-9_.\-/]+",
         r"\b[a-z0-9]+(?:[-_.][a-z0-9]+)+\b",
     ];
+    static COMPILED: std::sync::OnceLock<Vec<regex::Regex>> = std::sync::OnceLock::new();
+    let compiled = COMPILED.get_or_init(|| {
+        rules
+            .iter()
+            .map(|r| regex::Regex::new(r).unwrap())
+            .collect()
+    });
     let mut out = s.to_string();
-    for r in rules {
-        out = regex::Regex::new(r)
-            .unwrap()
-            .replace_all(&out, " ")
-            .into_owned();
+    for r in compiled {
+        out = r.replace_all(&out, " ").into_owned();
     }
     out
 }
@@ -649,4 +659,309 @@ fn every_outcome_renders_in_every_language() {
             }
         }
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Chinese as a native technical writer writes it (docs/notes/chinese-style.md).
+
+/// The style sheet's rules, compiled once: (pattern, what it finds).
+struct ZhRules {
+    code: regex::Regex,
+    quoted_english: regex::Regex,
+    single_quoted: regex::Regex,
+    punctuation: Vec<(regex::Regex, &'static str)>,
+    banned_tw: Vec<(regex::Regex, &'static str)>,
+    banned_cn: Vec<(regex::Regex, &'static str)>,
+}
+
+fn zh_rules() -> &'static ZhRules {
+    static RULES: std::sync::OnceLock<ZhRules> = std::sync::OnceLock::new();
+    RULES.get_or_init(|| {
+        let han = r"[\p{Han}」”）]";
+        let punctuation = [
+            (
+                format!(r"{han}[:,;!?]"),
+                "half-width punctuation after Chinese (use ：，；！？)",
+            ),
+            (
+                format!(r"{han}\.(?:\s|$)"),
+                "half-width full stop after Chinese (use 。)",
+            ),
+            (
+                format!(r"{han}\s*\("),
+                "half-width ( after Chinese (use （）)",
+            ),
+            (
+                r"\(\s*\p{Han}".into(),
+                "half-width ( around Chinese (use （）)",
+            ),
+            (
+                format!(r"{han}\s*\)"),
+                "half-width ) after Chinese (use （）)",
+            ),
+            (
+                r#"""#.into(),
+                "straight \" quotes (use 「」 in zh-TW, “” in zh-CN)",
+            ),
+            (
+                r"—".into(),
+                "an em-dash separator (use ：，or a new sentence)",
+            ),
+            (
+                r"以\s*[A-Za-z0-9「“][^，。；：]*?(?:失敗|失败|結束|结束)".into(),
+                "calque \"以 X 失敗\" (say 失敗並顯示「X」 / 失败并显示“X”)",
+            ),
+        ];
+        let compile = |v: &[(&'static str, &'static str)]| {
+            v.iter()
+                .map(|(r, w)| (regex::Regex::new(r).unwrap(), *w))
+                .collect()
+        };
+        ZhRules {
+            code: regex::Regex::new(r"`[^`]*`|https?://[^\s，。；：（）「」“”]+|\{[a-z_]+\}")
+                .unwrap(),
+            single_quoted: regex::Regex::new(r"(?:^|[\s\p{Han}，。：；（])'[^'\s][^']*'").unwrap(),
+            quoted_english: regex::Regex::new(r"[「“][^」”\p{Han}]*[」”]").unwrap(),
+            punctuation: punctuation
+                .into_iter()
+                .map(|(r, w)| (regex::Regex::new(&r).unwrap(), w))
+                .collect(),
+            banned_tw: compile(banned_terms(Lang::ZhTw)),
+            banned_cn: compile(banned_terms(Lang::ZhCn)),
+        }
+    })
+}
+
+/// A zh text with what keeps its own spelling taken out: `code`, URLs, {placeholders}.
+fn zh_prose(s: &str) -> String {
+    zh_rules().code.replace_all(s, " ").into_owned()
+}
+
+/// Every way a zh text breaks the style sheet; empty when it keeps it.
+fn zh_style_faults(s: &str, lang: Lang) -> Vec<String> {
+    let rules = zh_rules();
+    let prose = zh_prose(s);
+    let mut faults = Vec::new();
+    let banned = match lang {
+        Lang::ZhTw => &rules.banned_tw,
+        _ => &rules.banned_cn,
+    };
+    for (re, what) in &rules.punctuation {
+        if let Some(m) = re.find(&prose) {
+            faults.push(format!("{what}: …{}…", m.as_str()));
+        }
+    }
+    // The other locale's quotes.
+    let foreign_quotes: &[char] = match lang {
+        Lang::ZhTw => &['“', '”'],
+        _ => &['「', '」', '『', '』'],
+    };
+    if let Some(q) = prose.chars().find(|c| foreign_quotes.contains(c)) {
+        faults.push(format!("quote {q} of the other locale"));
+    }
+    // A message quoted in English keeps its words (「Request URL is missing…」).
+    let words = rules.quoted_english.replace_all(&prose, " ");
+    for (re, what) in banned {
+        if let Some(m) = re.find(&words) {
+            faults.push(format!(
+                "'{}' is not the glossary's word ({what})",
+                m.as_str()
+            ));
+        }
+    }
+    if let Some(m) = rules.single_quoted.find(&words) {
+        faults.push(format!(
+            "straight ' quotes around a term (use 「」 or “”): …{}…",
+            m.as_str()
+        ));
+    }
+    faults
+}
+
+/// Terms of the other locale, or variants the glossary does not use (docs/notes/chinese-style.md).
+fn banned_terms(lang: Lang) -> &'static [(&'static str, &'static str)] {
+    match lang {
+        Lang::ZhTw => &[
+            (
+                r"(?:^|[^明])文件",
+                "file is 檔案; documentation is 說明文件",
+            ),
+            (r"配置|設置|设置", "settings are 設定"),
+            (r"服務器|服务器|伺服端", "server is 伺服器"),
+            (r"倉庫|存放庫|仓库", "repository is 儲存庫"),
+            (r"私人", "private is 私有"),
+            (r"用戶(?:[^端]|$)", "user is 使用者 (client is 用戶端)"),
+            (r"客戶端", "client is 用戶端"),
+            (r"網絡|網絡", "network is 網路"),
+            (r"信息", "message is 訊息"),
+            (r"默認|默认", "default is 預設"),
+            (r"登錄", "log in is 登入"),
+            (r"帳戶|賬號|賬戶", "account is 帳號"),
+            (r"字符", "character is 字元"),
+            (r"文本", "text is 文字"),
+            (r"運行", "run is 執行"),
+            (r"創建", "create is 建立"),
+            (r"訪問", "access is 存取"),
+            (r"命令", "command is 指令"),
+            (r"進程", "process is 行程"),
+            (r"權杖|令牌", "token stays token"),
+            (r"(?:^|[^A-Za-z_])URL(?:$|[^A-Za-z_])", "URL is 網址"),
+            (
+                r"[这个们会为与说设没请时后从网证译点总仓务录复应还带产实写读检错误终该对过页数]",
+                "a Simplified character",
+            ),
+        ],
+        _ => &[
+            (r"档案|檔案", "file is 文件"),
+            (r"设定|設定|配置", "settings are 设置"),
+            (r"伺服器|服务端", "server is 服务器"),
+            (r"储存库|存储库|存放库", "repository is 仓库"),
+            (r"私人", "private is 私有"),
+            (r"用户端|用戶端", "client is 客户端"),
+            (r"网路", "network is 网络"),
+            (r"讯息", "message is 消息 or 信息"),
+            (r"预设", "default is 默认"),
+            (r"登入", "log in is 登录"),
+            (r"帐号|帐户|账户", "account is 账号"),
+            (r"字元", "character is 字符"),
+            (r"网址", "URL stays URL"),
+            (r"行程", "process is 进程"),
+            (r"令牌", "token stays token"),
+            (
+                r"[這個們會為與說設沒請時後從網證譯點總倉務錄復應還帶產實寫讀檢錯誤終該對過頁數]",
+                "a Traditional character",
+            ),
+        ],
+    }
+}
+
+#[test]
+fn the_style_rules_catch_what_they_name() {
+    // Each rule fails on a string that breaks it, and passes the same string fixed.
+    let tw = |s: &str| zh_style_faults(s, Lang::ZhTw);
+    let cn = |s: &str| zh_style_faults(s, Lang::ZhCn);
+    for bad in [
+        "原因: token 無效",
+        "token 無效,請重新登入",
+        "環境變數 (HF_TOKEN)",
+        "請重新登入.",
+        "推送以 \"could not read Username\" 失敗",
+        "推送以「could not read Username」失敗",
+        "請求會以 ConnectError 失敗",
+        "token 無效 — 請重新登入",
+        "“token”無效",
+        "設置檔案",
+        "HF_ENDPOINT 不是 URL",
+        "token 路徑是 './token'",
+        "寫入文件",
+        "這個服務器",
+        "私人儲存庫",
+        "远端仓库",
+    ] {
+        assert!(!tw(bad).is_empty(), "zh-TW rule missed: {bad}");
+    }
+    for bad in [
+        "原因: token 无效",
+        "「token」无效",
+        "档案",
+        "这個",
+        "储存库",
+        "用户端",
+        "设定",
+    ] {
+        assert!(!cn(bad).is_empty(), "zh-CN rule missed: {bad}");
+    }
+    for good in [
+        "原因：token 無效，請重新登入（HF_TOKEN）。",
+        "推送失敗並顯示「could not read Username」。",
+        "執行 `git config --get remote.origin.url`（或 `hf auth login`）",
+        "見 https://huggingface.co/settings/tokens。",
+        "用戶端讀取 {path}",
+    ] {
+        assert_eq!(tw(good), Vec::<String>::new(), "{good}");
+    }
+    assert_eq!(
+        cn("推送失败并显示“could not read Username”。"),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn chinese_texts_keep_the_style_sheet() {
+    let c = catalog();
+    let mut faults = Vec::new();
+    for (name, text) in texts_of(&c) {
+        for lang in [Lang::ZhTw, Lang::ZhCn] {
+            for f in zh_style_faults(text.get(lang), lang) {
+                faults.push(format!(
+                    "{name} [{}]: {f}\n    {}",
+                    lang.code(),
+                    text.get(lang)
+                ));
+            }
+        }
+    }
+    assert!(
+        faults.is_empty(),
+        "{} Chinese texts break docs/notes/chinese-style.md:\n{}",
+        faults.len(),
+        faults.join("\n")
+    );
+}
+
+#[test]
+fn chinese_prose_names_checks_by_title_not_id() {
+    // `--only token-valid` in a command stays; in a sentence the reader sees the title.
+    let c = catalog();
+    // git-lfs is also the program's name.
+    let ids: Vec<&str> = c
+        .checks
+        .iter()
+        .map(|c| c.id.as_str())
+        .filter(|id| *id != "git-lfs")
+        .collect();
+    let res: Vec<(&str, regex::Regex)> = ids
+        .iter()
+        .map(|id| {
+            let re = format!(r"(?:^|[^A-Za-z0-9_\-/.]){id}(?:$|[^A-Za-z0-9_\-/])");
+            (*id, regex::Regex::new(&re).unwrap())
+        })
+        .collect();
+    let mut faults = Vec::new();
+    for (name, text) in texts_of(&c) {
+        for lang in [Lang::ZhTw, Lang::ZhCn] {
+            let prose = zh_prose(text.get(lang));
+            for (id, re) in &res {
+                if re.is_match(&prose) {
+                    faults.push(format!(
+                        "{name} [{}]: {id} in {}",
+                        lang.code(),
+                        text.get(lang)
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        faults.is_empty(),
+        "check ids in Chinese prose:\n{}",
+        faults.join("\n")
+    );
+}
+
+#[test]
+fn no_chinese_text_is_the_english_one() {
+    // All-ASCII texts that read the same in every language (names, ids, protocols).
+    let same: &[&str] = &["OIDC ({resource})", "Git LFS"];
+    let c = catalog();
+    let mut copies = Vec::new();
+    for (name, text) in texts_of(&c) {
+        let en = text.get(Lang::En);
+        for lang in [Lang::ZhTw, Lang::ZhCn] {
+            if text.get(lang) == en && !(en.is_ascii() && same.contains(&en)) {
+                copies.push(format!("{name} [{}]: {en}", lang.code()));
+            }
+        }
+    }
+    assert!(copies.is_empty(), "untranslated:\n{}", copies.join("\n"));
 }

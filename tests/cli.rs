@@ -357,3 +357,110 @@ fn a_format_the_mode_cannot_write_is_a_usage_error() {
     assert_eq!(w.run(&["list", "--format", "json"]).code, 0);
     assert_eq!(w.run(&["man", "--format", "text"]).code, 0);
 }
+
+#[test]
+fn lang_accepts_locale_spellings_in_any_case() {
+    let w = World::new();
+    for (value, expect) in [
+        ("zh-tw", "zh-TW"),
+        ("zh_TW", "zh-TW"),
+        ("zh-Hant", "zh-TW"),
+        ("ZH_HANT", "zh-TW"),
+        ("zh-HK", "zh-TW"),
+        ("zh-cn", "zh-CN"),
+        ("zh_CN", "zh-CN"),
+        ("zh-Hans", "zh-CN"),
+        ("zh_Hans", "zh-CN"),
+        ("zh-SG", "zh-CN"),
+        ("zh", "zh-CN"),
+        ("EN", "en"),
+    ] {
+        let r = w.json(&["--offline", "--lang", value]);
+        assert_eq!(r.code, 0, "{value}: {}", r.stderr);
+        assert_eq!(r.json()["lang"], expect, "{value}");
+    }
+    let out = w.run(&["--offline", "--lang", "zh_Hant"]).stdout;
+    assert!(out.contains("通過"), "{out}");
+    let r = w.run(&["--offline", "--lang", "fr"]);
+    assert_eq!(r.code, 2);
+    assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("'fr'") && r.stderr.contains("en, zh-TW or zh-CN"),
+        "{}",
+        r.stderr
+    );
+    let help = w.run(&["--help"]).stdout;
+    assert!(
+        help.contains("[possible values: en, zh-TW, zh-CN]"),
+        "{help}"
+    );
+}
+
+/// The bytes hfdoctor writes on stdout (the text a Big5 terminal shows is not UTF-8).
+fn raw_stdout(w: &World, args: &[&str]) -> Vec<u8> {
+    output_or_hang(w.command(args)).stdout
+}
+
+#[test]
+fn a_big5_or_gbk_locale_gets_its_own_charset() {
+    let mut w = World::new();
+    w.write_token("'quoted'");
+    w.set("LANG", "zh_TW.Big5");
+    let bytes = raw_stdout(&w, &["--offline"]);
+    assert!(std::str::from_utf8(&bytes).is_err(), "UTF-8, not Big5");
+    let (text, _, malformed) = encoding_rs::BIG5.decode(&bytes);
+    assert!(!malformed, "{text}");
+    for words in [
+        "Token 檔案",
+        "生效中的 token",
+        "原因：",
+        "通過",
+        "內部錯誤 0 項",
+    ] {
+        assert!(text.contains(words), "{words} in {text}");
+    }
+    // Symbols fall back to ASCII, as in any terminal that is not UTF-8.
+    assert!(text.contains("FAIL Token 檔案"), "{text}");
+    assert!(!text.contains('…') && !text.contains('✓'), "{text}");
+
+    for (locale, encoding, words) in [
+        ("zh_CN.GBK", encoding_rs::GBK, "内部错误 0 项"),
+        ("zh_CN.GB2312", encoding_rs::GBK, "内部错误 0 项"),
+        ("zh_CN.GB18030", encoding_rs::GB18030, "内部错误 0 项"),
+        ("zh_TW.BIG5-HKSCS", encoding_rs::BIG5, "內部錯誤 0 項"),
+    ] {
+        w.set("LANG", locale);
+        let bytes = raw_stdout(&w, &["--offline"]);
+        assert!(std::str::from_utf8(&bytes).is_err(), "{locale}: UTF-8");
+        let (text, _, malformed) = encoding.decode(&bytes);
+        assert!(!malformed && text.contains(words), "{locale}: {text}");
+    }
+
+    // JSON is UTF-8 whatever the locale (RFC 8259).
+    w.set("LANG", "zh_TW.Big5");
+    let bytes = raw_stdout(&w, &["--offline", "--format", "json"]);
+    let json: Value = serde_json::from_slice(&bytes).expect("UTF-8 JSON");
+    let summary = json["checks"][0]["summary"].as_str().unwrap();
+    assert!(
+        summary.contains("被引號包住") && summary.contains('…'),
+        "{summary}"
+    );
+}
+
+#[test]
+fn chinese_in_a_charset_without_it_falls_back_to_english_with_a_note() {
+    let mut w = World::new();
+    w.set("LANG", "en_US.ISO-8859-1");
+    let r = w.run(&["--offline", "--lang", "zh-TW"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("Token file") && r.stdout.is_ascii(),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
+    assert!(r.stderr.contains("LANG=zh_TW.UTF-8"), "{}", r.stderr);
+    // JSON can carry Chinese: it keeps the language asked for.
+    let j = w.json(&["--offline", "--lang", "zh-TW"]).json();
+    assert_eq!(j["lang"], "zh-TW");
+}

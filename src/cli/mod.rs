@@ -127,7 +127,7 @@ pub struct Cli {
     pub color: ColorChoice,
 
     /// Language of the output; default from LC_ALL, LC_MESSAGES or LANG.
-    #[arg(long, value_enum, global = true)]
+    #[arg(long, value_parser = crate::lang::LangParser, value_name = "LANG", global = true)]
     pub lang: Option<Lang>,
 
     /// CI preflight: one line, exit 0 only when the token in effect can do this to --repo.
@@ -275,9 +275,23 @@ pub fn target(cli: &Cli) -> Result<Option<Target>, String> {
     }
 }
 
-/// The language: --lang, else the environment's.
+/// The language: --lang, else the environment's. Decided once per run, with the output's
+/// character set: text, Markdown and GitHub output is transcoded into the locale's Chinese
+/// charset (`zh_TW.Big5`), JSON stays UTF-8; Chinese where the charset has none falls back
+/// to English with a note (docs/notes/chinese-style.md).
 pub fn lang(cli: &Cli, env: &crate::context::Env) -> Lang {
-    cli.lang.unwrap_or_else(|| lang_from_env(env))
+    let lang = cli.lang.unwrap_or_else(|| lang_from_env(env));
+    let text = cli.format != Format::Json;
+    redact::set_charset(crate::lang::charset_from_env(env), text);
+    if !text {
+        return lang;
+    }
+    let (lang, note) = crate::lang::displayable(lang, env);
+    static NOTED: std::sync::Once = std::sync::Once::new();
+    if let Some(note) = note {
+        NOTED.call_once(|| redact::eprintln(&note));
+    }
+    lang
 }
 
 /// The run's world, with its Redactor installed before anything is written: every secret

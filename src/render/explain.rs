@@ -97,36 +97,52 @@ pub fn to_text(
         (n == "count").then(|| d.candidates.len().to_string())
     }));
     if !facts.is_empty() {
-        out.push_str(&format!(" ({})", facts.join(" · ")));
+        let (open, close) = (words.punct(" (", "（"), words.punct(")", "）"));
+        out.push_str(&format!("{open}{}{close}", facts.join(" · ")));
     }
     out.push_str("\n\n");
     for (i, c) in d.candidates.iter().enumerate().take(5) {
         out.push_str(&format!(
-            "{}. {} [{}] {}\n",
+            "{}. {} {} {}\n",
             i + 1,
             c.cause.as_str(),
-            c.confidence,
+            words.msg(&format!("confidence-{}", c.confidence)),
             cause_title(words, c.cause)
         ));
         for e in &c.evidence {
             out.push_str(&format!(
-                "   {}: {}\n",
+                "   {}{}{}\n",
                 words.msg("explain-evidence"),
+                words.colon(),
                 e.line
             ));
         }
         if i == 0 {
             for fix in cause_fixes(words, c.cause) {
-                out.push_str(&format!("   {}: {}\n", words.msg("fix"), fix.text));
+                out.push_str(&format!(
+                    "   {}{}{}\n",
+                    words.msg("fix"),
+                    words.colon(),
+                    fix.text
+                ));
                 for cmd in &fix.commands {
                     out.push_str(&format!("     $ {cmd}\n"));
                 }
             }
         }
         out.push_str(&format!(
-            "   {}: {}\n",
+            "   {}{}{}\n",
             words.msg("explain-decided-by"),
-            c.checks.join(", ")
+            words.colon(),
+            c.checks
+                .iter()
+                // English names the ids `--only` takes; Chinese prose names the checks.
+                .map(|id| match words.lang {
+                    crate::lang::Lang::En => id.clone(),
+                    _ => words.title(id),
+                })
+                .collect::<Vec<_>>()
+                .join(words.punct(", ", "、"))
         ));
     }
     if d.ran_checks {
@@ -139,9 +155,11 @@ pub fn to_text(
         out.push('\n');
         match &d.confirmed {
             Some((cause, f)) => out.push_str(&format!(
-                "{}: {} — {}\n",
+                "{}{}{}{}{}\n",
                 words.msg("explain-confirmed"),
+                words.colon(),
                 cause.as_str(),
+                words.punct(" — ", "，"),
                 words.summary(f)
             )),
             None => out.push_str(&format!("{}\n", words.msg("explain-not-confirmed"))),

@@ -26,7 +26,12 @@ pub fn annotations(words: &Words, findings: &[Finding]) -> String {
         };
         let mut message = words.summary(f);
         for fix in words.fixes(f) {
-            message.push_str(&format!("\n{}: {}", words.msg("fix"), fix.text));
+            message.push_str(&format!(
+                "\n{}{}{}",
+                words.msg("fix"),
+                words.colon(),
+                fix.text
+            ));
             for c in &fix.commands {
                 message.push_str(&format!("\n  $ {c}"));
             }

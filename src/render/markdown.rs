@@ -124,7 +124,12 @@ pub fn report(ctx: &Context, words: &Words, facts: &Facts, findings: &[Finding])
     );
     w(
         &mut s,
-        format!("- {}: {}", words.msg("endpoint"), ctx.endpoint().url),
+        format!(
+            "- {}{}{}",
+            words.msg("endpoint"),
+            words.colon(),
+            ctx.endpoint().url
+        ),
     );
     w(&mut s, format!("- {}", words.token_line(ctx, ctx.token())));
     if let Some(t) = ctx.target() {

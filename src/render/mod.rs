@@ -48,6 +48,20 @@ impl Words {
         self.catalog().msg(key, self.lang)
     }
 
+    /// Punctuation as the language writes it: `en` after English, the full-width `zh` after
+    /// Chinese (docs/notes/chinese-style.md).
+    pub fn punct(&self, en: &'static str, zh: &'static str) -> &'static str {
+        match self.lang {
+            Lang::En => en,
+            Lang::ZhTw | Lang::ZhCn => zh,
+        }
+    }
+
+    /// The colon after a label: `cause: ` in English, `原因：` in Chinese.
+    pub fn colon(&self) -> &'static str {
+        self.punct(": ", "：")
+    }
+
     /// A shared message with its placeholders filled.
     pub fn msg_with(&self, key: &str, params: &[(&str, &str)]) -> String {
         fill(&self.msg(key), &|name| {
@@ -127,17 +141,17 @@ impl Words {
         let head = self.msg("token-in-effect");
         let Some(effect) = &disc.in_effect else {
             if disc.file.makes_client_raise() {
-                return format!("{head}: {}", self.msg("token-file-raises"));
+                return format!("{head}{}{}", self.colon(), self.msg("token-file-raises"));
             }
-            return format!("{head}: {}", self.msg("token-none"));
+            return format!("{head}{}{}", self.colon(), self.msg("token-none"));
         };
         let from = self.msg_with(
             "token-from",
             &[("source", &self.source_label(ctx, &effect.source))],
         );
         let mut line = match &effect.token {
-            Some(t) => format!("{head}: {} {from}", t.masked()),
-            None => format!("{head}: {from}"),
+            Some(t) => format!("{head}{}{} {from}", self.colon(), t.masked()),
+            None => format!("{head}{}{from}", self.colon()),
         };
         let mut notes = Vec::new();
         for other in disc.others() {
@@ -158,8 +172,8 @@ impl Words {
             notes.push(self.msg("token-not-sent"));
         }
         if !notes.is_empty() {
-            line.push_str(" — ");
-            line.push_str(&notes.join("; "));
+            line.push_str(self.punct(" — ", "，"));
+            line.push_str(&notes.join(self.punct("; ", "；")));
         }
         line
     }

@@ -61,7 +61,7 @@ pub fn page(name: &str, words: &Words) -> Option<String> {
 fn heading(lang: Lang, key: &str) -> &'static str {
     let (en, tw, cn) = match key {
         "outcomes" => ("Outcomes", "結果", "结果"),
-        "needs" => ("Needs", "需要", "需要"),
+        "needs" => ("Needs", "需求", "依赖"),
         "category" => ("Category", "類別", "类别"),
         "status" => ("status", "狀態", "状态"),
         "cause" => ("cause", "原因", "原因"),
@@ -75,8 +75,8 @@ fn heading(lang: Lang, key: &str) -> &'static str {
         ),
         _ => (
             "generated",
-            "此頁由目錄產生，請勿手動編輯",
-            "此页由目录生成，请勿手动编辑",
+            "此頁由 `hfdoctor generate-docs` 根據 checks/{id}.toml 產生，請勿手動編輯。",
+            "此页由 `hfdoctor generate-docs` 根据 checks/{id}.toml 生成，请勿手动编辑。",
         ),
     };
     match lang {
@@ -92,10 +92,19 @@ pub fn check_page(entry: &CheckEntry, lang: Lang) -> String {
     let generated = match lang {
         Lang::En => "Generated from checks/{id}.toml by `hfdoctor generate-docs`; do not edit."
             .replace("{id}", &entry.id),
-        _ => format!("{}（checks/{}.toml）", heading(lang, "generated"), entry.id),
+        _ => heading(lang, "generated").replace("{id}", &entry.id),
+    };
+    // Full-width punctuation after Chinese headings (docs/notes/chinese-style.md).
+    let (colon, comma) = match lang {
+        Lang::En => (": ", ", "),
+        _ => ("：", "，"),
     };
     let _ = writeln!(s, "<!-- {generated} -->");
-    let _ = writeln!(s, "# {} (`{}`)\n", t(&entry.title), entry.id);
+    let (open, close) = match lang {
+        Lang::En => (" (", ")"),
+        _ => ("（", "）"),
+    };
+    let _ = writeln!(s, "# {}{open}`{}`{close}\n", t(&entry.title), entry.id);
     let _ = writeln!(s, "{}\n", t(&entry.about));
     let needs_of = crate::checks::def(&entry.id).map_or(&[][..], |d| d.needs);
     let needs = if needs_of.is_empty() {
@@ -105,11 +114,11 @@ pub fn check_page(entry: &CheckEntry, lang: Lang) -> String {
             .iter()
             .map(|n| format!("{n:?}").to_lowercase())
             .collect::<Vec<_>>()
-            .join(", ")
+            .join(comma)
     };
     let _ = writeln!(
         s,
-        "- {}: {}\n- {}: {}\n",
+        "- {}{colon}{}\n- {}{colon}{}\n",
         heading(lang, "category"),
         entry.category,
         heading(lang, "needs"),
@@ -119,7 +128,7 @@ pub fn check_page(entry: &CheckEntry, lang: Lang) -> String {
     for (key, o) in &entry.outcome {
         let cause = o
             .cause
-            .map(|c| format!(", {} `{}`", heading(lang, "cause"), c.as_str()))
+            .map(|c| format!("{comma}{} `{}`", heading(lang, "cause"), c.as_str()))
             .unwrap_or_default();
         let _ = writeln!(
             s,
@@ -130,10 +139,10 @@ pub fn check_page(entry: &CheckEntry, lang: Lang) -> String {
             t(&o.summary)
         );
         if let Some(why) = &o.why {
-            let _ = writeln!(s, "**{}**: {}\n", heading(lang, "why"), t(why));
+            let _ = writeln!(s, "**{}**{colon}{}\n", heading(lang, "why"), t(why));
         }
         for fix in &o.fix {
-            let _ = writeln!(s, "**{}**: {}\n", heading(lang, "fix"), t(&fix.text));
+            let _ = writeln!(s, "**{}**{colon}{}\n", heading(lang, "fix"), t(&fix.text));
             if !fix.commands.is_empty() {
                 let _ = writeln!(s, "```sh\n{}\n```\n", fix.commands.join("\n"));
             }

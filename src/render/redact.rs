@@ -495,10 +495,89 @@ pub fn current() -> Redactor {
     active().read().unwrap_or_else(|e| e.into_inner()).clone()
 }
 
+// ---------------------------------------------------------------------------------------------
+// The output's character set: UTF-8, or the locale's Chinese charset (Big5, GBK, GB2312,
+// GB18030) for what people read. `cli::lang` sets it once at start-up from the locale; it
+// says whether stdout carries text (text, markdown, github) or JSON, which stays UTF-8
+// (RFC 8259) whatever the locale. stderr is always text for people.
+
+#[derive(Clone, Copy)]
+struct Transcode {
+    encoding: &'static encoding_rs::Encoding,
+    /// GB2312 is written through GBK: characters outside GB2312's rows become `?`.
+    gb2312_only: bool,
+}
+
+#[derive(Clone, Copy, Default)]
+struct Charsets {
+    stdout: Option<Transcode>,
+    stderr: Option<Transcode>,
+}
+
+fn charsets() -> &'static RwLock<Charsets> {
+    static CHARSETS: OnceLock<RwLock<Charsets>> = OnceLock::new();
+    CHARSETS.get_or_init(|| RwLock::new(Charsets::default()))
+}
+
+/// Transcode what is written into `charset`: stderr always, stdout when it carries text.
+pub fn set_charset(charset: crate::lang::Charset, stdout_is_text: bool) {
+    let t = charset.encoding().map(|(encoding, gb2312_only)| Transcode {
+        encoding,
+        gb2312_only,
+    });
+    *charsets().write().unwrap_or_else(|e| e.into_inner()) = Charsets {
+        stdout: t.filter(|_| stdout_is_text),
+        stderr: t,
+    };
+}
+
+/// What stands for a character the charset lacks: an ASCII look-alike, else `?`.
+fn ascii_for(c: char) -> &'static str {
+    match c {
+        '…' => "...",
+        '—' | '–' | '─' => "-",
+        '·' | '•' => "-",
+        '“' | '”' => "\"",
+        '‘' | '’' => "'",
+        '→' => "->",
+        _ => "?",
+    }
+}
+
+/// `text` in the charset: never mojibake, a missing character is written as [`ascii_for`].
+fn transcode(text: &str, t: Transcode) -> Vec<u8> {
+    let mut out = Vec::with_capacity(text.len());
+    let mut buf = [0u8; 4];
+    for c in text.chars() {
+        if c.is_ascii() {
+            out.push(c as u8);
+            continue;
+        }
+        let (bytes, _, unmappable) = t.encoding.encode(c.encode_utf8(&mut buf));
+        // GB2312 is the GBK rows with both bytes in A1..FE.
+        let outside =
+            t.gb2312_only && !(bytes.len() == 2 && bytes.iter().all(|b| *b >= 0xA1 && *b != 0xFF));
+        if unmappable || outside {
+            out.extend_from_slice(ascii_for(c).as_bytes());
+        } else {
+            out.extend_from_slice(&bytes);
+        }
+    }
+    out
+}
+
+fn encoded(text: String, t: Option<Transcode>) -> Vec<u8> {
+    match t {
+        Some(t) => transcode(&text, t),
+        None => text.into_bytes(),
+    }
+}
+
 /// Write to stdout through the boundary. A reader that went away (`hfdoctor man | head -1`)
 /// ends the run with exit 0 and nothing more, as ripgrep does.
 pub fn print(text: &str) {
-    write_stdout(redact(text).as_bytes());
+    let t = charsets().read().unwrap_or_else(|e| e.into_inner()).stdout;
+    write_stdout(&encoded(redact(text), t));
 }
 
 /// Bytes already redacted (the JSON path) or bytes that hold no secret (generated docs, the
@@ -515,9 +594,10 @@ fn write_stdout(bytes: &[u8]) {
 
 /// Write to stderr through the boundary.
 pub fn eprint(text: &str) {
-    let text = redact(text);
+    let t = charsets().read().unwrap_or_else(|e| e.into_inner()).stderr;
+    let bytes = encoded(redact(text), t);
     let mut err = std::io::stderr().lock();
-    let _ = err.write_all(text.as_bytes());
+    let _ = err.write_all(&bytes);
     let _ = err.flush();
 }
 
@@ -648,4 +728,24 @@ mod tests {
 
     #[test]
     fn percent_decoding_keeps_plus() {}
+
+    #[test]
+    fn transcoding_writes_the_charset_or_a_stand_in() {
+        let big5 = Transcode {
+            encoding: encoding_rs::BIG5,
+            gb2312_only: false,
+        };
+        let out = transcode("token 檔案：hf_…Ab3d ✓", big5);
+        let (text, _, bad) = encoding_rs::BIG5.decode(&out);
+        assert!(!bad);
+        // Big5 has the ellipsis; the check mark becomes `?`.
+        assert_eq!(text, "token 檔案：hf_…Ab3d ?");
+        let gb2312 = Transcode {
+            encoding: encoding_rs::GBK,
+            gb2312_only: true,
+        };
+        // 檔 is in GBK, not in GB2312.
+        let out = transcode("文件 檔", gb2312);
+        assert_eq!(encoding_rs::GBK.decode(&out).0, "文件 ?");
+    }
 }

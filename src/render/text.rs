@@ -119,12 +119,17 @@ impl TextRenderer {
         if f.status != Status::Pass && f.status != Status::Skip {
             let out = &mut block;
             if let Some(why) = w.why(f) {
-                out.push_str(&format!("{indent}{}: {why}\n", self.dim(&w.msg("cause"))));
+                let colon = w.colon();
+                out.push_str(&format!(
+                    "{indent}{}{colon}{why}\n",
+                    self.dim(&w.msg("cause"))
+                ));
             }
             for fix in w.fixes(f) {
                 out.push_str(&format!(
-                    "{indent}{}: {}\n",
+                    "{indent}{}{}{}\n",
                     self.dim(&w.msg("fix")),
+                    w.colon(),
                     fix.text
                 ));
                 for cmd in &fix.commands {
@@ -136,7 +141,7 @@ impl TextRenderer {
                     out.push_str(&format!("{indent}  $ {cmd}\n"));
                 }
                 if let Some(url) = &fix.url {
-                    out.push_str(&format!("{indent}  {}: {url}\n", w.msg("see")));
+                    out.push_str(&format!("{indent}  {}{}{url}\n", w.msg("see"), w.colon()));
                 }
             }
         }
