@@ -357,3 +357,53 @@ fn a_format_the_mode_cannot_write_is_a_usage_error() {
     assert_eq!(w.run(&["list", "--format", "json"]).code, 0);
     assert_eq!(w.run(&["man", "--format", "text"]).code, 0);
 }
+
+/// Pasted text and a wrapped command's output keep the colours of the program that printed
+/// them; what hfdoctor shows of them (evidence, JSON) has no escape byte left.
+#[test]
+fn explain_shows_no_terminal_escapes() {
+    use std::io::Write;
+    let w = World::new();
+    let pasted = "huggingface_hub.errors.HfHubHTTPError: \x1b[31m401 Client Error\x1b[0m: Unauthorized for url: https://huggingface.co/api/whoami-v2\x1b]0;title\x07\r\n";
+    for format in ["text", "json"] {
+        let mut cmd = w.command(&["explain", "--no-check", "--format", format]);
+        cmd.stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        let mut child = cmd.spawn().unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(pasted.as_bytes()).unwrap();
+        drop(stdin);
+        let out = child.wait_with_output().unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(stdout.contains("401 Client Error"), "{format}: {stdout}");
+        assert!(
+            !stdout.contains('\x1b') && !stdout.contains('\x07') && !stdout.contains('\r'),
+            "{format}: {stdout:?}"
+        );
+    }
+
+    let file = w.dir.path().join("diagnosis.txt");
+    let script = r"printf '\033[31mremote: Password authentication in git is no longer supported.\033[0m\n' >&2; exit 1";
+    let out = w
+        .command(&[
+            "--offline",
+            "--output",
+            &file.to_string_lossy(),
+            "--",
+            "sh",
+            "-c",
+            script,
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    // The command's own bytes pass through as they were.
+    assert!(
+        out.stderr.starts_with(b"\x1b[31mremote: Password"),
+        "{out:?}"
+    );
+    let diagnosis = std::fs::read_to_string(&file).unwrap();
+    assert!(diagnosis.contains("git-password-auth"), "{diagnosis}");
+    assert!(!diagnosis.contains('\x1b'), "{diagnosis:?}");
+}

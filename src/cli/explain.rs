@@ -35,8 +35,9 @@ pub fn run(cli: &Cli) -> i32 {
             return 0;
         }
     }
+    // Colours and cursor moves of the program that printed it are no part of the error.
     let bytes = match confirm::read_input(text, file.as_deref()) {
-        Ok(bytes) => bytes,
+        Ok(bytes) => crate::render::wrap::strip_ansi_bytes(bytes),
         Err(message) => {
             redact::eprintln(&format!("hfdoctor explain: {message}"));
             return cli::EXIT_USAGE;
@@ -114,12 +115,17 @@ pub async fn diagnose(
         }
     };
     match wrapped {
-        // The wrapped command's stdout stays its own: the diagnosis goes to stderr.
+        // The wrapped command's stdout stays its own: the diagnosis goes to stderr, or to
+        // the --output file.
         Some(c) => {
             let head = words
                 .msg("explain-command-failed")
                 .replace("{code}", &c.to_string());
-            redact::eprint(&format!("\n{head}\n{out}"));
+            if redact::output_is_file() {
+                redact::print(&format!("{head}\n{out}"));
+            } else {
+                redact::eprint(&format!("\n{head}\n{out}"));
+            }
         }
         None => redact::print(&out),
     }

@@ -139,6 +139,11 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub anonymize: bool,
 
+    /// Write the output to FILE instead of stdout (created with mode 0600; no colour). With
+    /// `-- CMD` the command's own output still passes through; the diagnosis goes to FILE.
+    #[arg(short, long, value_name = "FILE", global = true)]
+    pub output: Option<PathBuf>,
+
     /// `hfdoctor -- CMD ARGS…`: run the command, pass its output through, and when it fails,
     /// explain its output and check this machine.
     #[arg(last = true, value_name = "CMD")]
@@ -211,6 +216,26 @@ pub fn clap_exit(e: clap::Error) -> i32 {
 pub fn usage(message: &str) -> i32 {
     redact::eprintln(&format!("hfdoctor: {message}"));
     EXIT_USAGE
+}
+
+/// `--output FILE`: from here on the boundary writes there. A directory is a usage error
+/// (exit 2); a file that cannot be created means hfdoctor cannot run (exit 3). `Err` is the
+/// exit code, the one line already said.
+pub fn open_output(cli: &Cli) -> Result<(), i32> {
+    let Some(path) = &cli.output else {
+        return Ok(());
+    };
+    match redact::output_to(path) {
+        Ok(()) => Ok(()),
+        Err(redact::OutputError::IsDirectory) => Err(usage(&format!(
+            "--output {}: is a directory; name the file to write",
+            path.display()
+        ))),
+        Err(redact::OutputError::Create(e)) => {
+            redact::eprintln(&format!("hfdoctor: cannot create {}: {e}", path.display()));
+            Err(EXIT_INTERNAL)
+        }
+    }
 }
 
 /// Flags the chosen mode cannot honour are errors, never ignored (docs/redaction.md).

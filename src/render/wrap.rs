@@ -119,25 +119,36 @@ fn visible(s: &str) -> std::borrow::Cow<'_, str> {
 /// and cursor moves, OSC such as titles and hyperlinks, DCS, a lone ESC) removed, and every
 /// other control character too (C0, DEL, C1) but `\n` and `\t`. A `\r\n` becomes `\n`.
 pub fn strip_ansi(s: &str) -> String {
-    match strip_ansi_bytes(s.as_bytes()) {
-        std::borrow::Cow::Borrowed(_) => s.to_string(),
-        std::borrow::Cow::Owned(b) => String::from_utf8_lossy(&b).into_owned(),
+    if has_controls(s.as_bytes()) {
+        String::from_utf8_lossy(&strip(s.as_bytes())).into_owned()
+    } else {
+        s.to_string()
     }
 }
 
-/// [`strip_ansi`] for bytes that may not be UTF-8 (pasted logs, a wrapped command's output);
-/// bytes with nothing to remove come back as they are, without a copy (a 50 MB log).
-pub fn strip_ansi_bytes(bytes: &[u8]) -> std::borrow::Cow<'_, [u8]> {
-    let control = |w: &[u8]| match w[0] {
+/// [`strip_ansi`] for bytes that may not be UTF-8 (pasted logs, a wrapped command's output;
+/// invalid UTF-8 becomes U+FFFD only where something is removed). Bytes with nothing to
+/// remove come back as they are, not copied (a 50 MB log).
+pub fn strip_ansi_bytes(bytes: Vec<u8>) -> Vec<u8> {
+    if has_controls(&bytes) {
+        strip(&bytes)
+    } else {
+        bytes
+    }
+}
+
+/// Is there an escape or a control character (but `\n`, `\t`) to remove?
+fn has_controls(bytes: &[u8]) -> bool {
+    bytes.iter().enumerate().any(|(i, b)| match b {
         b'\n' | b'\t' => false,
         0x00..=0x1f | 0x7f => true,
         // C1 controls, as UTF-8: U+0080..U+009F.
-        0xc2 => w.get(1).is_some_and(|b| (0x80..=0x9f).contains(b)),
+        0xc2 => bytes.get(i + 1).is_some_and(|b| (0x80..=0x9f).contains(b)),
         _ => false,
-    };
-    if !(0..bytes.len()).any(|i| control(&bytes[i..])) {
-        return std::borrow::Cow::Borrowed(bytes);
-    }
+    })
+}
+
+fn strip(bytes: &[u8]) -> Vec<u8> {
     struct Keep(String);
     impl vte::Perform for Keep {
         fn print(&mut self, c: char) {
@@ -154,7 +165,7 @@ pub fn strip_ansi_bytes(bytes: &[u8]) -> std::borrow::Cow<'_, [u8]> {
     let mut keep = Keep(String::with_capacity(bytes.len()));
     let mut parser = vte::Parser::new();
     parser.advance(&mut keep, bytes);
-    std::borrow::Cow::Owned(keep.0.into_bytes())
+    keep.0.into_bytes()
 }
 
 #[cfg(test)]
@@ -307,17 +318,11 @@ mod tests {
         assert_eq!(strip_ansi("中文「設定」\u{9b}31m"), "中文「設定」31m");
         let plain = "no escapes: ~/.cache/huggingface/token";
         assert_eq!(strip_ansi(plain), plain);
-        assert!(matches!(
-            strip_ansi_bytes(b"plain \xff bytes\r"),
-            std::borrow::Cow::Owned(_)
-        ));
-        assert!(matches!(
-            strip_ansi_bytes(b"plain \xff bytes\n"),
-            std::borrow::Cow::Borrowed(_)
-        ));
+        let bytes = b"plain \xff bytes\n".to_vec();
+        assert_eq!(strip_ansi_bytes(bytes.clone()), bytes);
         assert_eq!(
-            &*strip_ansi_bytes(b"\x1b[1mNot \xffFound\x1b[0m"),
-            "Not \u{fffd}Found".as_bytes()
+            strip_ansi_bytes(b"\x1b[1mNot \xffFound\x1b[0m\r\n".to_vec()),
+            "Not \u{fffd}Found\n".as_bytes()
         );
     }
 }
