@@ -133,10 +133,60 @@ fn usage_errors_exit_2_with_one_clear_line() {
     assert_eq!(r.code, 2);
     assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
     assert!(
-        r.stderr.contains("unknown check id 'token-fil'"),
+        r.stderr
+            .contains("unknown check id 'token-fil'; did you mean 'token-file'?"),
         "{}",
         r.stderr
     );
+}
+
+#[test]
+fn a_misspelt_check_id_gets_the_nearest_suggested() {
+    let w = World::new();
+    for (args, wrong, near) in [
+        (&["--only", "token-vaild"][..], "token-vaild", "token-valid"),
+        (&["--skip", "gitlfs"], "gitlfs", "git-lfs"),
+        (&["--skip", "token-file,proxyy"], "proxyy", "proxy"),
+        (
+            &["report", "--only", "repo-acess"],
+            "repo-acess",
+            "repo-access",
+        ),
+    ] {
+        let r = w.run(args);
+        assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
+        assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
+        assert!(
+            r.stderr.contains(&format!(
+                "unknown check id '{wrong}'; did you mean '{near}'? known ids: token-file, "
+            )),
+            "{args:?}: {}",
+            r.stderr
+        );
+    }
+    // Nothing close: no guess, only the list.
+    let r = w.run(&["--only", "kubernetes"]);
+    assert_eq!(r.code, 2);
+    assert!(!r.stderr.contains("did you mean"), "{}", r.stderr);
+    assert!(r.stderr.contains("known ids: token-file, "), "{}", r.stderr);
+
+    // A page asked for under a misspelt name (a check id or a cause).
+    for (wrong, near) in [
+        ("token-vaild", "token-valid"),
+        ("git-pasword-auth", "git-password-auth"),
+    ] {
+        let r = w.run(&["explain", wrong]);
+        assert_eq!(r.code, 2, "{wrong}: {}{}", r.stdout, r.stderr);
+        assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
+        assert!(
+            r.stderr.contains(&format!("did you mean '{near}'?")),
+            "{wrong}: {}",
+            r.stderr
+        );
+    }
+    // Real error text of one word is still explained.
+    let r = w.run(&["explain", "--no-check", "401"]);
+    assert_ne!(r.code, 2, "{}", r.stderr);
 }
 
 #[test]
@@ -201,9 +251,24 @@ fn list_prints_the_registry() {
     let r = w.run(&["list"]);
     assert_eq!(r.code, 0);
     let lines: Vec<&str> = r.stdout.lines().collect();
-    assert!(lines[0].starts_with("token-file"), "{}", r.stdout);
-    assert!(lines[0].contains("auth") && lines[0].contains("Token file"));
-    assert!(lines[1].starts_with("env-conflicts"));
+    let header: Vec<&str> = lines[0].split_whitespace().collect();
+    assert_eq!(header, ["ID", "CATEGORY", "NEEDS", "TITLE"], "{}", r.stdout);
+    assert!(lines[1].starts_with("token-file"), "{}", r.stdout);
+    assert!(lines[1].contains("auth") && lines[1].contains("Token file"));
+    assert!(lines[2].starts_with("env-conflicts"));
+    // The columns line up under the header, in the reader's language too (CJK counts two).
+    let title_at = lines[0].find("TITLE").unwrap();
+    assert_eq!(lines[1].find("Token file"), Some(title_at), "{}", r.stdout);
+    for (lang, title, category) in [("zh-TW", "名稱", "類別"), ("zh-CN", "名称", "类别")] {
+        let out = w.run(&["list", "--lang", lang]).stdout;
+        let first = out.lines().next().unwrap();
+        assert!(first.contains(title) && first.contains(category), "{out}");
+        let columns = |s: &str| unicode_width::UnicodeWidthStr::width(s);
+        let at = columns(&first[..first.find(title).unwrap()]);
+        let row = out.lines().nth(1).unwrap();
+        let token = row.find("Token").unwrap();
+        assert_eq!(columns(&row[..token]), at, "{out}");
+    }
     let j: Value = serde_json::from_str(&w.run(&["list", "--format", "json"]).stdout).unwrap();
     assert_eq!(j[0]["id"], "token-file");
     assert_eq!(j[0]["needs"], serde_json::json!([]));

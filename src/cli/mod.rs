@@ -356,8 +356,11 @@ pub fn select(cli: &Cli) -> Result<Vec<CheckDef>, String> {
     let known: Vec<&str> = checks::ids().collect();
     for id in cli.only.iter().chain(&cli.skip) {
         if !known.contains(&id.as_str()) {
+            let hint = nearest(id, known.iter().copied())
+                .map(|n| format!(" did you mean '{n}'?"))
+                .unwrap_or_default();
             return Err(format!(
-                "unknown check id '{id}'; known ids: {} (see `hfdoctor list`)",
+                "unknown check id '{id}';{hint} known ids: {} (see `hfdoctor list`)",
                 known.join(", ")
             ));
         }
@@ -368,6 +371,19 @@ pub fn select(cli: &Cli) -> Result<Vec<CheckDef>, String> {
         .filter(|c| !cli.skip.iter().any(|s| s == c.id))
         .copied()
         .collect())
+}
+
+/// The known name closest to a misspelt one (`token-vaild` → `token-valid`), when it is close
+/// enough to be what was meant: at most a third of its letters (and 3) typed wrong, a swap of
+/// two counting one.
+pub fn nearest<'a>(word: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let word = word.trim().to_ascii_lowercase();
+    known
+        .into_iter()
+        .map(|k| (strsim::damerau_levenshtein(&word, k), k))
+        .filter(|(d, k)| *d <= 3 && *d * 3 <= k.chars().count().max(word.chars().count()))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| k)
 }
 
 pub fn runtime() -> Result<tokio::runtime::Runtime, i32> {
