@@ -472,3 +472,66 @@ fn explain_shows_no_terminal_escapes() {
     assert!(diagnosis.contains("git-password-auth"), "{diagnosis}");
     assert!(!diagnosis.contains('\x1b'), "{diagnosis:?}");
 }
+
+/// English counts read right for one and for more ("1 remote", "2 remotes"); Chinese has no
+/// plural and says the number.
+#[test]
+fn plurals_read_right_in_english() {
+    let summary = |w: &World, code: &str, args: &[&str]| {
+        let mut all = vec!["--offline"];
+        all.extend_from_slice(args);
+        let j = w.json(&all).json();
+        find(&j, code).unwrap_or_else(|| panic!("no {code}: {j}"))["summary"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let w = World::new();
+    w.git_repo(Some("https://github.com/acme/model"));
+    let one = summary(&w, "git-remote/no-hub-remote", &["--only", "git-remote"]);
+    assert!(one.ends_with("(it has 1 remote)."), "{one}");
+    w.git(&["remote", "add", "upstream", "https://gitlab.com/acme/model"]);
+    let two = summary(&w, "git-remote/no-hub-remote", &["--only", "git-remote"]);
+    assert!(two.ends_with("(it has 2 remotes)."), "{two}");
+    let zh = summary(
+        &w,
+        "git-remote/no-hub-remote",
+        &["--only", "git-remote", "--lang", "zh-TW"],
+    );
+    assert!(zh.contains("的 2 個遠端"), "{zh}");
+
+    // explain: one cause recognised, then several.
+    let first_line = |args: &[&str]| {
+        let mut all = vec!["explain", "--no-check"];
+        all.extend_from_slice(args);
+        let out = World::new().run(&all).stdout;
+        out.lines().next().unwrap_or_default().to_string()
+    };
+    assert_eq!(
+        first_line(&["remote: Password authentication in git is no longer supported."]),
+        "Recognised 1 possible cause, most likely first"
+    );
+    let several = first_line(&["401 Client Error. Repository Not Found for url: https://huggingface.co/acme/demo/resolve/main/config.json. Invalid username or password."]);
+    assert!(
+        regex::Regex::new(r"^Recognised [2-9] possible causes, most likely first")
+            .unwrap()
+            .is_match(&several),
+        "{several}"
+    );
+
+    // git-lfs: the objects a push sends (one empty commit on top of the remote's: 1 object).
+    if which::which("git-lfs").is_err() {
+        eprintln!("SKIPPED the git-lfs plural: git-lfs is not installed");
+        return;
+    }
+    let w = World::new();
+    w.git(&["lfs", "install", "--skip-repo"]);
+    w.git_repo(Some("https://huggingface.co/acme/model"));
+    w.git(&["update-ref", "refs/remotes/origin/main", "HEAD"]);
+    w.git(&["commit", "-q", "--allow-empty", "-m", "second"]);
+    let one = summary(&w, "git-lfs/ok", &["--only", "git-lfs"]);
+    assert!(one.contains(", 1 object)"), "{one}");
+    w.git(&["commit", "-q", "--allow-empty", "-m", "third"]);
+    let two = summary(&w, "git-lfs/ok", &["--only", "git-lfs"]);
+    assert!(two.contains(", 2 objects)"), "{two}");
+}
