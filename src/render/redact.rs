@@ -1,6 +1,7 @@
 //! The one redaction boundary (docs/redaction.md): every byte hfdoctor writes, on stdout or
 //! stderr, in every mode and format, goes through [`print`] or [`eprint`], which apply the one
-//! [`Redactor`] of this run. The renderers and checks mask what they know (defence in depth);
+//! [`Redactor`] of this run. Under `--output FILE` ([`output_to`]), what [`print`] writes goes
+//! to that file instead of stdout, through the same Redactor. The renderers and checks mask what they know (defence in depth);
 //! this is what guarantees it.
 //!
 //! The Redactor knows every secret value the run has seen (token sources, URL userinfo, proxy
