@@ -415,3 +415,18 @@ pub fn anonymize(
 pub fn learn_findings(findings: &[crate::engine::finding::Finding]) {
     redact::learn(|r: &mut Redactor| r.learn_findings(findings));
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn nearest_names_a_close_id_only() {
+        let ids = ["token-file", "token-valid", "git-lfs", "proxy", "network"];
+        let near = |w: &str| super::nearest(w, ids.iter().copied());
+        assert_eq!(near("token-vaild"), Some("token-valid"));
+        assert_eq!(near("Token-File"), Some("token-file"));
+        assert_eq!(near("gitlfs"), Some("git-lfs"));
+        assert_eq!(near("proxi"), Some("proxy"));
+        assert_eq!(near("dns"), None);
+        assert_eq!(near("kubernetes"), None);
+    }
+}

@@ -256,6 +256,9 @@ mod tests {
         for l in lines(&b) {
             assert!(columns(l) <= 40);
         }
+        // A coloured mark in the indent counts by what it shows too.
+        let marked = hanging(plain, 40, "\x1b[32m✓\x1b[0m ", "  ");
+        assert_eq!(strip_ansi(&marked), hanging(plain, 40, "✓ ", "  "));
     }
 
     #[test]
