@@ -40,6 +40,9 @@ fn dispatch() -> i32 {
     if let Err(message) = cli::check_flags(&cli) {
         return cli::usage(&message);
     }
+    if let Err(code) = cli::open_output(&cli) {
+        return code;
+    }
     match &cli.command {
         Some(Command::List) => cli::list::run(&cli),
         Some(Command::GenerateDocs { check, dir }) => cli::docs::generate(*check, dir),

@@ -133,10 +133,60 @@ fn usage_errors_exit_2_with_one_clear_line() {
     assert_eq!(r.code, 2);
     assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
     assert!(
-        r.stderr.contains("unknown check id 'token-fil'"),
+        r.stderr
+            .contains("unknown check id 'token-fil'; did you mean 'token-file'?"),
         "{}",
         r.stderr
     );
+}
+
+#[test]
+fn a_misspelt_check_id_gets_the_nearest_suggested() {
+    let w = World::new();
+    for (args, wrong, near) in [
+        (&["--only", "token-vaild"][..], "token-vaild", "token-valid"),
+        (&["--skip", "gitlfs"], "gitlfs", "git-lfs"),
+        (&["--skip", "token-file,proxyy"], "proxyy", "proxy"),
+        (
+            &["report", "--only", "repo-acess"],
+            "repo-acess",
+            "repo-access",
+        ),
+    ] {
+        let r = w.run(args);
+        assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
+        assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
+        assert!(
+            r.stderr.contains(&format!(
+                "unknown check id '{wrong}'; did you mean '{near}'? known ids: token-file, "
+            )),
+            "{args:?}: {}",
+            r.stderr
+        );
+    }
+    // Nothing close: no guess, only the list.
+    let r = w.run(&["--only", "kubernetes"]);
+    assert_eq!(r.code, 2);
+    assert!(!r.stderr.contains("did you mean"), "{}", r.stderr);
+    assert!(r.stderr.contains("known ids: token-file, "), "{}", r.stderr);
+
+    // A page asked for under a misspelt name (a check id or a cause).
+    for (wrong, near) in [
+        ("token-vaild", "token-valid"),
+        ("git-pasword-auth", "git-password-auth"),
+    ] {
+        let r = w.run(&["explain", wrong]);
+        assert_eq!(r.code, 2, "{wrong}: {}{}", r.stdout, r.stderr);
+        assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
+        assert!(
+            r.stderr.contains(&format!("did you mean '{near}'?")),
+            "{wrong}: {}",
+            r.stderr
+        );
+    }
+    // Real error text of one word is still explained.
+    let r = w.run(&["explain", "--no-check", "401"]);
+    assert_ne!(r.code, 2, "{}", r.stderr);
 }
 
 #[test]
@@ -201,9 +251,24 @@ fn list_prints_the_registry() {
     let r = w.run(&["list"]);
     assert_eq!(r.code, 0);
     let lines: Vec<&str> = r.stdout.lines().collect();
-    assert!(lines[0].starts_with("token-file"), "{}", r.stdout);
-    assert!(lines[0].contains("auth") && lines[0].contains("Token file"));
-    assert!(lines[1].starts_with("env-conflicts"));
+    let header: Vec<&str> = lines[0].split_whitespace().collect();
+    assert_eq!(header, ["ID", "CATEGORY", "NEEDS", "TITLE"], "{}", r.stdout);
+    assert!(lines[1].starts_with("token-file"), "{}", r.stdout);
+    assert!(lines[1].contains("auth") && lines[1].contains("Token file"));
+    assert!(lines[2].starts_with("env-conflicts"));
+    // The columns line up under the header, in the reader's language too (CJK counts two).
+    let title_at = lines[0].find("TITLE").unwrap();
+    assert_eq!(lines[1].find("Token file"), Some(title_at), "{}", r.stdout);
+    for (lang, title, category) in [("zh-TW", "名稱", "類別"), ("zh-CN", "名称", "类别")] {
+        let out = w.run(&["list", "--lang", lang]).stdout;
+        let first = out.lines().next().unwrap();
+        assert!(first.contains(title) && first.contains(category), "{out}");
+        let columns = |s: &str| unicode_width::UnicodeWidthStr::width(s);
+        let at = columns(&first[..first.find(title).unwrap()]);
+        let row = out.lines().nth(1).unwrap();
+        let token = row.find("Token").unwrap();
+        assert_eq!(columns(&row[..token]), at, "{out}");
+    }
     let j: Value = serde_json::from_str(&w.run(&["list", "--format", "json"]).stdout).unwrap();
     assert_eq!(j[0]["id"], "token-file");
     assert_eq!(j[0]["needs"], serde_json::json!([]));
@@ -463,4 +528,116 @@ fn chinese_in_a_charset_without_it_falls_back_to_english_with_a_note() {
     // JSON can carry Chinese: it keeps the language asked for.
     let j = w.json(&["--offline", "--lang", "zh-TW"]).json();
     assert_eq!(j["lang"], "zh-TW");
+
+/// Pasted text and a wrapped command's output keep the colours of the program that printed
+/// them; what hfdoctor shows of them (evidence, JSON) has no escape byte left.
+#[test]
+fn explain_shows_no_terminal_escapes() {
+    use std::io::Write;
+    let w = World::new();
+    let pasted = "huggingface_hub.errors.HfHubHTTPError: \x1b[31m401 Client Error\x1b[0m: Unauthorized for url: https://huggingface.co/api/whoami-v2\x1b]0;title\x07\r\n";
+    for format in ["text", "json"] {
+        let mut cmd = w.command(&["explain", "--no-check", "--format", format]);
+        cmd.stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        let mut child = cmd.spawn().unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(pasted.as_bytes()).unwrap();
+        drop(stdin);
+        let out = child.wait_with_output().unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(stdout.contains("401 Client Error"), "{format}: {stdout}");
+        assert!(
+            !stdout.contains('\x1b') && !stdout.contains('\x07') && !stdout.contains('\r'),
+            "{format}: {stdout:?}"
+        );
+    }
+
+    let file = w.dir.path().join("diagnosis.txt");
+    let script = r"printf '\033[31mremote: Password authentication in git is no longer supported.\033[0m\n' >&2; exit 1";
+    let out = w
+        .command(&[
+            "--offline",
+            "--output",
+            &file.to_string_lossy(),
+            "--",
+            "sh",
+            "-c",
+            script,
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    // The command's own bytes pass through as they were.
+    assert!(
+        out.stderr.starts_with(b"\x1b[31mremote: Password"),
+        "{out:?}"
+    );
+    let diagnosis = std::fs::read_to_string(&file).unwrap();
+    assert!(diagnosis.contains("git-password-auth"), "{diagnosis}");
+    assert!(!diagnosis.contains('\x1b'), "{diagnosis:?}");
+}
+
+/// English counts read right for one and for more ("1 remote", "2 remotes"); Chinese has no
+/// plural and says the number.
+#[test]
+fn plurals_read_right_in_english() {
+    let summary = |w: &World, code: &str, args: &[&str]| {
+        let mut all = vec!["--offline"];
+        all.extend_from_slice(args);
+        let j = w.json(&all).json();
+        find(&j, code).unwrap_or_else(|| panic!("no {code}: {j}"))["summary"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let w = World::new();
+    w.git_repo(Some("https://github.com/acme/model"));
+    let one = summary(&w, "git-remote/no-hub-remote", &["--only", "git-remote"]);
+    assert!(one.ends_with("(it has 1 remote)."), "{one}");
+    w.git(&["remote", "add", "upstream", "https://gitlab.com/acme/model"]);
+    let two = summary(&w, "git-remote/no-hub-remote", &["--only", "git-remote"]);
+    assert!(two.ends_with("(it has 2 remotes)."), "{two}");
+    let zh = summary(
+        &w,
+        "git-remote/no-hub-remote",
+        &["--only", "git-remote", "--lang", "zh-TW"],
+    );
+    assert!(zh.contains("的 2 個遠端"), "{zh}");
+
+    // explain: one cause recognised, then several.
+    let first_line = |args: &[&str]| {
+        let mut all = vec!["explain", "--no-check"];
+        all.extend_from_slice(args);
+        let out = World::new().run(&all).stdout;
+        out.lines().next().unwrap_or_default().to_string()
+    };
+    assert_eq!(
+        first_line(&["remote: Password authentication in git is no longer supported."]),
+        "Recognised 1 possible cause, most likely first"
+    );
+    let several = first_line(&["401 Client Error. Repository Not Found for url: https://huggingface.co/acme/demo/resolve/main/config.json. Invalid username or password."]);
+    assert!(
+        regex::Regex::new(r"^Recognised [2-9] possible causes, most likely first")
+            .unwrap()
+            .is_match(&several),
+        "{several}"
+    );
+
+    // git-lfs: the objects a push sends (one empty commit on top of the remote's: 1 object).
+    if which::which("git-lfs").is_err() {
+        eprintln!("SKIPPED the git-lfs plural: git-lfs is not installed");
+        return;
+    }
+    let w = World::new();
+    w.git(&["lfs", "install", "--skip-repo"]);
+    w.git_repo(Some("https://huggingface.co/acme/model"));
+    w.git(&["update-ref", "refs/remotes/origin/main", "HEAD"]);
+    w.git(&["commit", "-q", "--allow-empty", "-m", "second"]);
+    let one = summary(&w, "git-lfs/ok", &["--only", "git-lfs"]);
+    assert!(one.contains(", 1 object)"), "{one}");
+    w.git(&["commit", "-q", "--allow-empty", "-m", "third"]);
+    let two = summary(&w, "git-lfs/ok", &["--only", "git-lfs"]);
+    assert!(two.contains(", 2 objects)"), "{two}");
 }

@@ -34,9 +34,16 @@ pub fn run(cli: &Cli) -> i32 {
             redact::print(&page);
             return 0;
         }
+        if let Some(near) = misspelt_page(text[0].trim()) {
+            return cli::usage(&format!(
+                "no check or cause is named '{}'; did you mean '{near}'? (`hfdoctor explain {near}`, `hfdoctor list`)",
+                text[0].trim()
+            ));
+        }
     }
+    // Colours and cursor moves of the program that printed it are no part of the error.
     let bytes = match confirm::read_input(text, file.as_deref()) {
-        Ok(bytes) => bytes,
+        Ok(bytes) => crate::render::wrap::strip_ansi_bytes(bytes),
         Err(message) => {
             redact::eprintln(&format!("hfdoctor explain: {message}"));
             return cli::EXIT_USAGE;
@@ -53,6 +60,24 @@ pub fn run(cli: &Cli) -> i32 {
         Ok(rt) => rt.block_on(diagnose(cli, ctx, words, bytes, !no_check, None)),
         Err(code) => code,
     }
+}
+
+/// One kebab-case word close to a check id or a cause (`token-vaild`) asks for a page, not
+/// for an explanation of that word: the name it is closest to.
+fn misspelt_page(word: &str) -> Option<String> {
+    let kebab = word.contains('-') && word.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+    if !kebab {
+        return None;
+    }
+    let causes: Vec<String> = crate::engine::finding::Cause::ALL
+        .iter()
+        .map(|c| c.as_str())
+        .collect();
+    let names = crate::checks::ids()
+        .map(str::to_string)
+        .chain(causes)
+        .collect::<Vec<_>>();
+    cli::nearest(word, names.iter().map(String::as_str)).map(str::to_string)
 }
 
 /// The repo the pasted text names, as the target (when --repo is not given).
@@ -114,12 +139,17 @@ pub async fn diagnose(
         }
     };
     match wrapped {
-        // The wrapped command's stdout stays its own: the diagnosis goes to stderr.
+        // The wrapped command's stdout stays its own: the diagnosis goes to stderr, or to
+        // the --output file.
         Some(c) => {
             let head = words
                 .msg("explain-command-failed")
                 .replace("{code}", &c.to_string());
-            redact::eprint(&format!("\n{head}\n{out}"));
+            if redact::output_is_file() {
+                redact::print(&format!("{head}\n{out}"));
+            } else {
+                redact::eprint(&format!("\n{head}\n{out}"));
+            }
         }
         None => redact::print(&out),
     }

@@ -139,6 +139,11 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub anonymize: bool,
 
+    /// Write the output to FILE instead of stdout (created with mode 0600; no colour). With
+    /// `-- CMD` the command's own output still passes through; the diagnosis goes to FILE.
+    #[arg(short, long, value_name = "FILE", global = true)]
+    pub output: Option<PathBuf>,
+
     /// `hfdoctor -- CMD ARGS…`: run the command, pass its output through, and when it fails,
     /// explain its output and check this machine.
     #[arg(last = true, value_name = "CMD")]
@@ -211,6 +216,26 @@ pub fn clap_exit(e: clap::Error) -> i32 {
 pub fn usage(message: &str) -> i32 {
     redact::eprintln(&format!("hfdoctor: {message}"));
     EXIT_USAGE
+}
+
+/// `--output FILE`: from here on the boundary writes there. A directory is a usage error
+/// (exit 2); a file that cannot be created means hfdoctor cannot run (exit 3). `Err` is the
+/// exit code, the one line already said.
+pub fn open_output(cli: &Cli) -> Result<(), i32> {
+    let Some(path) = &cli.output else {
+        return Ok(());
+    };
+    match redact::output_to(path) {
+        Ok(()) => Ok(()),
+        Err(redact::OutputError::IsDirectory) => Err(usage(&format!(
+            "--output {}: is a directory; name the file to write",
+            path.display()
+        ))),
+        Err(redact::OutputError::Create(e)) => {
+            redact::eprintln(&format!("hfdoctor: cannot create {}: {e}", path.display()));
+            Err(EXIT_INTERNAL)
+        }
+    }
 }
 
 /// Flags the chosen mode cannot honour are errors, never ignored (docs/redaction.md).
@@ -345,8 +370,11 @@ pub fn select(cli: &Cli) -> Result<Vec<CheckDef>, String> {
     let known: Vec<&str> = checks::ids().collect();
     for id in cli.only.iter().chain(&cli.skip) {
         if !known.contains(&id.as_str()) {
+            let hint = nearest(id, known.iter().copied())
+                .map(|n| format!(" did you mean '{n}'?"))
+                .unwrap_or_default();
             return Err(format!(
-                "unknown check id '{id}'; known ids: {} (see `hfdoctor list`)",
+                "unknown check id '{id}';{hint} known ids: {} (see `hfdoctor list`)",
                 known.join(", ")
             ));
         }
@@ -357,6 +385,19 @@ pub fn select(cli: &Cli) -> Result<Vec<CheckDef>, String> {
         .filter(|c| !cli.skip.iter().any(|s| s == c.id))
         .copied()
         .collect())
+}
+
+/// The known name closest to a misspelt one (`token-vaild` → `token-valid`), when it is close
+/// enough to be what was meant: at most a third of its letters (and 3) typed wrong, a swap of
+/// two counting one.
+pub fn nearest<'a>(word: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let word = word.trim().to_ascii_lowercase();
+    known
+        .into_iter()
+        .map(|k| (strsim::damerau_levenshtein(&word, k), k))
+        .filter(|(d, k)| *d <= 3 && *d * 3 <= k.chars().count().max(word.chars().count()))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| k)
 }
 
 pub fn runtime() -> Result<tokio::runtime::Runtime, i32> {
@@ -387,4 +428,19 @@ pub fn anonymize(
 /// written.
 pub fn learn_findings(findings: &[crate::engine::finding::Finding]) {
     redact::learn(|r: &mut Redactor| r.learn_findings(findings));
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn nearest_names_a_close_id_only() {
+        let ids = ["token-file", "token-valid", "git-lfs", "proxy", "network"];
+        let near = |w: &str| super::nearest(w, ids.iter().copied());
+        assert_eq!(near("token-vaild"), Some("token-valid"));
+        assert_eq!(near("Token-File"), Some("token-file"));
+        assert_eq!(near("gitlfs"), Some("git-lfs"));
+        assert_eq!(near("proxi"), Some("proxy"));
+        assert_eq!(near("dns"), None);
+        assert_eq!(near("kubernetes"), None);
+    }
 }

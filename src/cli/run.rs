@@ -46,14 +46,17 @@ async fn as_text(cli: &Cli, ctx: Arc<Context>, words: Words, selected: Vec<Check
         || ctx.env.get("GITHUB_ACTIONS").as_deref() == Some("true") && cli.format == Format::Text;
     let utf8 = utf8_from_env(&ctx.env);
     redact::learn(|r| r.set_ascii(!utf8));
-    let stdout_tty = std::io::stdout().is_terminal();
-    let color = match cli.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            stdout_tty && ctx.env.non_empty("NO_COLOR").is_none() && ctx.env.get("CI").is_none()
-        }
-    };
+    // Text written to a file (--output) has no colour and no spinner.
+    let to_file = redact::output_is_file();
+    let stdout_tty = std::io::stdout().is_terminal() && !to_file;
+    let color = !to_file
+        && match cli.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                stdout_tty && ctx.env.non_empty("NO_COLOR").is_none() && ctx.env.get("CI").is_none()
+            }
+        };
     let ids: Vec<&str> = selected.iter().map(|c| c.id).collect();
     // Made once the checks have started (it needs the catalog, parsed meanwhile on its own
     // thread), so the checks need not wait for it.
@@ -72,7 +75,7 @@ async fn as_text(cli: &Cli, ctx: Arc<Context>, words: Words, selected: Vec<Check
     // Under --anonymize the names are known only once every check is done: the text is
     // written at the end, not streamed.
     let buffered = std::sync::Mutex::new(String::new());
-    let spinner = (!cli.anonymize && Spinner::wanted(&ctx)).then(|| {
+    let spinner = (!cli.anonymize && !to_file && Spinner::wanted(&ctx)).then(|| {
         let label = ids.first().map(|id| id.to_string()).unwrap_or_default();
         Spinner::start(label, utf8)
     });

@@ -15,7 +15,8 @@ pub fn run(cli: &Cli) -> i32 {
     }
     let captured = match confirm::run_wrapped(&cli.command_line) {
         Ok((0, _)) => return 0,
-        Ok((code, captured)) => (code, captured),
+        // Passed through untouched; what is explained has no colours or cursor moves.
+        Ok((code, captured)) => (code, crate::render::wrap::strip_ansi_bytes(captured)),
         Err(message) => {
             redact::eprintln(&format!("hfdoctor: {message}"));
             return 127;

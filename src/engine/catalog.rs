@@ -194,34 +194,57 @@ impl Catalog {
 
 /// Fill `{name}` placeholders. An unknown placeholder stays as written, so a missing value is
 /// visible instead of silently dropped.
+///
+/// English plurals: `{name|one|other}` is the form `one` when the value is 1, else `other`,
+/// with `#` in it standing for the value (`{count|# remote|# remotes}` gives "1 remote",
+/// "2 remotes"). Chinese has no plural and writes `{name}`.
 pub fn fill(template: &str, params: &dyn Fn(&str) -> Option<String>) -> String {
     let mut out = String::with_capacity(template.len() + 32);
     let mut rest = template;
     while let Some(start) = rest.find('{') {
         out.push_str(&rest[..start]);
         let after = &rest[start + 1..];
-        match after.find('}') {
-            Some(end)
-                if after[..end]
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '_')
-                    && end > 0 =>
-            {
-                let name = &after[..end];
-                match params(name) {
-                    Some(v) => out.push_str(&v),
-                    None => out.push_str(&rest[start..start + end + 2]),
+        let inside = after.find('}').map(|end| &after[..end]);
+        let (name, forms) = match inside {
+            Some(i) => i.split_once('|').map_or((i, None), |(n, f)| (n, Some(f))),
+            None => ("", None),
+        };
+        let forms = forms.and_then(|f| f.split_once('|'));
+        let plain = inside.is_some_and(|i| !i.contains('|'));
+        if !name.is_empty()
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            && (plain || forms.is_some_and(|(_, other)| !other.contains('|')))
+        {
+            let end = inside.map_or(0, str::len);
+            match (params(name), forms) {
+                (Some(v), None) => out.push_str(&v),
+                (Some(v), Some((one, other))) => {
+                    let form = if v.trim() == "1" { one } else { other };
+                    out.push_str(&form.replace('#', &v));
                 }
-                rest = &after[end + 1..];
+                (None, _) => out.push_str(&rest[start..start + end + 2]),
             }
-            _ => {
-                out.push('{');
-                rest = after;
-            }
+            rest = &after[end + 1..];
+        } else {
+            out.push('{');
+            rest = after;
         }
     }
     out.push_str(rest);
     out
+}
+
+/// A template as the docs show it: each plural `{name|one|other}` as its `other` form, the
+/// value as `{name}` ("none of its {count} remotes").
+pub fn plural_as_placeholder(template: &str) -> String {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = RE.get_or_init(|| {
+        regex::Regex::new(r"\{([A-Za-z0-9_]+)\|[^{}|]*\|([^{}|]*)\}").expect("valid regex")
+    });
+    re.replace_all(template, |c: &regex::Captures| {
+        c[2].replace('#', &format!("{{{}}}", &c[1]))
+    })
+    .into_owned()
 }
 
 /// Every `{name}` a template uses.
@@ -244,6 +267,23 @@ mod tests {
         assert_eq!(fill("at {path} and {nope}", &p), "at ~/x and {nope}");
         assert_eq!(fill("json {\"a\": 1} {", &p), "json {\"a\": 1} {");
         assert_eq!(placeholders("{a} b {c_d}"), vec!["a", "c_d"]);
+    }
+
+    #[test]
+    fn plural_forms() {
+        let n = |v: &'static str| move |name: &str| (name == "count").then(|| v.to_string());
+        let t = "{count|# remote|# remotes} and {count|its one|all # of them}";
+        assert_eq!(fill(t, &n("1")), "1 remote and its one");
+        assert_eq!(fill(t, &n("2")), "2 remotes and all 2 of them");
+        assert_eq!(fill(t, &n("0")), "0 remotes and all 0 of them");
+        assert_eq!(fill(t, &|_| None), t, "unknown: left as written");
+        assert_eq!(placeholders(t), vec!["count", "count"]);
+        // Not a plural: a brace in prose, three forms.
+        assert_eq!(fill("{a|b} {count|x|y|z}", &n("1")), "{a|b} {count|x|y|z}");
+        assert_eq!(
+            plural_as_placeholder("none of its {count|# remote|# remotes}, {path}"),
+            "none of its {count} remotes, {path}"
+        );
     }
 
     #[test]

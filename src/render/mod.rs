@@ -12,6 +12,7 @@ pub mod markdown;
 pub mod page;
 pub mod redact;
 pub mod text;
+pub mod wrap;
 
 use std::collections::BTreeMap;
 

@@ -87,7 +87,8 @@ fn heading(lang: Lang, key: &str) -> &'static str {
 }
 
 pub fn check_page(entry: &CheckEntry, lang: Lang) -> String {
-    let t = |text: &Text| text.get(lang).to_string();
+    // A plural form shows as its placeholder: "{count} remotes".
+    let t = |text: &Text| crate::engine::catalog::plural_as_placeholder(text.get(lang));
     let mut s = String::new();
     let generated = match lang {
         Lang::En => "Generated from checks/{id}.toml by `hfdoctor generate-docs`; do not edit."

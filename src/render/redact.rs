@@ -1,6 +1,7 @@
 //! The one redaction boundary (docs/redaction.md): every byte hfdoctor writes, on stdout or
 //! stderr, in every mode and format, goes through [`print`] or [`eprint`], which apply the one
-//! [`Redactor`] of this run. The renderers and checks mask what they know (defence in depth);
+//! [`Redactor`] of this run. Under `--output FILE` ([`output_to`]), what [`print`] writes goes
+//! to that file instead of stdout, through the same Redactor. The renderers and checks mask what they know (defence in depth);
 //! this is what guarantees it.
 //!
 //! The Redactor knows every secret value the run has seen (token sources, URL userinfo, proxy
@@ -580,9 +581,65 @@ pub fn print(text: &str) {
     write_stdout(&encoded(redact(text), t));
 }
 
+/// Where the boundary's "stdout" goes: `--output FILE` sends it to that file, opened once.
+fn output_file() -> &'static OnceLock<(std::path::PathBuf, std::sync::Mutex<std::fs::File>)> {
+    static FILE: OnceLock<(std::path::PathBuf, std::sync::Mutex<std::fs::File>)> = OnceLock::new();
+    &FILE
+}
+
+/// Why `--output FILE` cannot be used.
+#[derive(Debug)]
+pub enum OutputError {
+    /// The path is a directory: a usage error.
+    IsDirectory,
+    /// The file cannot be created or opened for writing.
+    Create(std::io::Error),
+}
+
+/// From now on, what [`print`] writes goes to `path` instead of stdout (stderr stays
+/// stderr). The file is created (truncated if it exists), with mode 0600 on unix when it is
+/// new: a report or diagnosis may be attached to a ticket and is nobody else's to read. Call
+/// it once, before anything is printed.
+pub fn output_to(path: &std::path::Path) -> Result<(), OutputError> {
+    if path.is_dir() {
+        return Err(OutputError::IsDirectory);
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let file = options.open(path).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::IsADirectory {
+            OutputError::IsDirectory
+        } else {
+            OutputError::Create(e)
+        }
+    })?;
+    let _ = output_file().set((path.to_path_buf(), std::sync::Mutex::new(file)));
+    Ok(())
+}
+
+/// Does [`print`] write to a file (`--output`) rather than stdout? Then there is no
+/// terminal to colour, animate or fit.
+pub fn output_is_file() -> bool {
+    output_file().get().is_some()
+}
+
 /// Bytes already redacted (the JSON path) or bytes that hold no secret (generated docs, the
 /// man page, completions are still passed through the Redactor by [`print`]).
 fn write_stdout(bytes: &[u8]) {
+    if let Some((path, file)) = output_file().get() {
+        let mut file = file.lock().unwrap_or_else(|e| e.into_inner());
+        if let Err(e) = file.write_all(bytes).and_then(|_| file.flush()) {
+            // A full disk or a vanished mount: one line, and hfdoctor could not do its job.
+            eprintln(&format!("hfdoctor: cannot write {}: {e}", path.display()));
+            std::process::exit(3);
+        }
+        return;
+    }
     let mut out = std::io::stdout().lock();
     let result = out.write_all(bytes).and_then(|_| out.flush());
     if let Err(e) = result {
