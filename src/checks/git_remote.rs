@@ -173,6 +173,8 @@ async fn wrong_type(
             .with("repo", id.to_string())
             .with("type", url.repo_type.as_str())
             .with("actual", actual.as_str())
-            .param("fix_cmd", set_url(remote, &clean)),
+            .with("right_url", clean.clone())
+            .param("fix_cmd", set_url(remote, &clean))
+            .verified(),
     )
 }

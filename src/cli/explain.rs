@@ -132,6 +132,7 @@ pub async fn diagnose(
                     color: false,
                     utf8: utf8_from_env(&ctx.env),
                     verbose: cli.verbose > 0,
+                    width: crate::render::wrap::terminal_width(&ctx.env),
                 },
                 &ids,
             );

@@ -68,6 +68,7 @@ async fn as_text(cli: &Cli, ctx: Arc<Context>, words: Words, selected: Vec<Check
                 color,
                 utf8,
                 verbose: cli.verbose > 0,
+                width: crate::render::wrap::terminal_width(&ctx.env),
             },
             &ids,
         )

@@ -18,6 +18,8 @@ pub struct Style {
     /// The terminal's character set is UTF-8; otherwise symbols fall back to ASCII.
     pub utf8: bool,
     pub verbose: bool,
+    /// Columns to wrap to (the terminal's, else COLUMNS); `None` writes lines whole.
+    pub width: Option<usize>,
 }
 
 pub struct TextRenderer {
@@ -176,24 +178,17 @@ impl TextRenderer {
         let title = w.title(verdict.check);
         let pad = " ".repeat(self.title_width.saturating_sub(title.width()));
         let indent = " ".repeat(self.symbol_width() + 1 + self.title_width + 2);
-        let mut out = format!(
-            "{} {}{}  {}",
-            self.symbol(verdict.status),
-            title,
-            pad,
-            w.summary(verdict)
-        );
+        let first = format!("{} {}{}  ", self.symbol(verdict.status), title, pad);
+        let mut summary = w.summary(verdict);
         if self.style.verbose {
-            out.push_str(&self.dim(&format!(" ({} ms)", verdict.duration_ms)));
+            summary.push_str(&self.dim(&format!(" ({} ms)", verdict.duration_ms)));
         }
-        out.push('\n');
+        let mut out = self.para(&first, &summary, &indent);
         self.verbose_details(&mut out, verdict, &indent);
+        let point_rest = format!("{indent}{}", " ".repeat(self.symbol_width() + 1));
         for f in found.iter().filter(|f| !std::ptr::eq(*f, verdict)) {
-            out.push_str(&format!(
-                "{indent}{} {}\n",
-                self.symbol(f.status),
-                w.summary(f)
-            ));
+            let first = format!("{indent}{} ", self.symbol(f.status));
+            out.push_str(&self.para(&first, &w.summary(f), &point_rest));
             self.verbose_details(&mut out, f, &indent);
         }
         self.chars(out)
@@ -210,6 +205,15 @@ impl TextRenderer {
         for (k, v) in &f.details {
             out.push_str(&self.dim(&format!("{indent}  {k}: {v}")));
             out.push('\n');
+        }
+    }
+
+    /// One paragraph with a hanging indent, wrapped to the width when there is one. Commands
+    /// and URLs are never passed here: they are written whole, to be copied.
+    fn para(&self, first: &str, text: &str, rest: &str) -> String {
+        match self.style.width {
+            Some(width) => crate::render::wrap::hanging(text, width, first, rest) + "\n",
+            None => format!("{first}{text}\n"),
         }
     }
 
@@ -241,12 +245,14 @@ impl TextRenderer {
                 out.push_str(&format!("  {}", self.dim(&w.msg("verified-tag"))));
             }
             out.push('\n');
-            out.push_str(&format!("{indent}{}\n", e.summary));
+            out.push_str(&self.para(&indent, &e.summary, &indent));
             if let Some(why) = &e.why {
-                out.push_str(&format!("{indent}{}\n", self.dim(why)));
+                out.push_str(&self.para(&indent, &self.dim(why), &indent));
             }
+            let fix_rest = format!("{indent}  ");
             for fix in &e.fixes {
-                out.push_str(&format!("{indent}{} {}\n", self.dim("→"), fix.text));
+                let first = format!("{indent}{} ", self.dim("→"));
+                out.push_str(&self.para(&first, &fix.text, &fix_rest));
                 for cmd in &fix.commands {
                     out.push_str(&format!("{indent}    $ {}\n", self.bold(cmd)));
                 }
