@@ -528,6 +528,7 @@ fn chinese_in_a_charset_without_it_falls_back_to_english_with_a_note() {
     // JSON can carry Chinese: it keeps the language asked for.
     let j = w.json(&["--offline", "--lang", "zh-TW"]).json();
     assert_eq!(j["lang"], "zh-TW");
+}
 
 /// Pasted text and a wrapped command's output keep the colours of the program that printed
 /// them; what hfdoctor shows of them (evidence, JSON) has no escape byte left.
