@@ -478,7 +478,7 @@ fn a_big5_or_gbk_locale_gets_its_own_charset() {
     for words in [
         "Token 檔案",
         "生效中的 token",
-        "原因：",
+        "處理步驟",
         "通過",
         "內部錯誤 0 項",
     ] {

@@ -215,7 +215,9 @@ fn revoked_env_token_while_the_file_holds_a_valid_one() {
         &["--only", "token-valid"],
     );
     assert_eq!(f["status"], "fail");
-    assert_eq!(f["cause"], "invalid-token");
+    // A valid token is there, shadowed: the root is the conflict (docs/diagnosis.md).
+    assert_eq!(f["cause"], "env-conflict");
+    assert_eq!(f["details"]["verified"], "yes");
     assert_eq!(f["details"]["source"], "env:HF_TOKEN");
     assert_eq!(f["details"]["other"], "file:~/.cache/huggingface/token");
     assert_eq!(f["details"]["account"], "alice");

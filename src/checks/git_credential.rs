@@ -247,14 +247,14 @@ async fn judge(ctx: &Context, facts: Facts) -> Vec<Found> {
             }
         }
         WhoamiResult::Refused(a) if a.is_server_error() => out.push(
-            crate::checks::common::server_error(ctx, Request::WhoamiForGit, &a),
+            crate::checks::common::server_error(ctx, Request::WhoamiForGit, a),
         ),
         WhoamiResult::Refused(a) => out.push(
             with_secret(base(Outcome::Unsure))
                 .with("status", a.status.to_string())
-                .with_said("message", &a),
+                .with_said("message", a),
         ),
-        WhoamiResult::Failed(e) => out.push(crate::checks::common::call_failed(ctx, &e)),
+        WhoamiResult::Failed(e) => out.push(crate::checks::common::call_failed(ctx, e)),
     }
     // With a Hub remote a push is what the user is doing: judge git's token for it, with the
     // Hub's own write check, and the token in effect beside it (docs/notes/git-servers.md).
