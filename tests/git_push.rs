@@ -171,3 +171,61 @@ fn a_password_is_rejected_where_predicted() {
         "{stderr}"
     );
 }
+
+#[test]
+fn an_old_read_token_in_gits_store_is_the_wrapped_pushs_cause_and_its_fix_works() {
+    // The token file holds the write token; git's store still holds the old read token.
+    let root = tempfile::tempdir().unwrap();
+    let hub = hub(root.path());
+    let mut w = world(&hub, READ, WRITE);
+    w.set("GIT_TERMINAL_PROMPT", "0");
+    lfs_ready(&w);
+    let out = w.dir.path().join("diagnosis.json");
+    let out_arg = out.to_str().unwrap();
+    let r = w.run(&[
+        "--format", "json", "--output", out_arg, "--", "git", "push", "origin", "main",
+    ]);
+    assert_ne!(r.code, 0, "the push should fail: {}", r.stderr);
+    assert!(
+        r.stderr.contains("DENIED") || r.stderr.contains("403") || r.stderr.contains("forbidden"),
+        "the child's stderr passes through: {}",
+        r.stderr
+    );
+    let written = std::fs::read(&out).unwrap();
+    let j: serde_json::Value = serde_json::from_slice(&written).unwrap_or_else(|e| {
+        panic!(
+            "{e}: {}\n---stderr\n{}",
+            String::from_utf8_lossy(&written),
+            r.stderr
+        )
+    });
+    assert_eq!(j["confirmed_cause"], "stale-git-credential", "{j:#}");
+    let first = &j["diagnosis"][0];
+    assert_eq!(first["cause"], "stale-git-credential");
+    assert_eq!(first["verified"], true);
+    let commands: Vec<String> = first["fixes"][0]["commands"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap().to_string())
+        .collect();
+    // Follow the fix: forget the old credential, store the token in effect (`hf auth token`
+    // prints it; the test has no hf, so it passes the token itself), push again.
+    let sh = |script: &str| {
+        let status = Command::new("sh")
+            .arg("-c")
+            .arg(script)
+            .env_clear()
+            .env("HOME", &w.home)
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .envs(w.env.iter().map(|(k, v)| (k.clone(), v.clone())))
+            .current_dir(&w.cwd)
+            .status()
+            .unwrap();
+        assert!(status.success(), "{script}");
+    };
+    sh(&commands[0]);
+    sh(&commands[1].replace("$(hf auth token)", WRITE));
+    let (ok, stderr) = push(&w);
+    assert!(ok, "the fix did not make the push work: {stderr}");
+}

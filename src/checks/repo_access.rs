@@ -90,6 +90,14 @@ async fn check(ctx: &Context) -> Vec<Found> {
             out.push(
                 base(Outcome::Ok)
                     .with_msg("visibility", visibility)
+                    .with_msg(
+                        "seen_with",
+                        if info.authorized {
+                            "seen-with-token"
+                        } else {
+                            "seen-anonymous"
+                        },
+                    )
                     .detail("request_id", info.request_id.clone().unwrap_or_default()),
             );
             if let Some(write) = write {

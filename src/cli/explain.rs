@@ -143,13 +143,19 @@ pub async fn diagnose(
         // The wrapped command's stdout stays its own: the diagnosis goes to stderr, or to
         // the --output file.
         Some(c) => {
-            let head = words
-                .msg("explain-command-failed")
-                .replace("{code}", &c.to_string());
-            if redact::output_is_file() {
-                redact::print(&format!("{head}\n{out}"));
+            // JSON says the exit code in its own field: a heading would break it.
+            let head = if cli.format == Format::Json {
+                String::new()
             } else {
-                redact::eprint(&format!("\n{head}\n{out}"));
+                words
+                    .msg("explain-command-failed")
+                    .replace("{code}", &c.to_string())
+                    + "\n"
+            };
+            if redact::output_is_file() {
+                redact::print(&format!("{head}{out}"));
+            } else {
+                redact::eprint(&format!("\n{head}{out}"));
             }
         }
         None => redact::print(&out),
