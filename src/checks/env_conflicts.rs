@@ -29,6 +29,7 @@ crate::outcomes! {
         OidcGithubNoPermission = "oidc-github-no-permission",
         ImplicitTokenDisabled = "implicit-token-disabled",
         OfflineMode = "offline-mode",
+        OfflineBlocksTarget = "offline-blocks-target",
         OfflineValueIgnored = "offline-value-ignored",
         EndpointEmpty = "endpoint-empty",
         EndpointNoScheme = "endpoint-no-scheme",
@@ -300,11 +301,13 @@ fn offline(ctx: &Context, out: &mut Vec<Found>) {
     };
     let value = env.get(var).unwrap_or_default();
     if is_true_value(&value) {
-        out.push(
-            Found::new(Outcome::OfflineMode)
-                .with("var", var)
-                .with("value", value),
-        );
+        // With a repo to reach (--repo, or a Hub remote to push to) offline mode is what
+        // stops it, whatever the cache holds; without one it is a choice the user may have made.
+        let found = match ctx.target() {
+            Some(t) => Found::new(Outcome::OfflineBlocksTarget).with("repo", t.repo_id.clone()),
+            None => Found::new(Outcome::OfflineMode),
+        };
+        out.push(found.with("var", var).with("value", value));
         return;
     }
     let plainly_false = matches!(
@@ -386,35 +389,124 @@ const RC_FILES: &[&str] = &[
     ".config/fish/config.fish",
 ];
 
+/// The start-up file line that sets `var` to the value in effect: the last such line, read
+/// in the order of `RC_FILES` then `./.env`. A line that sets another value, unsets it or is
+/// a comment is not where it is set; a value built from an expansion (`$(cat …)`, `$OTHER`)
+/// cannot be checked and counts only when no line sets the value itself.
 pub fn find_assignments(ctx: &Context, var: &str) -> Vec<String> {
-    let pattern = format!(
-        r"^\s*(?:export\s+|declare\s+-x\s+|setenv\s+|set\s+(?:-[a-zA-Z]+\s+)*)?{}(?:=|\s)",
-        regex::escape(var)
-    );
-    let Ok(re) = regex::Regex::new(&pattern) else {
-        return Vec::new();
-    };
+    let in_effect = ctx.env.get(var).unwrap_or_default();
     let mut files: Vec<std::path::PathBuf> = ctx
         .home
         .iter()
         .flat_map(|h| RC_FILES.iter().map(move |f| h.join(f)))
         .collect();
     files.push(ctx.cwd.join(".env"));
-    let mut hits = Vec::new();
+    let (mut exact, mut expanded) = (None, None);
     for file in files {
         let Some(text) = read_bounded(ctx, &file) else {
             continue;
         };
         for (i, line) in text.lines().enumerate() {
-            if re.is_match(line) {
-                hits.push(format!("{}:{}", ctx.display_path(&file), i + 1));
-                if hits.len() >= 10 {
-                    return hits;
-                }
+            let place = || format!("{}:{}", ctx.display_path(&file), i + 1);
+            match line_sets(line, var) {
+                Some(LineSets::Value(v)) if v == in_effect => exact = Some(place()),
+                Some(LineSets::Expansion) => expanded = Some(place()),
+                _ => {}
             }
         }
     }
-    hits
+    exact.or(expanded).into_iter().collect()
+}
+
+#[derive(Debug, PartialEq)]
+enum LineSets {
+    /// The value the line gives, quotes removed.
+    Value(String),
+    /// A value the shell computes.
+    Expansion,
+    /// `unset VAR`, `set -e VAR`, `unsetenv VAR`.
+    Unset,
+}
+
+/// What a line of a start-up file does to `var`: sh (`VAR=…`, `export VAR=…`, `declare -x`),
+/// fish (`set -gx VAR …`, `set -e VAR`), csh (`setenv VAR …`) and .env (`VAR=…`).
+fn line_sets(line: &str, var: &str) -> Option<LineSets> {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let first = *words.first()?;
+    if first.starts_with('#') {
+        return None;
+    }
+    match first {
+        "unset" | "unsetenv" if words[1..].contains(&var) => return Some(LineSets::Unset),
+        "set" => {
+            let rest: Vec<&str> = words[1..]
+                .iter()
+                .copied()
+                .skip_while(|w| w.starts_with('-'))
+                .collect();
+            let erase = words[1..]
+                .iter()
+                .take_while(|w| w.starts_with('-'))
+                .any(|w| *w == "-e" || *w == "--erase" || (!w.starts_with("--") && w.contains('e')));
+            if rest.first() != Some(&var) {
+                return None;
+            }
+            if erase {
+                return Some(LineSets::Unset);
+            }
+            let value = line[line.find(var)? + var.len()..].trim();
+            return Some(shell_value(value));
+        }
+        "setenv" => {
+            if words.get(1) != Some(&var) {
+                return None;
+            }
+            let value = line[line.find(var)? + var.len()..].trim();
+            return Some(shell_value(value));
+        }
+        _ => {}
+    }
+    let body = line.trim_start();
+    let body = ["export ", "declare -x ", "typeset -x "]
+        .iter()
+        .find_map(|p| body.strip_prefix(p))
+        .unwrap_or(body)
+        .trim_start();
+    let value = body.strip_prefix(var)?.strip_prefix('=')?;
+    Some(shell_value(value))
+}
+
+/// A value as the shell gives it: quotes removed, up to an unquoted space, `;` or `#`.
+fn shell_value(raw: &str) -> LineSets {
+    let mut out = String::new();
+    let mut chars = raw.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' => {
+                for c in chars.by_ref() {
+                    if c == '\'' {
+                        break;
+                    }
+                    out.push(c);
+                }
+            }
+            '"' => {
+                while let Some(c) = chars.next() {
+                    match c {
+                        '"' => break,
+                        '$' | '`' => return LineSets::Expansion,
+                        '\\' => out.extend(chars.next()),
+                        c => out.push(c),
+                    }
+                }
+            }
+            '$' | '`' => return LineSets::Expansion,
+            '\\' => out.extend(chars.next()),
+            c if c.is_whitespace() || c == ';' || c == '#' => break,
+            c => out.push(c),
+        }
+    }
+    LineSets::Value(out)
 }
 
 /// A shell start-up file, up to 1 MiB, never a FIFO or device (docs/notes/bounded-reads.md).
@@ -438,5 +530,34 @@ fn human_age(secs: u64) -> String {
         s if s < 7200 => format!("{} min", s / 60),
         s if s < 172_800 => format!("{} h", s / 3600),
         s => format!("{} days", s / 86400),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(s: &str) -> Option<LineSets> {
+        Some(LineSets::Value(s.into()))
+    }
+
+    #[test]
+    fn what_a_line_does() {
+        let t = "HF_TOKEN";
+        assert_eq!(line_sets("export HF_TOKEN=hf_a", t), v("hf_a"));
+        assert_eq!(line_sets("  export HF_TOKEN=\"hf_a\" # work", t), v("hf_a"));
+        assert_eq!(line_sets("HF_TOKEN='\"hf_a\"'", t), v("\"hf_a\""));
+        assert_eq!(line_sets("set -gx HF_TOKEN hf_a", t), v("hf_a"));
+        assert_eq!(line_sets("setenv HF_TOKEN hf_a", t), v("hf_a"));
+        assert_eq!(line_sets("export HF_TOKEN=", t), v(""));
+        assert_eq!(line_sets("# export HF_TOKEN=hf_a", t), None);
+        assert_eq!(line_sets("unset HF_TOKEN", t), Some(LineSets::Unset));
+        assert_eq!(line_sets("set -e HF_TOKEN", t), Some(LineSets::Unset));
+        assert_eq!(
+            line_sets("export HF_TOKEN=$(cat ~/.t)", t),
+            Some(LineSets::Expansion)
+        );
+        assert_eq!(line_sets("export HF_TOKEN_PATH=/x", t), None);
+        assert_eq!(line_sets("echo HF_TOKEN=x", t), None);
     }
 }
