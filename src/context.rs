@@ -351,6 +351,27 @@ impl Context {
         self.hub_remotes().into_iter().next()
     }
 
+    /// The protocol and host (with its port) git looks credentials up by: the primary Hub
+    /// remote's over http(s), else the endpoint's.
+    pub fn git_credential_host(&self) -> Option<(String, String)> {
+        use crate::git::remote::Transport;
+        use crate::world::urls::host_port;
+        if let Some(r) = self
+            .primary_hub_remote()
+            .and_then(|r| r.parsed.as_ref())
+            .filter(|p| p.transport != Transport::Ssh)
+        {
+            let protocol = if r.transport == Transport::Http {
+                "http"
+            } else {
+                "https"
+            };
+            return Some((protocol.into(), host_port(&r.host, r.port)));
+        }
+        let url = url::Url::parse(&self.endpoint().url).ok()?;
+        Some((url.scheme().into(), host_port(url.host_str()?, url.port())))
+    }
+
     /// The repository the run is about: `--repo`, else the repo a Hub remote names (origin
     /// first).
     pub fn target(&self) -> Option<&Target> {
@@ -419,9 +440,11 @@ impl Context {
     /// up to 1 MiB through the bounded door.
     pub fn where_set(&self, var: &str) -> Vec<String> {
         let files = crate::local::rc_files::candidates(self.home.as_deref(), &self.cwd);
+        let in_effect = self.env.get(var).unwrap_or_default();
         crate::local::rc_files::find_assignments(
             &files,
             var,
+            &in_effect,
             |p| {
                 let read = self.read_file(p, 1 << 20).ok()?;
                 Some(String::from_utf8_lossy(&read.bytes).into_owned())

@@ -39,9 +39,26 @@ impl fmt::Debug for Secret {
     }
 }
 
+/// The masked form of a value. Quotes around it stay visible (`"hf_…Ab3d"`): the client
+/// strips only whitespace, so they are sent with the token and are what is wrong with it. A
+/// BOM, invisible anyway, is left out.
 pub fn mask(value: &str) -> String {
-    // Quotes and a BOM around a token are part of what is wrong with it, not of its identity.
-    let value = value.trim_matches(|c| matches!(c, '"' | '\'' | '`' | '\u{feff}'));
+    let value = value.trim_matches('\u{feff}');
+    let quote = |c: char| matches!(c, '"' | '\'' | '`');
+    let inner = value.trim_matches(quote);
+    if inner.len() == value.len() {
+        return mask_bare(value);
+    }
+    let start = value.find(inner).unwrap_or(0);
+    let (open, close) = if inner.is_empty() {
+        (value, "")
+    } else {
+        (&value[..start], &value[start + inner.len()..])
+    };
+    format!("{open}{}{close}", mask_bare(inner))
+}
+
+fn mask_bare(value: &str) -> String {
     let prefix = KNOWN_PREFIXES
         .iter()
         .find(|p| value.starts_with(**p))
@@ -81,7 +98,9 @@ mod tests {
         assert_eq!(mask("hunter2"), "…");
         assert_eq!(mask(""), "…");
         assert_eq!(mask("sk-abcdefghijklmnopqrstuvwxyz"), "…wxyz");
-        assert_eq!(mask("\"hf_abcdefghijklmnopqrstu\""), "hf_…rstu");
+        assert_eq!(mask("\"hf_abcdefghijklmnopqrstu\""), "\"hf_…rstu\"");
+        assert_eq!(mask("'hf_abcdefghijklmnopqrstu"), "'hf_…rstu");
+        assert_eq!(mask("\u{feff}\"hf_abcdefghijklmnopqrstu\""), "\"hf_…rstu\"");
         assert_eq!(mask("\u{feff}hf_abcdefghijklmnopqrstu"), "hf_…rstu");
         assert_eq!(mask("hf_abcdefghijklmnopqrstu\u{1f}"), "hf_…");
     }

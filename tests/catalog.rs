@@ -965,3 +965,90 @@ fn no_chinese_text_is_the_english_one() {
     }
     assert!(copies.is_empty(), "untranslated:\n{}", copies.join("\n"));
 }
+
+/// Every fix of every catalog file (the checks', the runner's, the common ones and the
+/// causes'), with where it is.
+fn all_fixes(c: &Catalog) -> Vec<(String, &hfdoctor::engine::catalog::FixEntry)> {
+    let mut all = Vec::new();
+    for check in &c.checks {
+        for (key, o) in &check.outcome {
+            all.extend(o.fix.iter().map(|f| (format!("{}/{key}", check.id), f)));
+        }
+    }
+    for (ns, table) in [("runner", &c.runner), ("common", &c.common)] {
+        for (key, o) in table {
+            all.extend(o.fix.iter().map(|f| (format!("{ns}/{key}"), f)));
+        }
+    }
+    for (cause, entry) in &c.causes {
+        all.extend(
+            entry
+                .fix
+                .iter()
+                .map(|f| (format!("cause {}", cause.as_str()), f)),
+        );
+    }
+    all
+}
+
+/// No fix is "run hfdoctor again": a fix names what the user can do.
+#[test]
+fn no_fix_command_runs_hfdoctor() {
+    let c = catalog();
+    let fixes = all_fixes(&c);
+    assert!(fixes.iter().any(|(name, _)| name.starts_with("cause ")));
+    let bad: Vec<String> = fixes
+        .iter()
+        .flat_map(|(name, f)| f.commands.iter().map(move |cmd| (name, cmd)))
+        .filter(|(_, cmd)| cmd.trim_start().starts_with("hfdoctor"))
+        .map(|(name, cmd)| format!("{name}: {cmd}"))
+        .collect();
+    assert!(
+        bad.is_empty(),
+        "fixes that run hfdoctor:\n{}",
+        bad.join("\n")
+    );
+}
+
+/// Hub pages in fixes go through `{endpoint}`; only documentation (docs/, blog/) stays on
+/// huggingface.co, which serves it whatever the endpoint. A text may name the default
+/// endpoint itself ("unset it to use https://huggingface.co"), a command or URL may not.
+#[test]
+fn fix_urls_and_commands_use_the_endpoint() {
+    let c = catalog();
+    let hub = regex::Regex::new(r"https?://(?:www\.)?huggingface\.co(/[a-z-]*)?").unwrap();
+    let mut bad = Vec::new();
+    for (name, f) in all_fixes(&c) {
+        let texts = [
+            f.text.get(Lang::En),
+            f.text.get(Lang::ZhTw),
+            f.text.get(Lang::ZhCn),
+        ];
+        let strict = f
+            .commands
+            .iter()
+            .map(String::as_str)
+            .chain(f.url.as_deref());
+        let all = strict
+            .clone()
+            .map(|s| (s, true))
+            .chain(texts.map(|s| (s, false)));
+        for (s, strict) in all {
+            for m in hub.captures_iter(s) {
+                match m.get(1).map(|p| p.as_str()) {
+                    Some("/docs" | "/blog") => {}
+                    None | Some("/") if !strict => {}
+                    _ => bad.push(format!("{name}: {s}")),
+                }
+            }
+            if s.contains("host=huggingface.co") || s.contains("host=hf.co") {
+                bad.push(format!("{name}: {s}"));
+            }
+        }
+    }
+    assert!(
+        bad.is_empty(),
+        "hard-coded Hub addresses in fixes:\n{}",
+        bad.join("\n")
+    );
+}

@@ -23,12 +23,26 @@ fn hf_token_and_legacy_differ() {
     let f = Harness::new()
         .env("HF_TOKEN", TOKEN_A)
         .env("HUGGING_FACE_HUB_TOKEN", TOKEN_B)
-        .file(".zshrc", "export HUGGING_FACE_HUB_TOKEN=x\n")
+        .file(
+            ".zshrc",
+            format!("export HUGGING_FACE_HUB_TOKEN={TOKEN_B}\n"),
+        )
         .find(Outcome::LegacyDiffers);
     assert_eq!(f.cause, Some(Cause::EnvConflict));
     assert_eq!(f.detail("masked"), "hf_…Abcd");
     assert_eq!(f.detail("legacy_masked"), "hf_…Wxyz");
     assert_eq!(f.detail("where"), "~/.zshrc:1");
+}
+
+/// A start-up line that sets another value is not where the value in effect comes from.
+#[test]
+fn a_line_with_another_value_is_not_where_it_is_set() {
+    let f = Harness::new()
+        .env("HF_TOKEN", TOKEN_A)
+        .env("HUGGING_FACE_HUB_TOKEN", TOKEN_B)
+        .file(".zshrc", "export HUGGING_FACE_HUB_TOKEN=x\n")
+        .find(Outcome::LegacyDiffers);
+    assert_eq!(f.detail("where"), "where-unknown");
 }
 
 #[test]
@@ -249,15 +263,20 @@ fn env_token_shadows_a_different_file_token() {
     w.write_token(TOKEN_A);
     w.write_stored(&[("personal", TOKEN_A), ("ci", TOKEN_B)]);
     w.set("HF_TOKEN", TOKEN_B);
+    // Only a line that sets the value in effect is where it is set: not one that sets
+    // another value, a comment, or an unset; of several, the last.
     w.write(
         &w.home.join(".bashrc"),
-        "alias ll='ls -l'\nexport HF_TOKEN=hf_xx\n",
+        format!("alias ll='ls -l'\nexport HF_TOKEN=\"{TOKEN_B}\"\nexport HF_TOKEN=hf_xx\n"),
     );
     w.write(
         &w.home.join(".config/fish/config.fish"),
-        "set -gx HF_TOKEN hf_xx\n",
+        format!("set -gx HF_TOKEN {TOKEN_B}\nset -e HF_TOKEN\n"),
     );
-    w.write(&w.cwd.join(".env"), "# HF_TOKEN=old\nHF_TOKEN=hf_xx\n");
+    w.write(
+        &w.cwd.join(".env"),
+        format!("# HF_TOKEN={TOKEN_B}\nHF_TOKEN=hf_xx\n"),
+    );
     let (f, text) = w.outcome("env-conflicts/env-shadows-file");
     assert_eq!(f["status"], "warn");
     assert_eq!(f["cause"], "env-conflict");
@@ -265,9 +284,10 @@ fn env_token_shadows_a_different_file_token() {
     assert_eq!(f["details"]["file_masked"], "hf_…Abcd");
     assert_eq!(f["details"]["env_name"], "ci");
     assert_eq!(f["details"]["file_name"], "personal");
-    assert_eq!(
-        f["details"]["where"],
-        "~/.bashrc:2, ~/.config/fish/config.fish:1, ~/work/.env:2"
+    assert_eq!(f["details"]["where"], "~/.config/fish/config.fish:1");
+    assert!(
+        text.contains("delete the line that sets it: ~/.config/fish/config.fish:1."),
+        "{text}"
     );
     assert_eq!(fix_commands(&f)[0], "unset HF_TOKEN");
     assert!(

@@ -12,26 +12,7 @@ const REVOKED: &str = "hf_revokedaaaaaaaaaaaaaaaaaaaaaaaRevk";
 const WRITE: &str = "hf_alicewriteaaaaaaaaaaaaaaaaaaaaWrit";
 
 fn explain(w: &World, text: &str, args: &[&str]) -> Run {
-    use std::io::Write;
-    let mut all = vec!["explain"];
-    all.extend_from_slice(args);
-    let mut cmd = w.command(&all);
-    cmd.stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped());
-    let mut child = cmd.spawn().unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(text.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    Run {
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        code: out.status.code().unwrap_or(-1),
-    }
+    w.explain(text, args)
 }
 
 #[test]

@@ -28,9 +28,34 @@ pub fn call_failed(ctx: &Context, err: &CallError) -> Found {
         CallError::Timeout => Outcome::NoAnswer,
         _ => Outcome::Unreachable,
     };
-    Found::new(outcome)
+    let found = Found::new(outcome)
         .with("endpoint", ctx.endpoint().url.clone())
-        .with("error", err.describe())
+        .with("error", err.describe());
+    match outcome {
+        Outcome::Unreachable => found.with_msg("failure", failure(&err.describe())),
+        _ => found,
+    }
+}
+
+/// What happened to a connection that failed, from the error's own words: a refusal, a reset
+/// and a name that does not resolve are each said as such, never as "no answer".
+fn failure(error: &str) -> &'static str {
+    let e = error.to_ascii_lowercase();
+    if e.contains("refused") {
+        "failure-refused"
+    } else if e.contains("reset") || e.contains("broken pipe") {
+        "failure-reset"
+    } else if e.contains("dns")
+        || e.contains("lookup address")
+        || e.contains("name or service not known")
+        || e.contains("no such host")
+        || e.contains("nodename nor servname")
+        || e.contains("name resolution")
+    {
+        "failure-dns"
+    } else {
+        "failure-other"
+    }
 }
 
 /// The request a server error answered, named in the reader's language.
@@ -209,5 +234,29 @@ pub fn with_other_source(
             }
         }
         _ => found.with_msg("rc_hint", "rc-hint-none"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::failure;
+
+    #[test]
+    fn failures_say_what_happened() {
+        let cases = [
+            (
+                "tcp connect error: Connection refused (os error 111)",
+                "failure-refused",
+            ),
+            ("Connection reset by peer (os error 104)", "failure-reset"),
+            (
+                "dns error: failed to lookup address information: Name or service not known",
+                "failure-dns",
+            ),
+            ("No route to host (os error 113)", "failure-other"),
+        ];
+        for (error, key) in cases {
+            assert_eq!(failure(error), key, "{error}");
+        }
     }
 }

@@ -28,6 +28,7 @@ crate::outcomes! {
         OidcGithubNoPermission = "oidc-github-no-permission",
         ImplicitTokenDisabled = "implicit-token-disabled",
         OfflineMode = "offline-mode",
+        OfflineBlocksTarget = "offline-blocks-target",
         OfflineValueIgnored = "offline-value-ignored",
         EndpointEmpty = "endpoint-empty",
         EndpointNoScheme = "endpoint-no-scheme",
@@ -299,11 +300,13 @@ fn offline(ctx: &Context, out: &mut Vec<Found>) {
     };
     let value = env.get(var).unwrap_or_default();
     if is_true_value(&value) {
-        out.push(
-            Found::new(Outcome::OfflineMode)
-                .with("var", var)
-                .with("value", value),
-        );
+        // With a repo to reach (--repo, or a Hub remote to push to) offline mode is what
+        // stops it, whatever the cache holds; without one it is a choice the user may have made.
+        let found = match ctx.target() {
+            Some(t) => Found::new(Outcome::OfflineBlocksTarget).with("repo", t.repo_id.clone()),
+            None => Found::new(Outcome::OfflineMode),
+        };
+        out.push(found.with("var", var).with("value", value));
         return;
     }
     let plainly_false = matches!(

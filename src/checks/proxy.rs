@@ -226,11 +226,21 @@ async fn connect(proxy: &str, host: &str, port: u16, deadline: Duration) -> Conn
             base64(&format!("{user}:{pass}"))
         )
     };
+    // A proxy that never accepts the connection is not one that "accepted the connection but
+    // did not answer": the TCP step has its own share of the deadline.
+    let started = std::time::Instant::now();
+    let mut stream = match tokio::time::timeout(deadline, tokio::net::TcpStream::connect(&addr)).await
+    {
+        Ok(Ok(s)) => s,
+        Ok(Err(e)) => return Connect::Unreachable(e.to_string()),
+        Err(_) => {
+            return Connect::Unreachable(format!(
+                "no connection within {} s",
+                deadline.as_secs_f64().round()
+            ))
+        }
+    };
     let attempt = async {
-        let mut stream = match tokio::net::TcpStream::connect(&addr).await {
-            Ok(s) => s,
-            Err(e) => return Connect::Unreachable(e.to_string()),
-        };
         let request = format!("CONNECT {host}:{port} HTTP/1.1\r\nHost: {host}:{port}\r\n{auth}User-Agent: hfdoctor/{}\r\n\r\n", env!("CARGO_PKG_VERSION"));
         if let Err(e) = stream.write_all(request.as_bytes()).await {
             return Connect::Unreachable(e.to_string());
@@ -252,7 +262,7 @@ async fn connect(proxy: &str, host: &str, port: u16, deadline: Duration) -> Conn
             None => Connect::Unreachable("the proxy's answer is not HTTP".into()),
         }
     };
-    tokio::time::timeout(deadline, attempt)
+    tokio::time::timeout(deadline.saturating_sub(started.elapsed()), attempt)
         .await
         .unwrap_or(Connect::NoAnswer)
 }

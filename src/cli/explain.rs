@@ -127,7 +127,7 @@ pub async fn diagnose(
             redact::learn(|r| r.set_ascii(!utf8_from_env(&ctx.env)));
             let ids: Vec<&str> = REGISTRY.iter().map(|c| c.id).collect();
             let renderer = TextRenderer::new(
-                Words::new(words.lang),
+                words.clone(),
                 Style {
                     color: false,
                     utf8: utf8_from_env(&ctx.env),

@@ -346,7 +346,7 @@ fn context_and_then(
     early(&ctx);
     let _ = ctx.target();
     redact::learn(|r| r.learn_context(&ctx));
-    let words = Words::new(lang(cli, &ctx.env));
+    let words = Words::new(lang(cli, &ctx.env)).for_run(&ctx);
     (ctx, words)
 }
 

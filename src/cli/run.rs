@@ -63,7 +63,7 @@ async fn as_text(cli: &Cli, ctx: Arc<Context>, words: Words, selected: Vec<Check
     let renderer = std::sync::OnceLock::new();
     let make_renderer = || {
         TextRenderer::new(
-            Words::new(words.lang),
+            words.clone(),
             Style {
                 color,
                 utf8,

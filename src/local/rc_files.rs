@@ -25,35 +25,153 @@ pub fn candidates(home: Option<&Path>, cwd: &Path) -> Vec<PathBuf> {
     files
 }
 
-/// The lines of `files` that assign `var` (sh `VAR=`/`export VAR=`, `declare -x`, csh
-/// `setenv`, fish `set -gx`), at most 10, each as `{display(file)}:{line}`. `read` gives a
+/// The start-up file line that sets `var` to `in_effect`, the value the process has: the last
+/// such line, in the order of `files`. A line that sets another value, unsets it or is a
+/// comment is not where it is set; a value built from an expansion (`$(cat …)`, `$OTHER`)
+/// cannot be checked and counts only when no line sets the value itself. `read` gives a
 /// file's text or `None` (the caller bounds the read).
 pub fn find_assignments(
     files: &[PathBuf],
     var: &str,
+    in_effect: &str,
     read: impl Fn(&Path) -> Option<String>,
     display: impl Fn(&Path) -> String,
 ) -> Vec<String> {
-    let pattern = format!(
-        r"^\s*(?:export\s+|declare\s+-x\s+|setenv\s+|set\s+(?:-[a-zA-Z]+\s+)*)?{}(?:=|\s)",
-        regex::escape(var)
-    );
-    let Ok(re) = regex::Regex::new(&pattern) else {
-        return Vec::new();
-    };
-    let mut hits = Vec::new();
+    let (mut exact, mut expanded) = (None, None);
     for file in files {
         let Some(text) = read(file) else {
             continue;
         };
         for (i, line) in text.lines().enumerate() {
-            if re.is_match(line) {
-                hits.push(format!("{}:{}", display(file), i + 1));
-                if hits.len() >= 10 {
-                    return hits;
-                }
+            let place = || format!("{}:{}", display(file), i + 1);
+            match line_sets(line, var) {
+                Some(LineSets::Value(v)) if v == in_effect => exact = Some(place()),
+                Some(LineSets::Expansion) => expanded = Some(place()),
+                _ => {}
             }
         }
     }
-    hits
+    exact.or(expanded).into_iter().collect()
+}
+
+#[derive(Debug, PartialEq)]
+enum LineSets {
+    /// The value the line gives, quotes removed.
+    Value(String),
+    /// A value the shell computes.
+    Expansion,
+    /// `unset VAR`, `set -e VAR`, `unsetenv VAR`.
+    Unset,
+}
+
+/// What a line of a start-up file does to `var`: sh (`VAR=…`, `export VAR=…`, `declare -x`),
+/// fish (`set -gx VAR …`, `set -e VAR`), csh (`setenv VAR …`) and .env (`VAR=…`).
+fn line_sets(line: &str, var: &str) -> Option<LineSets> {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let first = *words.first()?;
+    if first.starts_with('#') {
+        return None;
+    }
+    match first {
+        "unset" | "unsetenv" if words[1..].contains(&var) => return Some(LineSets::Unset),
+        "set" => {
+            let rest: Vec<&str> = words[1..]
+                .iter()
+                .copied()
+                .skip_while(|w| w.starts_with('-'))
+                .collect();
+            let erase = words[1..]
+                .iter()
+                .take_while(|w| w.starts_with('-'))
+                .any(|w| {
+                    *w == "-e" || *w == "--erase" || (!w.starts_with("--") && w.contains('e'))
+                });
+            if rest.first() != Some(&var) {
+                return None;
+            }
+            if erase {
+                return Some(LineSets::Unset);
+            }
+            let value = line[line.find(var)? + var.len()..].trim();
+            return Some(shell_value(value));
+        }
+        "setenv" => {
+            if words.get(1) != Some(&var) {
+                return None;
+            }
+            let value = line[line.find(var)? + var.len()..].trim();
+            return Some(shell_value(value));
+        }
+        _ => {}
+    }
+    let body = line.trim_start();
+    let body = ["export ", "declare -x ", "typeset -x "]
+        .iter()
+        .find_map(|p| body.strip_prefix(p))
+        .unwrap_or(body)
+        .trim_start();
+    let value = body.strip_prefix(var)?.strip_prefix('=')?;
+    Some(shell_value(value))
+}
+
+/// A value as the shell gives it: quotes removed, up to an unquoted space, `;` or `#`.
+fn shell_value(raw: &str) -> LineSets {
+    let mut out = String::new();
+    let mut chars = raw.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' => {
+                for c in chars.by_ref() {
+                    if c == '\'' {
+                        break;
+                    }
+                    out.push(c);
+                }
+            }
+            '"' => {
+                while let Some(c) = chars.next() {
+                    match c {
+                        '"' => break,
+                        '$' | '`' => return LineSets::Expansion,
+                        '\\' => out.extend(chars.next()),
+                        c => out.push(c),
+                    }
+                }
+            }
+            '$' | '`' => return LineSets::Expansion,
+            '\\' => out.extend(chars.next()),
+            c if c.is_whitespace() || c == ';' || c == '#' => break,
+            c => out.push(c),
+        }
+    }
+    LineSets::Value(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(s: &str) -> Option<LineSets> {
+        Some(LineSets::Value(s.into()))
+    }
+
+    #[test]
+    fn what_a_line_does() {
+        let t = "HF_TOKEN";
+        assert_eq!(line_sets("export HF_TOKEN=hf_a", t), v("hf_a"));
+        assert_eq!(line_sets("  export HF_TOKEN=\"hf_a\" # work", t), v("hf_a"));
+        assert_eq!(line_sets("HF_TOKEN='\"hf_a\"'", t), v("\"hf_a\""));
+        assert_eq!(line_sets("set -gx HF_TOKEN hf_a", t), v("hf_a"));
+        assert_eq!(line_sets("setenv HF_TOKEN hf_a", t), v("hf_a"));
+        assert_eq!(line_sets("export HF_TOKEN=", t), v(""));
+        assert_eq!(line_sets("# export HF_TOKEN=hf_a", t), None);
+        assert_eq!(line_sets("unset HF_TOKEN", t), Some(LineSets::Unset));
+        assert_eq!(line_sets("set -e HF_TOKEN", t), Some(LineSets::Unset));
+        assert_eq!(
+            line_sets("export HF_TOKEN=$(cat ~/.t)", t),
+            Some(LineSets::Expansion)
+        );
+        assert_eq!(line_sets("export HF_TOKEN_PATH=/x", t), None);
+        assert_eq!(line_sets("echo HF_TOKEN=x", t), None);
+    }
 }

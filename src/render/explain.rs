@@ -16,11 +16,7 @@ pub fn cause_fixes(words: &Words, cause: crate::engine::finding::Cause) -> Vec<R
     entry
         .fix
         .iter()
-        .map(|f| RenderedFix {
-            text: f.text.get(words.lang).to_string(),
-            commands: f.commands.clone(),
-            url: f.url.clone(),
-        })
+        .filter_map(|f| words.fix(f, &|_| None))
         .collect()
 }
 

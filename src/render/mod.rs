@@ -29,16 +29,89 @@ pub struct RenderedFix {
     pub url: Option<String>,
 }
 
-/// The words of findings in one language.
+/// The words of findings in one language, for one run: fixes name the run's endpoint and
+/// git host, and their commands are said in the user's shell.
+#[derive(Clone)]
 pub struct Words {
     pub lang: Lang,
+    run: RunFacts,
+}
+
+/// What every fix may name, whichever check it comes from: `{endpoint}` (no trailing slash),
+/// `{git_protocol}` and `{git_host}` (with its port) that git talks to; the shell; and the
+/// variables in effect that a fix may ask to unset.
+#[derive(Clone)]
+struct RunFacts {
+    endpoint: String,
+    git_protocol: String,
+    git_host: String,
+    shell: crate::shell::Shell,
+    /// None without a run (docs, catalog pages): every fix applies.
+    env: Option<crate::world::env::Env>,
 }
 
 impl Words {
-    /// The words in `lang`. The catalog is looked up at first use, not here: it is parsed on
-    /// a thread of its own while the checks start (main.rs).
+    /// The words in `lang`, for no run in particular: the default endpoint, `sh`. The catalog
+    /// is looked up at first use, not here: it is parsed on a thread of its own while the
+    /// checks start (main.rs).
     pub fn new(lang: Lang) -> Self {
-        Words { lang }
+        let endpoint = crate::hub::endpoint::DEFAULT_ENDPOINT.to_string();
+        let git_host = endpoint.trim_start_matches("https://").to_string();
+        Words {
+            lang,
+            run: RunFacts {
+                endpoint,
+                git_protocol: "https".into(),
+                git_host,
+                shell: crate::shell::Shell::Sh,
+                env: None,
+            },
+        }
+    }
+
+    /// These words for the run of `ctx`: its endpoint, git host and shell.
+    pub fn for_run(mut self, ctx: &Context) -> Self {
+        self.run.endpoint = ctx.endpoint().url.trim_end_matches('/').to_string();
+        if let Some((protocol, host)) = ctx.git_credential_host() {
+            self.run.git_protocol = protocol;
+            self.run.git_host = host;
+        }
+        self.run.shell = crate::shell::Shell::detect(&ctx.env);
+        self.run.env = Some(ctx.env.clone());
+        self
+    }
+
+    /// A fix as shown: its placeholders filled from `param` then from the run, its commands
+    /// in the user's shell. A fix whose first command unsets variables none of which is in
+    /// effect in this run does not apply (`None`).
+    pub fn fix(
+        &self,
+        fix: &crate::engine::catalog::FixEntry,
+        param: &dyn Fn(&str) -> Option<String>,
+    ) -> Option<RenderedFix> {
+        let fill = |t: &str| fill(t, &|name| param(name).or_else(|| self.run_param(name)));
+        let commands: Vec<String> = fix.commands.iter().map(|c| fill(c)).collect();
+        if let (Some(env), Some(first)) = (&self.run.env, commands.first()) {
+            if let Some(vars) = first.strip_prefix("unset ") {
+                if !vars.split_whitespace().any(|v| var_in_effect(env, v)) {
+                    return None;
+                }
+            }
+        }
+        Some(RenderedFix {
+            text: fill(fix.text.get(self.lang)),
+            commands: commands.iter().map(|c| self.run.shell.adapt(c)).collect(),
+            url: fix.url.as_ref().map(|u| fill(u)),
+        })
+    }
+
+    fn run_param(&self, name: &str) -> Option<String> {
+        match name {
+            "endpoint" => Some(self.run.endpoint.clone()),
+            "git_protocol" => Some(self.run.git_protocol.clone()),
+            "git_host" => Some(self.run.git_host.clone()),
+            _ => None,
+        }
     }
 
     fn catalog(&self) -> &'static Catalog {
@@ -98,7 +171,9 @@ impl Words {
     }
 
     fn render(&self, f: &Finding, template: &str) -> String {
-        fill(template, &|name| self.param(f, name))
+        fill(template, &|name| {
+            self.param(f, name).or_else(|| self.run_param(name))
+        })
     }
 
     pub fn summary(&self, f: &Finding) -> String {
@@ -119,11 +194,7 @@ impl Words {
         };
         o.fix
             .iter()
-            .map(|fix| RenderedFix {
-                text: self.render(f, fix.text.get(self.lang)),
-                commands: fix.commands.iter().map(|c| self.render(f, c)).collect(),
-                url: fix.url.as_ref().map(|u| self.render(f, u)),
-            })
+            .filter_map(|fix| self.fix(fix, &|name| self.param(f, name)))
             .collect()
     }
 
@@ -177,6 +248,17 @@ impl Words {
             line.push_str(&notes.join(self.punct("; ", "；")));
         }
         line
+    }
+}
+
+/// A variable a fix may unset is in effect: set, and for the client's booleans true.
+fn var_in_effect(env: &crate::world::env::Env, name: &str) -> bool {
+    match name {
+        "HF_HUB_DISABLE_IMPLICIT_TOKEN"
+        | "HF_HUB_OFFLINE"
+        | "TRANSFORMERS_OFFLINE"
+        | "HUGGINGFACE_CO_STAGING" => env.is_true(name),
+        _ => env.is_set(name),
     }
 }
 
