@@ -73,10 +73,10 @@ fn both(w: &World, args: &[&str]) -> (Vec<Value>, String, i32) {
     (entries, text.stdout, json.code)
 }
 
-#[test]
-fn an_old_read_token_in_gits_store_is_a_stale_credential_with_a_tested_fix() {
-    let hub = hub();
-    let w = online(&hub);
+/// The token file holds alice's write token, git's store her old read token for the
+/// stand-in's host (returned), and the repo's origin is a model on the stand-in.
+fn stale_credential(hub: &HubServer) -> (World, String) {
+    let w = online(hub);
     w.write_token(WRITE);
     w.git_repo(Some(&format!("{}/acme/public", hub.url)));
     let host = hub.url.trim_start_matches("http://").to_string();
@@ -87,6 +87,13 @@ fn an_old_read_token_in_gits_store_is_a_stale_credential_with_a_tested_fix() {
             "protocol=http\nhost={host}\nusername=alice\npassword={READ}\n\n"
         )),
     );
+    (w, host)
+}
+
+#[test]
+fn an_old_read_token_in_gits_store_is_a_stale_credential_with_a_tested_fix() {
+    let hub = hub();
+    let (w, host) = stale_credential(&hub);
     let (d, text, code) = both(&w, &[]);
     assert_eq!(code, 1, "{text}");
     assert_eq!(d[0]["cause"], "stale-git-credential", "{d:#?}");
@@ -205,7 +212,7 @@ fn require_names_the_missing_repo_not_the_endpoint_warning() {
     w.write_token(WRITE);
     let r = w.run(&["--require", "write", "--repo", "acme/nope"]);
     assert_eq!(r.code, 1);
-    assert!(r.stdout.contains("[repo-not-found]"), "{}", r.stdout);
+    assert!(r.stdout.contains("[repo-not-found: "), "{}", r.stdout);
     assert_eq!(r.stdout.lines().count(), 1);
 }
 
@@ -238,5 +245,102 @@ fn the_diagnosis_reads_in_chinese_too() {
     assert!(
         d[0]["title"].as_str().unwrap().contains("token 无效"),
         "{d:#?}"
+    );
+}
+
+fn closed_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+#[test]
+fn a_proxy_on_a_closed_port_is_one_cause_whatever_the_hosts() {
+    let hub = hub();
+    let mut w = online(&hub);
+    w.write_token(WRITE);
+    let proxy = format!("http://127.0.0.1:{}", closed_port());
+    w.set("HTTP_PROXY", &proxy);
+    w.set("HTTPS_PROXY", &proxy);
+    let (d, text, code) = both(&w, &["--repo", "acme/public"]);
+    assert_eq!(code, 1);
+    assert_eq!(d[0]["cause"], "proxy", "{d:#?}");
+    assert_eq!(d.iter().filter(|e| e["cause"] == "proxy").count(), 1);
+    assert!(
+        !d.iter().any(|e| e["cause"] == "network-unreachable"),
+        "every unreachable host is the proxy's doing: {d:#?}"
+    );
+    assert!(
+        d[0]["findings"].as_array().unwrap().len() >= 2,
+        "the consequences are merged into it: {d:#?}"
+    );
+    assert!(!text.contains("opened, but no answer"), "{text}");
+}
+
+#[test]
+fn a_run_without_any_token_says_log_in_once() {
+    let hub = hub();
+    let w = online(&hub);
+    let (d, text, _) = both(&w, &["--repo", "acme/private", "--write"]);
+    assert!(!d.is_empty());
+    let logins = text
+        .lines()
+        .filter(|l| l.trim_start().starts_with("$ hf auth login"))
+        .count();
+    assert_eq!(logins, 1, "{text}");
+}
+
+#[test]
+fn each_check_prints_one_verdict_line() {
+    // The stale-credential world: git-credential has a valid token and a refusal.
+    let hub = hub();
+    let (w, _) = stale_credential(&hub);
+    let r = w.run(&["--color", "never"]);
+    let json = w.json(&[]).json();
+    let mut titles: Vec<String> = json["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["title"].as_str().unwrap().to_string())
+        .collect();
+    titles.dedup();
+    let head = r.stdout.split("\n\n").nth(1).unwrap();
+    for title in &titles {
+        let verdicts = head
+            .lines()
+            .filter(|l| !l.starts_with(' ') && l.contains(&format!(" {title} ")))
+            .count();
+        assert_eq!(verdicts, 1, "{title}:\n{head}");
+    }
+}
+
+#[test]
+fn offline_mode_with_a_target_is_the_primary_failure() {
+    let hub = hub();
+    let mut w = online(&hub);
+    w.write_token(WRITE);
+    w.set("HF_HUB_OFFLINE", "1");
+    let (d, _, code) = both(&w, &["--repo", "acme/public"]);
+    assert_eq!(code, 1);
+    assert_eq!(d[0]["cause"], "offline-mode", "{d:#?}");
+    assert_eq!(first_command(&d[0]), "unset HF_HUB_OFFLINE");
+}
+
+#[test]
+fn the_first_screen_of_a_healthy_machine_fits_a_terminal() {
+    let mut w = World::new();
+    w.write_token(WRITE);
+    w.set("COLUMNS", "80");
+    let r = w.run(&["--offline", "--color", "never"]);
+    let lines = r.stdout.lines().count();
+    assert!(lines <= 24, "{lines} lines:\n{}", r.stdout);
+    assert!(
+        r.stdout
+            .lines()
+            .all(|l| unicode_width::UnicodeWidthStr::width(l) <= 80),
+        "{}",
+        r.stdout
     );
 }

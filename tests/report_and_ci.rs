@@ -116,6 +116,8 @@ fn github_annotations() {
     let mut w = World::new();
     w.write_token("'quoted'");
     w.set("GITHUB_ACTIONS", "true");
+    // An empty variable, for a warning beside the failure.
+    w.set("HUGGING_FACE_HUB_TOKEN", "");
     let out = w.run(&["--offline"]).stdout;
     let errors: Vec<&str> = out.lines().filter(|l| l.starts_with("::error ")).collect();
     assert!(
@@ -181,9 +183,9 @@ fn require_read_and_write() {
         "{}",
         r.stdout
     );
+    // The primary cause, with the command that fixes it.
     assert!(
-        r.stdout.contains("(token-valid/read-only)")
-            || r.stdout.contains("(repo-access/write-read-token)"),
+        r.stdout.contains("[read-only-token: ") && r.stdout.contains("] $ hf auth login --force"),
         "{}",
         r.stdout
     );

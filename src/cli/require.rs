@@ -85,7 +85,12 @@ async fn require(cli: &Cli, ctx: Arc<Context>, words: Words, access: Access) -> 
     let why = entries
         .first()
         .map(|e| {
-            let cause = e.cause.clone().unwrap_or_else(|| e.findings[0].clone());
+            // The cause, and the finding that speaks for it (`[gated-not-accepted:
+            // gated-access/not-requested]`), for a CI log that is read once.
+            let cause = match &e.cause {
+                Some(c) => format!("{c}: {}", e.findings[0]),
+                None => e.findings[0].clone(),
+            };
             match e.fixes.iter().flat_map(|f| f.commands.first()).next() {
                 Some(cmd) => format!("{} [{cause}] $ {cmd}", e.summary),
                 None => format!("{} [{cause}]", e.summary),

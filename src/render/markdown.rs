@@ -71,8 +71,9 @@ fn diagnosis(s: &mut String, ctx: &Context, words: &Words, findings: &[Finding])
         }
         let _ = writeln!(
             s,
-            "\n   {}: {}\n",
+            "\n   {}{}{}\n",
             words.msg("findings"),
+            words.colon(),
             e.findings
                 .iter()
                 .map(|c| format!("`{c}`"))
