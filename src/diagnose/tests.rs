@@ -284,3 +284,31 @@ fn each_finding_is_in_exactly_one_entry() {
     cs.dedup();
     assert_eq!(cs.len(), n, "each cause once");
 }
+
+#[test]
+fn offline_mode_with_a_target_comes_first() {
+    let findings = vec![
+        own(token_file::Outcome::Permissions),
+        own(env_conflicts::Outcome::OfflineBlocksTarget),
+        of("repo-access", Runner::SkippedOffline),
+    ];
+    let ds = diagnose(&findings, &PUSH);
+    assert_eq!(causes(&ds), [Some(Cause::OfflineMode), None]);
+    assert_eq!(ds[0].status, Status::Fail);
+}
+
+#[test]
+fn no_token_anywhere_is_one_cause_not_three() {
+    // token-file says log in, token-valid says a push needs one, repo-access was refused.
+    let findings = vec![
+        own(token_file::Outcome::Missing),
+        own(token_valid::Outcome::NoTokenNeeded),
+        own(repo_access::Outcome::WriteNoToken),
+    ];
+    let ds = diagnose(&findings, &PUSH);
+    assert_eq!(causes(&ds), [Some(Cause::NoToken)]);
+    assert_eq!(ds[0].status, Status::Fail, "the warning joins the failures");
+    assert_eq!(ds[0].findings.len(), 3);
+    // The lead is a failure of what blocks the push, not the file's warning.
+    assert_ne!(findings[ds[0].lead].code(), "token-file/missing");
+}
