@@ -277,6 +277,8 @@ fn a_proxy_on_a_closed_port_is_one_cause_whatever_the_hosts() {
         "the consequences are merged into it: {d:#?}"
     );
     assert!(!text.contains("opened, but no answer"), "{text}");
+    let first = first_command(&d[0]);
+    assert!(first.contains("HTTP"), "the fix is about the proxy variable: {first}");
 }
 
 #[test]
@@ -290,6 +292,8 @@ fn a_run_without_any_token_says_log_in_once() {
         .filter(|l| l.trim_start().starts_with("$ hf auth login"))
         .count();
     assert_eq!(logins, 1, "{text}");
+    assert_eq!(d[0]["cause"], "no-token", "{d:#?}");
+    assert!(first_command(&d[0]).starts_with("hf auth login"), "{d:#?}");
 }
 
 #[test]
@@ -343,4 +347,24 @@ fn the_first_screen_of_a_healthy_machine_fits_a_terminal() {
         "{}",
         r.stdout
     );
+}
+
+#[test]
+fn a_healthy_machine_online_has_an_empty_diagnosis_even_under_strict() {
+    // Everything the Hub stand-in can judge; env-conflicts is left out only because it
+    // rightly warns that HF_ENDPOINT points at a server that is not huggingface.co.
+    let hub = hub();
+    let w = online(&hub);
+    w.write_token(WRITE);
+    let args = [
+        "--repo",
+        "acme/public",
+        "--write",
+        "--strict",
+        "--skip",
+        "env-conflicts",
+    ];
+    let r = w.json(&args);
+    assert_eq!(r.json()["diagnosis"], serde_json::json!([]), "{}", r.stdout);
+    assert_eq!(r.code, 0);
 }

@@ -184,7 +184,9 @@ fn a_space_named_as_a_model() {
 #[test]
 fn no_helper_configured() {
     let w = World::new();
-    let (f, _) = w.outcome_with("git-credential/no-helper", &["--offline", "--write"]);
+    // A Hub remote: a push is what the repository is for.
+    w.git_repo(Some("https://huggingface.co/acme/model"));
+    let (f, _) = w.outcome_with("git-credential/no-helper", &["--offline"]);
     assert_eq!(f["cause"], "no-token");
     assert_eq!(f["details"]["host"], "huggingface.co");
 }
@@ -212,29 +214,35 @@ fn without_a_push_a_missing_credential_is_no_warning() {
 #[test]
 fn helper_with_nothing_for_the_hub() {
     let w = World::new();
+    // A Hub remote: a push is what the repository is for.
+    w.git_repo(Some("https://huggingface.co/acme/model"));
     w.git(&["config", "--global", "credential.helper", "store"]);
-    let (f, _) = w.outcome_with("git-credential/none-stored", &["--offline", "--write"]);
+    let (f, _) = w.outcome_with("git-credential/none-stored", &["--offline"]);
     assert_eq!(f["details"]["helpers"], "store (global)");
 }
 
 #[test]
 fn url_scoped_helper_is_listed() {
     let w = World::new();
+    // A Hub remote: a push is what the repository is for.
+    w.git_repo(Some("https://huggingface.co/acme/model"));
     w.git(&[
         "config",
         "--global",
         "credential.https://huggingface.co.helper",
         "cache",
     ]);
-    let (f, _) = w.outcome_with("git-credential/none-stored", &["--offline", "--write"]);
+    let (f, _) = w.outcome_with("git-credential/none-stored", &["--offline"]);
     assert_eq!(f["details"]["helpers"], "cache (for huggingface.co)");
 }
 
 #[test]
 fn stored_for_the_other_alias() {
     let w = World::new();
+    // A Hub remote: a push is what the repository is for.
+    w.git_repo(Some("https://huggingface.co/acme/model"));
     store(&w, "https", "hf.co", "hf_user", WRITE);
-    let (f, _) = w.outcome_with("git-credential/other-host", &["--offline", "--write"]);
+    let (f, _) = w.outcome_with("git-credential/other-host", &["--offline"]);
     assert_eq!(f["details"]["other"], "hf.co");
     assert_eq!(f["details"]["host"], "huggingface.co");
 }

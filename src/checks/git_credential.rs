@@ -191,9 +191,11 @@ async fn judge(ctx: &Context, facts: Facts) -> Vec<Found> {
             .with("host", facts.host.clone())
             .with("helpers", facts.helpers.clone())
     };
-    // Nothing stored matters only to a push: with no Hub remote here and no --write, it is a
-    // fact to know before the first push, not a warning that fails --strict.
-    let pushing = facts.remote.is_some() || ctx.options.write;
+    // Nothing stored matters only to a push over https, which a Hub remote here implies (as
+    // for git-lfs); `--write` alone may mean an upload over the API, which needs no git
+    // credential. Without one it is a fact to know before the first push, not a warning that
+    // fails --strict.
+    let pushing = facts.remote.is_some();
     let Some(password) = facts.password.clone() else {
         if !pushing {
             return vec![base(Outcome::NothingNoPush)];
@@ -384,12 +386,11 @@ mod tests {
     const CONFIG: &[&str] = &["config", "--list", "-z", "--show-scope"];
     const FILL: &[&str] = &["credential", "fill"];
 
-    /// Offline, meaning to push (so a missing credential matters).
+    /// Offline, outside a repository.
     fn ctx(fake: Arc<FakeProc>) -> Arc<Context> {
         let env = Env::from_pairs([("HOME", "/nonexistent-home")]);
         let options = Options {
             offline: true,
-            write: true,
             ..Options::default()
         };
         Context::with_proc(env, std::env::temp_dir(), options, fake)
@@ -427,20 +428,13 @@ mod tests {
     #[tokio::test]
     async fn without_a_helper_git_is_not_asked_to_fill() {
         let fake = Arc::new(FakeProc::new().answer("git", CONFIG, 0, ""));
-        assert_eq!(outcomes(run(ctx(fake.clone())).await), [Outcome::NoHelper.into()]);
+        // Outside a repository nothing pushes: no warning either (tests/git_checks.rs has
+        // the no-helper warning with a Hub remote).
+        assert_eq!(
+            outcomes(run(ctx(fake.clone())).await),
+            [Outcome::NothingNoPush.into()]
+        );
         assert_eq!(fake.calls(), ["git config --list -z --show-scope"]);
-    }
-
-    #[tokio::test]
-    async fn without_a_push_a_missing_credential_is_no_warning() {
-        let fake = Arc::new(FakeProc::new().answer("git", CONFIG, 0, ""));
-        let env = Env::from_pairs([("HOME", "/nonexistent-home")]);
-        let options = Options {
-            offline: true,
-            ..Options::default()
-        };
-        let ctx = Context::with_proc(env, std::env::temp_dir(), options, fake);
-        assert_eq!(outcomes(run(ctx).await), [Outcome::NothingNoPush.into()]);
     }
 
     #[tokio::test]
