@@ -278,7 +278,10 @@ fn a_proxy_on_a_closed_port_is_one_cause_whatever_the_hosts() {
     );
     assert!(!text.contains("opened, but no answer"), "{text}");
     let first = first_command(&d[0]);
-    assert!(first.contains("HTTP"), "the fix is about the proxy variable: {first}");
+    assert!(
+        first.contains("HTTP"),
+        "the fix is about the proxy variable: {first}"
+    );
 }
 
 #[test]

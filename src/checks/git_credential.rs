@@ -223,7 +223,34 @@ async fn judge(ctx: &Context, facts: Facts) -> Vec<Found> {
         return vec![with_secret(base(Outcome::Unverified))];
     }
     let hub = ctx.hub();
-    let (git_who, effect_who) = tokio::join!(hub.whoami(&password), ctx.whoami_in_effect());
+    // With a Hub remote, the Hub's write check for its repo goes out beside the whoamis, for
+    // git's token and for the token in effect (the latter shared with repo-access): one round
+    // trip, not a chain.
+    let write_path = facts.remote.as_ref().and_then(|r| {
+        let id = r.repo_id.as_ref()?;
+        Some(format!("{}/auth-check/write", info_path(r.repo_type, id)))
+    });
+    let effect_token = ctx.token_sent().filter(|t| **t != password);
+    let (git_who, effect_who, git_may, effect_may) = tokio::join!(
+        hub.whoami(&password),
+        ctx.whoami_in_effect(),
+        async {
+            match &write_path {
+                Some(p) => hub.get(p, Some(&password)).await.ok(),
+                None => None,
+            }
+        },
+        async {
+            match (&write_path, effect_token) {
+                (Some(p), Some(t)) => hub.get_shared(p, Some(t)).await.ok(),
+                _ => None,
+            }
+        }
+    );
+    let checks = WriteChecks {
+        git: git_may,
+        effect: effect_may.map(|a| (effect_token.cloned(), a)),
+    };
     let mut out = Vec::new();
     match &git_who {
         WhoamiResult::Refused(a) if a.kind() == Kind::InvalidToken => {
@@ -263,7 +290,7 @@ async fn judge(ctx: &Context, facts: Facts) -> Vec<Found> {
     let mut judged_for_push = false;
     if let (Some(remote), WhoamiResult::Valid(git_account, _)) = (&facts.remote, &git_who) {
         let start = with_secret(base(Outcome::PushStale));
-        if let Some(f) = judge_for_push(ctx, remote, &password, git_account, start).await {
+        if let Some(f) = judge_for_push(remote, git_account, &checks, start) {
             judged_for_push = true;
             // The credential is valid but not for this push: that is the verdict, not a pass.
             out.retain(|o| !o.is(Outcome::Ok));
@@ -285,36 +312,33 @@ async fn judge(ctx: &Context, facts: Facts) -> Vec<Found> {
 
 /// git's token may not push to the remote's repo (the Hub's write check says so): is the token
 /// in effect one that may? Then storing it for git is the fix, and it is tested.
-async fn judge_for_push(
-    ctx: &Context,
+/// The Hub's write check for the remote's repo, with git's token and with the token in effect.
+struct WriteChecks {
+    git: Option<crate::hub::Answer>,
+    effect: Option<(Option<Secret>, crate::hub::Answer)>,
+}
+
+/// git's token may not push to the remote's repo (the Hub's write check says so): is the token
+/// in effect one that may? Then storing it for git is the fix, and it is tested.
+fn judge_for_push(
     remote: &RemoteUrl,
-    password: &Secret,
     git_account: &crate::hub::Whoami,
+    checks: &WriteChecks,
     start: Found,
 ) -> Option<Found> {
     let repo = remote.repo_id.clone()?;
-    let path = format!("{}/auth-check/write", info_path(remote.repo_type, &repo));
-    let hub = ctx.hub();
-    let git_may = hub.get(&path, Some(password)).await.ok()?;
-    if git_may.status == 200 {
+    if checks.git.as_ref()?.status == 200 {
         return None;
     }
-    let effect = ctx.token_sent().filter(|t| *t != password);
-    let effect_may = match effect {
-        Some(t) => hub.get_shared(&path, Some(t)).await.ok(),
-        None => None,
-    };
     let found = start
         .with("repo", repo)
         .with("git_account", git_account.name.clone())
         .with("git_role", git_account.role().unwrap_or("?").to_string())
         .param("store", store_command(remote));
-    match (effect, effect_may) {
-        (Some(t), Some(a)) if a.status == 200 => Some(
-            found
-                .with("effect_masked", t.masked())
-                .verified(),
-        ),
+    match &checks.effect {
+        Some((Some(t), a)) if a.status == 200 => {
+            Some(found.with("effect_masked", t.masked()).verified())
+        }
         _ if git_account.role() == Some("read") => Some(Found {
             outcome: Outcome::PushReadOnly.into(),
             ..found

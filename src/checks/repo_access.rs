@@ -59,7 +59,7 @@ async fn check(ctx: &Context) -> Vec<Found> {
         hub.get_shared(&info_path, token),
         async {
             if ctx.needs_write() {
-                Some(hub.get(&write_path, token).await)
+                Some(hub.get_shared(&write_path, token).await)
             } else {
                 None
             }
