@@ -16,8 +16,7 @@ const PROBE: &str = r#"
 import json, os
 from huggingface_hub import constants
 from huggingface_hub.utils import _auth
-def mask(t):
-    t = t.strip('"\'`\ufeff')
+def bare(t):
     for p in ("hf_oauth_", "hf_jwt_", "api_org_", "hf_", "api_"):
         if t.startswith(p):
             break
@@ -27,6 +26,16 @@ def mask(t):
     tail = rest[-4:]
     ok = len(rest) >= 16 and all(c.isascii() and c.isprintable() and not c.isspace() for c in tail)
     return p + "\u2026" + (tail if ok else "")
+def mask(t):
+    # Quotes stay around the masked form: the client sends them (src/secret.rs).
+    t = t.strip("\ufeff")
+    inner = t.strip("\"'`")
+    if len(inner) == len(t):
+        return bare(t)
+    if not inner:
+        return t + bare("")
+    s = t.find(inner)
+    return t[:s] + bare(inner) + t[s + len(inner):]
 out = {"path": os.path.abspath(constants.HF_TOKEN_PATH or ".")}
 try:
     tok = _auth.get_token()
