@@ -69,24 +69,15 @@ struct Facts {
     remote: Option<RemoteUrl>,
 }
 
-/// The host git would look up: the Hub remote's, else the endpoint's.
+/// The host git would look up (the Hub remote's, else the endpoint's), and the Hub remote to
+/// ask about pushing when there is one over http(s).
 fn lookup_target(ctx: &Context) -> Option<(String, String, Option<RemoteUrl>)> {
+    let (protocol, host) = ctx.git_credential_host()?;
     let remote = ctx
         .primary_hub_remote()
         .and_then(|r| r.parsed.clone())
         .filter(|p| p.transport != Transport::Ssh);
-    if let Some(r) = &remote {
-        let protocol = if r.transport == Transport::Http {
-            "http"
-        } else {
-            "https"
-        };
-        let host = host_port(&r.host, r.port);
-        return Some((protocol.into(), host, remote));
-    }
-    let url = url::Url::parse(&ctx.endpoint().url).ok()?;
-    let host = host_port(url.host_str()?, url.port());
-    Some((url.scheme().to_string(), host, None))
+    Some((protocol, host, remote))
 }
 
 fn fill(
