@@ -257,7 +257,7 @@ impl TextRenderer {
                     out.push_str(&format!("{indent}    $ {}\n", self.bold(cmd)));
                 }
                 if let Some(url) = &fix.url {
-                    out.push_str(&format!("{indent}    {}: {url}\n", w.msg("see")));
+                    out.push_str(&format!("{indent}    {}{}{url}\n", w.msg("see"), w.colon()));
                 }
             }
         }
