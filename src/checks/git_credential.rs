@@ -214,15 +214,15 @@ async fn judge(ctx: &Context, facts: Facts) -> Vec<Found> {
         return vec![with_secret(base(Outcome::Unverified))];
     }
     let hub = ctx.hub();
-    // With a Hub remote, the Hub's write check for its repo goes out beside the whoamis, for
-    // git's token and for the token in effect (the latter shared with repo-access): one round
-    // trip, not a chain.
+    // With a Hub remote, the Hub's write check for its repo and the push discovery go out
+    // beside the whoamis, for git's token and for the token in effect (the latter shared with
+    // repo-access): one round trip, not a chain.
     let write_path = facts.remote.as_ref().and_then(|r| {
         let id = r.repo_id.as_ref()?;
         Some(format!("{}/auth-check/write", info_path(r.repo_type, id)))
     });
     let effect_token = ctx.token_sent().filter(|t| **t != password);
-    let (git_who, effect_who, git_may, effect_may) = tokio::join!(
+    let (git_who, effect_who, git_may, effect_may, discovery) = tokio::join!(
         hub.whoami(&password),
         ctx.whoami_in_effect(),
         async {
@@ -235,6 +235,12 @@ async fn judge(ctx: &Context, facts: Facts) -> Vec<Found> {
             match (&write_path, effect_token) {
                 (Some(p), Some(t)) => hub.get_shared(p, Some(t)).await.ok(),
                 _ => None,
+            }
+        },
+        async {
+            match &facts.remote {
+                Some(remote) => push_discovery(ctx, remote, &username, &password).await,
+                None => None,
             }
         }
     );
@@ -288,14 +294,12 @@ async fn judge(ctx: &Context, facts: Facts) -> Vec<Found> {
             out.push(f);
         }
     }
-    if let Some(remote) = &facts.remote {
-        if let Some(f) = push_discovery(ctx, remote, &username, &password).await {
-            // A refusal already explained by the write check says nothing new.
-            let explained = judged_for_push
-                && (f.is(Outcome::PushRefused) || f.is(Outcome::PushForbidden));
-            if !explained {
-                out.push(f);
-            }
+    if let Some(f) = discovery {
+        // A refusal already explained by the write check says nothing new.
+        let explained =
+            judged_for_push && (f.is(Outcome::PushRefused) || f.is(Outcome::PushForbidden));
+        if !explained {
+            out.push(f);
         }
     }
     out
