@@ -49,6 +49,12 @@ pub fn run(cli: &Cli) -> i32 {
             return cli::EXIT_USAGE;
         }
     };
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        redact::eprintln(
+            "hfdoctor explain: nothing to explain: the input is empty (pass the error text as arguments, with --file FILE, or on standard input)",
+        );
+        return cli::EXIT_USAGE;
+    }
     if target.is_none() {
         target = target_from_text(&bytes);
     }

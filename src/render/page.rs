@@ -7,11 +7,40 @@ use crate::engine::catalog::{CheckEntry, Text};
 use crate::lang::Lang;
 use crate::render::Words;
 
-/// `hfdoctor explain <check-id>` or `<cause>`: the catalog page, like `ruff rule`.
+/// A docs page made for a terminal: no HTML comment (the "generated" note is for the files
+/// in docs/), and each placeholder as `<name>` the way man pages write an argument, a plural
+/// one in its plural form (`<count> remotes`). `%{http_code}` in a curl format is curl's, not
+/// a placeholder, and stays.
+pub fn for_terminal(page: &str) -> String {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = RE.get_or_init(|| {
+        regex::Regex::new(r"(%?)\{([A-Za-z_][A-Za-z0-9_]*)(?:\|([^|{}]*)\|([^|{}]*))?\}")
+            .expect("a valid pattern")
+    });
+    let kept: Vec<&str> = page
+        .lines()
+        .filter(|l| !(l.trim_start().starts_with("<!--") && l.trim_end().ends_with("-->")))
+        .collect();
+    let text = kept.join("\n").trim_start_matches('\n').to_string() + "\n";
+    re.replace_all(&text, |c: &regex::Captures| {
+        if &c[1] == "%" {
+            return c[0].to_string();
+        }
+        let name = format!("<{}>", &c[2]);
+        match c.get(4) {
+            Some(other) => other.as_str().replace('#', &name),
+            None => name,
+        }
+    })
+    .into_owned()
+}
+
+/// `hfdoctor explain <check-id>` or `<cause>`: the catalog page, like `ruff rule`, as a
+/// terminal shows it (see [`for_terminal`]).
 pub fn page(name: &str, words: &Words) -> Option<String> {
     let catalog = crate::checks::catalog();
     if let Some(entry) = catalog.check(name) {
-        return Some(check_page(entry, words.lang));
+        return Some(for_terminal(&check_page(entry, words.lang)));
     }
     let cause = crate::engine::finding::Cause::parse(name)?;
     let mut out = format!(
@@ -170,4 +199,18 @@ pub fn check_page(entry: &CheckEntry, lang: Lang) -> String {
         }
     }
     s.trim_end().to_string() + "\n"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::for_terminal;
+
+    #[test]
+    fn a_terminal_page_has_no_comment_and_no_raw_placeholder() {
+        let page = "<!-- Generated from checks/x.toml; do not edit. -->\n# Title\n\n{var}={path}: none of its {count|# remote|# remotes}; ${{var}}\ncurl -w '%{http_code}'\n";
+        assert_eq!(
+            for_terminal(page),
+            "# Title\n\n<var>=<path>: none of its <count> remotes; ${<var>}\ncurl -w '%{http_code}'\n"
+        );
+    }
 }
