@@ -80,8 +80,7 @@ async fn require(cli: &Cli, ctx: Arc<Context>, words: Words, access: Access) -> 
     }
     // The primary cause of the diagnosis, the one that stands in the way (docs/diagnosis.md),
     // with its cause id and the first command that fixes it.
-    let ds = crate::diagnose::diagnose(&findings, &crate::diagnose::Intent::of(&ctx));
-    let entries = crate::render::diagnosis::entries(&words, &findings, &ds);
+    let entries = crate::render::diagnosis::of_run(&ctx, &words, &findings);
     let why = entries
         .first()
         .map(|e| {

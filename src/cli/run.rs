@@ -109,8 +109,7 @@ async fn as_text(cli: &Cli, ctx: Arc<Context>, words: Words, selected: Vec<Check
     )
     .await;
     let renderer = renderer.get_or_init(make_renderer);
-    let diagnosis = crate::diagnose::diagnose(&findings, &crate::diagnose::Intent::of(&ctx));
-    let entries = crate::render::diagnosis::entries(&words, &findings, &diagnosis);
+    let entries = crate::render::diagnosis::of_run(&ctx, &words, &findings);
     print(&renderer.what_to_do(&entries), None);
     print(&renderer.footer(&findings), None);
     if annotate {

@@ -14,7 +14,10 @@
 //! - The lead of an entry is its finding that tested its own fix (`verified`), else its worst,
 //!   else its first: its fixes are the entry's, shown once.
 
-use crate::engine::finding::{Cause, Finding, Status, VERIFIED};
+use crate::checks::{
+    gated_access, git_credential, git_lfs, git_remote, git_ssh, id, repo_access, token_valid,
+};
+use crate::engine::finding::{Cause, Finding, Owned, Status};
 
 /// What the user is doing, as far as the run knows.
 #[derive(Debug, Clone, Default)]
@@ -25,6 +28,13 @@ pub struct Intent {
     pub write: bool,
     /// The cause `explain` found in the wrapped command's output, when it ran one and failed.
     pub wrapped: Option<Cause>,
+}
+
+impl Diagnosis {
+    /// The finding whose summary and fixes speak for this entry.
+    pub fn lead(&self) -> usize {
+        self.findings[0]
+    }
 }
 
 impl Intent {
@@ -45,9 +55,8 @@ pub struct Diagnosis {
     /// its own entry.
     pub cause: Option<Cause>,
     pub status: Status,
-    /// The finding whose summary and fixes speak for this entry.
-    pub lead: usize,
-    /// Every finding this entry explains, the lead first.
+    /// Every finding this entry explains, the lead (whose summary and fixes speak for the
+    /// entry) first; never empty.
     pub findings: Vec<usize>,
     /// The lead tested its first fix.
     pub verified: bool,
@@ -108,41 +117,46 @@ const EXPLAINED_WHEN_VERIFIED: &[(Cause, &[Cause])] = &[(
     ],
 )];
 
+/// The finding is of the check whose outcomes `O` are (named through its type, so a renamed
+/// check does not compile).
+fn of<O: Owned>(f: &Finding) -> bool {
+    f.check == id::<O>()
+}
+
 /// Checks whose findings stand between the user and the target or the push.
 fn blocks_intent(f: &Finding, intent: &Intent) -> bool {
-    match f.check {
-        "repo-access" | "gated-access" => intent.target,
-        "git-remote" | "git-credential" | "git-ssh" | "git-lfs" => intent.write,
-        "token-valid" => intent.target || intent.write,
-        _ => false,
-    }
-}
-
-fn severity(status: Status) -> u8 {
-    match status {
-        Status::Fail => 0,
-        Status::Timeout | Status::Crash => 1,
-        Status::Warn => 2,
-        Status::Pass | Status::Skip => 3,
-    }
-}
-
-fn worst(a: Status, b: Status) -> Status {
-    if severity(b) < severity(a) {
-        b
+    if of::<repo_access::Outcome>(f) || of::<gated_access::Outcome>(f) {
+        intent.target
+    } else if of::<git_remote::Outcome>(f)
+        || of::<git_credential::Outcome>(f)
+        || of::<git_ssh::Outcome>(f)
+        || of::<git_lfs::Outcome>(f)
+    {
+        intent.write
+    } else if of::<token_valid::Outcome>(f) {
+        intent.target || intent.write
     } else {
-        a
+        false
     }
+}
+
+/// A check that asks the Hub: its timeout, when the way out is broken, is that.
+fn asks_the_hub(f: &Finding) -> bool {
+    of::<token_valid::Outcome>(f)
+        || of::<repo_access::Outcome>(f)
+        || of::<gated_access::Outcome>(f)
+        || of::<git_credential::Outcome>(f)
+}
+
+/// Passes and skips are no cause.
+fn is_candidate(status: Status) -> bool {
+    !matches!(status, Status::Pass | Status::Skip)
 }
 
 fn precedence(cause: Option<Cause>) -> usize {
     cause
         .and_then(|c| PRECEDENCE.iter().position(|p| *p == c))
         .unwrap_or(PRECEDENCE.len())
-}
-
-fn is_verified(f: &Finding) -> bool {
-    f.detail_of(VERIFIED) == Some("yes")
 }
 
 /// A finding of the runner or the common namespace (a timeout, "unreachable") says less than
@@ -158,20 +172,16 @@ fn is_generic(f: &Finding) -> bool {
 /// own over a shared one, then for a wrong address the remote's (its fix is the one a push
 /// needs), then the first.
 fn lead_of(findings: &[Finding], members: &[usize], cause: Option<Cause>) -> usize {
-    let remote_first = matches!(cause, Some(Cause::WrongRepoType | Cause::RepoNotFound)) as usize;
+    let remote_first = matches!(cause, Some(Cause::WrongRepoType | Cause::RepoNotFound));
     *members
         .iter()
         .min_by_key(|&&i| {
             let f = &findings[i];
             (
-                !is_verified(f),
-                severity(f.status),
+                !f.is_verified(),
+                f.status.severity(),
                 is_generic(f),
-                if remote_first == 1 && f.check == "git-remote" {
-                    0
-                } else {
-                    1
-                },
+                !(remote_first && of::<git_remote::Outcome>(f)),
                 i,
             )
         })
@@ -204,7 +214,7 @@ pub fn diagnose(findings: &[Finding], intent: &Intent) -> Vec<Diagnosis> {
     // Group by cause; a finding without a cause is a group of its own.
     let mut groups: Groups = Vec::new();
     for (i, f) in findings.iter().enumerate() {
-        if severity(f.status) == 3 {
+        if !is_candidate(f.status) {
             continue;
         }
         let cause = f.cause;
@@ -228,13 +238,9 @@ pub fn diagnose(findings: &[Finding], intent: &Intent) -> Vec<Diagnosis> {
     if let Some(root) = network_root {
         merge_into(&mut groups, root, |cause, members| {
             cause.is_none()
-                && members.iter().all(|&i| {
-                    findings[i].status == Status::Timeout
-                        && matches!(
-                            findings[i].check,
-                            "token-valid" | "repo-access" | "gated-access" | "git-credential"
-                        )
-                })
+                && members
+                    .iter()
+                    .all(|&i| findings[i].status == Status::Timeout && asks_the_hub(&findings[i]))
         });
     }
     for (consequence, roots) in CONSEQUENCES {
@@ -246,7 +252,7 @@ pub fn diagnose(findings: &[Finding], intent: &Intent) -> Vec<Diagnosis> {
     for (root, consequences) in EXPLAINED_WHEN_VERIFIED {
         let verified_root = groups
             .iter()
-            .any(|(c, m)| *c == Some(*root) && m.iter().any(|&i| is_verified(&findings[i])));
+            .any(|(c, m)| *c == Some(*root) && m.iter().any(|&i| findings[i].is_verified()));
         if verified_root {
             merge_into(&mut groups, *root, |c, _| {
                 c.is_some_and(|c| consequences.contains(&c))
@@ -263,27 +269,33 @@ pub fn diagnose(findings: &[Finding], intent: &Intent) -> Vec<Diagnosis> {
             let status = members
                 .iter()
                 .map(|&i| findings[i].status)
-                .fold(Status::Warn, worst);
+                .min_by_key(|s| s.severity())
+                .unwrap_or(Status::Warn);
             Diagnosis {
                 cause,
                 status,
-                lead,
-                verified: is_verified(&findings[lead]),
+                verified: findings[lead].is_verified(),
                 blocks: members.iter().any(|&i| blocks_intent(&findings[i], intent)),
                 findings: members,
             }
         })
         .collect();
-    out.sort_by_key(|d| {
+    order(&mut out, intent);
+    out
+}
+
+/// Put the entries in the order to fix them (the rules above); `explain` calls it again once
+/// it knows the wrapped command's cause.
+pub fn order(ds: &mut [Diagnosis], intent: &Intent) {
+    ds.sort_by_key(|d| {
         (
             !(intent.wrapped.is_some() && d.cause == intent.wrapped),
-            severity(d.status),
+            d.status.severity(),
             !d.blocks,
             precedence(d.cause),
-            d.lead,
+            d.lead(),
         )
     });
-    out
 }
 
 #[cfg(test)]

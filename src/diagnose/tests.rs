@@ -5,6 +5,7 @@ use super::*;
 use crate::checks::common::Outcome as Common;
 use crate::checks::{env_conflicts, git_credential, git_remote, network, proxy, repo_access};
 use crate::checks::{token_file, token_valid};
+use crate::engine::finding::VERIFIED;
 use crate::engine::finding::{Namespace, OutcomeId};
 use crate::engine::runner::Outcome as Runner;
 
@@ -83,7 +84,7 @@ fn a_stale_git_credential_is_the_verdict_not_namespace_rights() {
     assert_eq!(causes(&ds), [Some(Cause::StaleGitCredential)]);
     assert!(ds[0].verified);
     assert_eq!(ds[0].status, Status::Fail);
-    assert_eq!(findings[ds[0].lead].code(), "git-credential/push-stale");
+    assert_eq!(findings[ds[0].lead()].code(), "git-credential/push-stale");
 }
 
 #[test]
@@ -147,7 +148,7 @@ fn a_quoted_token_that_is_valid_inside_is_one_verified_cause() {
     assert_eq!(causes(&ds), [Some(Cause::InvalidToken)]);
     assert!(ds[0].verified);
     assert_eq!(
-        findings[ds[0].lead].code(),
+        findings[ds[0].lead()].code(),
         "token-valid/invalid-repaired-valid"
     );
     assert_eq!(ds[0].findings.len(), 3);
@@ -162,7 +163,7 @@ fn a_space_remote_without_spaces_is_one_cause_led_by_the_remote() {
     ];
     let ds = diagnose(&findings, &PUSH);
     assert_eq!(causes(&ds), [Some(Cause::WrongRepoType)]);
-    assert_eq!(findings[ds[0].lead].code(), "git-remote/wrong-repo-type");
+    assert_eq!(findings[ds[0].lead()].code(), "git-remote/wrong-repo-type");
     assert_eq!(ds[0].findings.len(), 3, "the push's not-found is merged");
 }
 
@@ -205,7 +206,7 @@ fn a_broken_proxy_explains_every_unreachable_host_once() {
     ];
     let ds = diagnose(&findings, &PUSH);
     assert_eq!(causes(&ds), [Some(Cause::Proxy)]);
-    assert_eq!(findings[ds[0].lead].code(), "proxy/unreachable");
+    assert_eq!(findings[ds[0].lead()].code(), "proxy/unreachable");
     assert_eq!(ds[0].findings.len(), 5);
 }
 
@@ -216,7 +217,7 @@ fn a_shared_finding_never_leads_when_a_check_has_its_own() {
         own(network::Outcome::DnsFailed),
     ];
     let ds = diagnose(&findings, &Intent::default());
-    assert_eq!(findings[ds[0].lead].code(), "network/dns-failed");
+    assert_eq!(findings[ds[0].lead()].code(), "network/dns-failed");
 }
 
 #[test]
@@ -310,5 +311,5 @@ fn no_token_anywhere_is_one_cause_not_three() {
     assert_eq!(ds[0].status, Status::Fail, "the warning joins the failures");
     assert_eq!(ds[0].findings.len(), 3);
     // The lead is a failure of what blocks the push, not the file's warning.
-    assert_ne!(findings[ds[0].lead].code(), "token-file/missing");
+    assert_ne!(findings[ds[0].lead()].code(), "token-file/missing");
 }

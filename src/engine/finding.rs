@@ -35,6 +35,18 @@ impl Status {
         }
     }
 
+    /// Worst first: a failure, then a timeout or crash, a warning, a pass, a skip. A check's
+    /// verdict is its most severe finding, and so is a diagnosis entry's status.
+    pub fn severity(self) -> u8 {
+        match self {
+            Status::Fail => 0,
+            Status::Timeout | Status::Crash => 1,
+            Status::Warn => 2,
+            Status::Pass => 3,
+            Status::Skip => 4,
+        }
+    }
+
     /// Makes the run fail (exit 1). A check that could not finish is no proof that all is well.
     pub fn is_failure(self, strict: bool) -> bool {
         matches!(self, Status::Fail | Status::Timeout | Status::Crash)
@@ -349,5 +361,10 @@ impl Finding {
     /// The value of a detail that code reads back.
     pub fn detail_of(&self, key: Key) -> Option<&str> {
         detail_of(&self.details, key)
+    }
+
+    /// The check tested this finding's first fix ([`Found::verified`]).
+    pub fn is_verified(&self) -> bool {
+        self.detail_of(VERIFIED) == Some("yes")
     }
 }

@@ -75,7 +75,7 @@ pub async fn confirm(
     // one refused); else the most likely candidate the diagnosis holds; else what the checks
     // found that fails (an error text from elsewhere can still point at the machine's problem).
     let mut intent = crate::diagnose::Intent::of(&ctx);
-    let ds = crate::diagnose::diagnose(&findings, &intent);
+    let mut ds = crate::diagnose::diagnose(&findings, &intent);
     let failing: Vec<&crate::diagnose::Diagnosis> = ds
         .iter()
         .filter(|d| d.cause.is_some() && matches!(d.status, Status::Fail | Status::Timeout))
@@ -89,16 +89,16 @@ pub async fn confirm(
                 .find_map(|c| failing.iter().find(|d| d.cause == Some(c.cause)))
         })
         .or_else(|| failing.first());
-    let confirmed = chosen.and_then(|d| Some((d.cause?, findings[d.lead].clone())));
+    let confirmed = chosen.and_then(|d| Some((d.cause?, findings[d.lead()].clone())));
     intent.wrapped = confirmed.as_ref().map(|(c, _)| *c);
-    let diagnosis = crate::diagnose::diagnose(&findings, &intent);
+    crate::diagnose::order(&mut ds, &intent);
     Diagnosis {
         ran_checks: run_checks && !candidates.is_empty(),
         candidates,
         extracted,
         findings,
         confirmed,
-        diagnosis,
+        diagnosis: ds,
     }
 }
 

@@ -4,6 +4,7 @@
 
 use serde_json::{json, Value};
 
+use crate::context::Context;
 use crate::diagnose::Diagnosis;
 use crate::engine::finding::{Finding, Status};
 use crate::render::explain::{cause_fixes, cause_title};
@@ -31,7 +32,7 @@ pub fn entries(words: &Words, findings: &[Finding], ds: &[Diagnosis]) -> Vec<Ent
     let mut shown_texts: Vec<String> = Vec::new();
     ds.iter()
         .map(|d| {
-            let lead = &findings[d.lead];
+            let lead = &findings[d.lead()];
             let own = words.fixes(lead);
             let fixes = if own.is_empty() {
                 d.cause.map(|c| cause_fixes(words, c)).unwrap_or_default()
@@ -70,10 +71,17 @@ pub fn entries(words: &Words, findings: &[Finding], ds: &[Diagnosis]) -> Vec<Ent
         .collect()
 }
 
+/// The entries of a run of the checks: its findings diagnosed for what the run's options and
+/// the repository around it say the user is doing.
+pub fn of_run(ctx: &Context, words: &Words, findings: &[Finding]) -> Vec<Entry> {
+    let ds = crate::diagnose::diagnose(findings, &crate::diagnose::Intent::of(ctx));
+    entries(words, findings, &ds)
+}
+
 /// The JSON `diagnosis` list (docs/json.md): always present, `[]` when nothing is wrong.
-pub fn to_json(words: &Words, findings: &[Finding], ds: &[Diagnosis]) -> Value {
+pub fn to_json(entries: Vec<Entry>) -> Value {
     Value::Array(
-        entries(words, findings, ds)
+        entries
             .into_iter()
             .map(|e| {
                 json!({

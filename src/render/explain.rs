@@ -54,7 +54,11 @@ pub fn to_json(ctx: &Context, words: &Words, d: &Diagnosis, exit_code: i32) -> V
         "extracted": extracted,
         "checks": d.findings.iter().map(|f| render_json::finding(words, f)).collect::<Vec<_>>(),
         "confirmed_cause": d.confirmed.as_ref().map(|(c, _)| c.as_str()),
-        "diagnosis": crate::render::diagnosis::to_json(words, &d.findings, &d.diagnosis),
+        "diagnosis": crate::render::diagnosis::to_json(crate::render::diagnosis::entries(
+            words,
+            &d.findings,
+            &d.diagnosis,
+        )),
         "confirmation": d.confirmed.as_ref().map(|(_, f)| words.summary(f)),
         "target": ctx.target().map(|t| json!({"repo_id": t.repo_id, "repo_type": t.repo_type.as_str(), "from": t.from})),
         "exit_code": exit_code,

@@ -67,11 +67,9 @@ pub fn report(ctx: &Context, words: &Words, findings: &[Finding], exit_code: i32
             "others": others,
             "sent_implicitly": !disc.implicit_disabled,
         },
-        "diagnosis": crate::render::diagnosis::to_json(
-            words,
-            findings,
-            &crate::diagnose::diagnose(findings, &crate::diagnose::Intent::of(ctx)),
-        ),
+        "diagnosis": crate::render::diagnosis::to_json(crate::render::diagnosis::of_run(
+            ctx, words, findings,
+        )),
         "checks": findings.iter().map(|f| finding(words, f)).collect::<Vec<_>>(),
         "counts": counts,
         "exit_code": exit_code,

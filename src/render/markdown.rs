@@ -27,8 +27,7 @@ fn symbol(status: Status) -> &'static str {
 
 /// The report leads with the verdict: the root causes in order, each with its fixes once.
 fn diagnosis(s: &mut String, ctx: &Context, words: &Words, findings: &[Finding]) {
-    let ds = crate::diagnose::diagnose(findings, &crate::diagnose::Intent::of(ctx));
-    let entries = crate::render::diagnosis::entries(words, findings, &ds);
+    let entries = crate::render::diagnosis::of_run(ctx, words, findings);
     let _ = writeln!(s, "## {}\n", words.msg("what-to-do"));
     if entries.is_empty() {
         let _ = writeln!(s, "{}\n", words.msg("nothing-to-do"));

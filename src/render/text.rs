@@ -169,7 +169,7 @@ impl TextRenderer {
         let Some(verdict) = found
             .iter()
             .enumerate()
-            .min_by_key(|(i, f)| (rank(f.status), *i))
+            .min_by_key(|(i, f)| (f.status.severity(), *i))
             .map(|(_, f)| f)
         else {
             return String::new();
@@ -275,18 +275,6 @@ impl TextRenderer {
     pub fn footer(&self, findings: &[Finding]) -> String {
         let line = counts_line(&self.words, findings);
         self.chars(format!("\n{line}\n"))
-    }
-}
-
-/// Worst first: a failure is the verdict of its check, then a timeout or crash, a warning, a
-/// pass, a skip.
-fn rank(status: Status) -> u8 {
-    match status {
-        Status::Fail => 0,
-        Status::Timeout | Status::Crash => 1,
-        Status::Warn => 2,
-        Status::Pass => 3,
-        Status::Skip => 4,
     }
 }
 
