@@ -15,7 +15,6 @@ use crate::hub::{info_path, CallError, Kind, WhoamiResult};
 use crate::git::remote::{RemoteUrl, Transport};
 use crate::engine::runner::{self, CheckFuture, Outcome as Runner};
 use crate::secret::Secret;
-use crate::world::urls::host_port;
 
 crate::outcomes! {
     pub enum Outcome {
@@ -246,7 +245,7 @@ async fn judge(ctx: &Context, facts: Facts) -> Vec<Found> {
     );
     let checks = WriteChecks {
         git: git_may,
-        effect: effect_may.map(|a| (effect_token.cloned(), a)),
+        effect: effect_token.cloned().zip(effect_may),
     };
     let mut out = Vec::new();
     match &git_who {
@@ -286,7 +285,8 @@ async fn judge(ctx: &Context, facts: Facts) -> Vec<Found> {
     // Hub's own write check, and the token in effect beside it (docs/notes/git-servers.md).
     let mut judged_for_push = false;
     if let (Some(remote), WhoamiResult::Valid(git_account, _)) = (&facts.remote, &git_who) {
-        let start = with_secret(base(Outcome::PushStale));
+        let start = with_secret(base(Outcome::PushStale))
+            .param("store", store_command(&facts.protocol, &facts.host));
         if let Some(f) = judge_for_push(remote, git_account, &checks, start) {
             judged_for_push = true;
             // The credential is valid but not for this push: that is the verdict, not a pass.
@@ -305,12 +305,10 @@ async fn judge(ctx: &Context, facts: Facts) -> Vec<Found> {
     out
 }
 
-/// git's token may not push to the remote's repo (the Hub's write check says so): is the token
-/// in effect one that may? Then storing it for git is the fix, and it is tested.
 /// The Hub's write check for the remote's repo, with git's token and with the token in effect.
 struct WriteChecks {
     git: Option<crate::hub::Answer>,
-    effect: Option<(Option<Secret>, crate::hub::Answer)>,
+    effect: Option<(Secret, crate::hub::Answer)>,
 }
 
 /// git's token may not push to the remote's repo (the Hub's write check says so): is the token
@@ -328,10 +326,9 @@ fn judge_for_push(
     let found = start
         .with("repo", repo)
         .with("git_account", git_account.name.clone())
-        .with("git_role", git_account.role().unwrap_or("?").to_string())
-        .param("store", store_command(remote));
+        .with("git_role", git_account.role().unwrap_or("?").to_string());
     match &checks.effect {
-        Some((Some(t), a)) if a.status == 200 => {
+        Some((t, a)) if a.status == 200 => {
             Some(found.with("effect_masked", t.masked()).verified())
         }
         _ if git_account.role() == Some("read") => Some(Found {
@@ -343,16 +340,10 @@ fn judge_for_push(
 }
 
 /// Store the token in effect for the host git talks to (as `hf auth login
-/// --add-to-git-credential` does, but for this host and port).
-fn store_command(remote: &RemoteUrl) -> String {
-    let protocol = if remote.transport == Transport::Http {
-        "http"
-    } else {
-        "https"
-    };
+/// --add-to-git-credential` does, but for this host and port), the one the `reject` line names.
+fn store_command(protocol: &str, host: &str) -> String {
     format!(
-        "printf 'protocol={protocol}\\nhost={}\\nusername=hf_user\\npassword=%s\\n\\n' \"$(hf auth token)\" | git credential approve",
-        host_port(&remote.host, remote.port)
+        "printf 'protocol={protocol}\\nhost={host}\\nusername=hf_user\\npassword=%s\\n\\n' \"$(hf auth token)\" | git credential approve"
     )
 }
 
