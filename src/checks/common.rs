@@ -148,6 +148,20 @@ pub fn hub_urls(ctx: &Context) -> Vec<url::Url> {
     urls
 }
 
+/// The token sources the client would not use, each with a token other than the one in effect
+/// (one of a run of sources holding the same token), in the order the client would take them:
+/// the ones worth asking the Hub about when the token in effect fails.
+pub fn other_tokens(ctx: &Context) -> Vec<crate::auth::token::OtherToken> {
+    let mut others: Vec<_> = ctx
+        .token()
+        .others()
+        .into_iter()
+        .filter(|o| !o.same_as_in_effect)
+        .collect();
+    others.dedup_by(|a, b| a.token == b.token);
+    others
+}
+
 /// Another token source that may do what the token in effect may not: `path` answers 200 with
 /// it. The others (at most four, each a different token) are asked together; the first that
 /// works, in the order the client would take them, is the answer, with its account.
@@ -159,13 +173,7 @@ pub async fn other_source_that_can(
     if !hub.may_send_token() || ctx.token().implicit_disabled {
         return None;
     }
-    let mut others: Vec<_> = ctx
-        .token()
-        .others()
-        .into_iter()
-        .filter(|o| !o.same_as_in_effect)
-        .collect();
-    others.dedup_by(|a, b| a.token == b.token);
+    let mut others = other_tokens(ctx);
     others.truncate(4);
     let asked = futures_util::future::join_all(others.iter().map(|o| async {
         let answer = hub.get(path, Some(&o.token)).await;

@@ -186,11 +186,8 @@ fn repair_command(ctx: &Context, source: &Source) -> String {
 /// name one that works.
 async fn invalid(ctx: &Context, source: &Source, token: &Secret) -> Found {
     let home = ctx.home.as_deref();
-    let disc = ctx.token();
-    let mut candidates: Vec<(Source, Secret)> = disc
-        .others()
+    let mut candidates: Vec<(Source, Secret)> = crate::checks::common::other_tokens(ctx)
         .into_iter()
-        .filter(|o| !o.same_as_in_effect)
         .map(|o| (o.source, o.token))
         .collect();
     candidates.truncate(6);
