@@ -616,7 +616,7 @@ fn plurals_read_right_in_english() {
     };
     assert_eq!(
         first_line(&["remote: Password authentication in git is no longer supported."]),
-        "Recognised 1 possible cause, most likely first"
+        "Recognised 1 possible cause, most likely first (git)"
     );
     let several = first_line(&["401 Client Error. Repository Not Found for url: https://huggingface.co/acme/demo/resolve/main/config.json. Invalid username or password."]);
     assert!(

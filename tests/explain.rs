@@ -34,7 +34,12 @@ fn classify_and_extract_without_checks() {
     assert_eq!(x["repo_id"], "acme/demo");
     assert_eq!(x["repo_type"], "model");
     assert_eq!(x["status"], 401);
-    assert_eq!(x["error_code"], "RepoNotFound");
+    // No X-Error-Code is shown, so none is reported; the class raised is.
+    assert_eq!(x["error_code"], serde_json::Value::Null);
+    assert_eq!(x["exception"], "RepositoryNotFoundError");
+    assert_eq!(x["client"], "huggingface_hub");
+    assert_eq!(x["host_kind"], "hub");
+    assert_eq!(x["route"], "resolve");
     assert_eq!(x["request_id"], "Root=1-66f4b037-1bf3d7d219afbc904ee05694");
     assert_eq!(x["server_message"], "Invalid username or password.");
     assert!(!top["fixes"].as_array().unwrap().is_empty());

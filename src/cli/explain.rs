@@ -55,15 +55,17 @@ pub fn run(cli: &Cli) -> i32 {
         );
         return cli::EXIT_USAGE;
     }
+    // One pass over the text: the causes, and the repo it names as the target.
+    let analysis = crate::explain::analyse(&bytes);
     if target.is_none() {
-        target = target_from_text(&bytes);
+        target = target_from(&analysis.1);
     }
     let (ctx, words) = cli::context(cli, target);
     if let Err(message) = cli::select(cli) {
         return cli::usage(&message);
     }
     match cli::runtime() {
-        Ok(rt) => rt.block_on(diagnose(cli, ctx, words, bytes, !no_check, None)),
+        Ok(rt) => rt.block_on(diagnose(cli, ctx, words, &bytes, analysis, !no_check, None)),
         Err(code) => code,
     }
 }
@@ -87,14 +89,13 @@ fn misspelt_page(word: &str) -> Option<String> {
 }
 
 /// The repo the pasted text names, as the target (when --repo is not given).
-pub fn target_from_text(text: &[u8]) -> Option<crate::context::Target> {
-    let x = crate::explain::patterns::extract(text);
+pub fn target_from(x: &crate::explain::evidence::Extracted) -> Option<crate::context::Target> {
     let t = x
         .repo_type
         .as_deref()
         .and_then(crate::hub::repo::RepoType::parse)?;
     Some(crate::context::Target {
-        repo_id: x.repo_id?,
+        repo_id: x.repo_id.clone()?,
         repo_type: t,
         from: "explain".into(),
     })
@@ -106,14 +107,18 @@ pub async fn diagnose(
     cli: &Cli,
     ctx: Arc<Context>,
     words: Words,
-    text: Vec<u8>,
+    text: &[u8],
+    analysis: (
+        Vec<crate::explain::patterns::Candidate>,
+        crate::explain::evidence::Extracted,
+    ),
     run_checks: bool,
     wrapped: Option<i32>,
 ) -> i32 {
     // What the text holds (a Bearer value, a Basic header, a token percent-encoded) is a
     // secret the boundary must know, whatever the evidence lines show.
-    redact::learn(|r| r.learn_text(&String::from_utf8_lossy(&text)));
-    let (candidates, extracted) = confirm::analyse(&text);
+    redact::learn(|r| r.learn_text(&String::from_utf8_lossy(text)));
+    let (candidates, extracted) = analysis;
     let d = confirm::confirm(ctx.clone(), candidates, extracted, run_checks).await;
     cli::learn_findings(&d.findings);
     let checks_code = exit_code(&d.findings, cli.strict);

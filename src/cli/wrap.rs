@@ -22,8 +22,9 @@ pub fn run(cli: &Cli) -> i32 {
             return 127;
         }
     };
+    let analysis = crate::explain::analyse(&captured.1);
     if target.is_none() {
-        target = cli::explain::target_from_text(&captured.1);
+        target = cli::explain::target_from(&analysis.1);
     }
     let (ctx, words) = cli::context(cli, target);
     match cli::runtime() {
@@ -31,7 +32,8 @@ pub fn run(cli: &Cli) -> i32 {
             cli,
             ctx,
             words,
-            captured.1,
+            &captured.1,
+            analysis,
             true,
             Some(captured.0),
         )),

@@ -86,8 +86,16 @@ const PRECEDENCE: &[Cause] = &[
     Cause::FineGrainedScope,
     Cause::NoNamespaceRights,
     Cause::GatedNotAccepted,
+    Cause::NoProvider,
+    Cause::StorageBlocked,
+    Cause::CacheUnwritable,
+    Cause::DiskFull,
+    Cause::CacheLocked,
+    Cause::CacheCorrupt,
+    Cause::ClientOutdated,
     Cause::LfsMissing,
     Cause::LargeFileRejected,
+    Cause::SpaceError,
 ];
 
 /// `(consequence, roots)`: a finding of the first cause is explained by any of the roots when

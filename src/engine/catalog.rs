@@ -118,12 +118,21 @@ pub struct Catalog {
     /// The CLI's own words and shared phrases.
     pub messages: BTreeMap<String, Text>,
     pub causes: BTreeMap<Cause, CauseEntry>,
+    /// Families of error wordings explain recognises across clients (`checks/_explain.toml`).
+    pub families: Vec<ExplainPattern>,
 }
 
 const RUNNER_SOURCE: &str = include_str!("../../checks/_runner.toml");
 const COMMON_SOURCE: &str = include_str!("../../checks/_common.toml");
 const MESSAGES_SOURCE: &str = include_str!("../../checks/_messages.toml");
 const CAUSES_SOURCE: &str = include_str!("../../checks/_causes.toml");
+const FAMILIES_SOURCE: &str = include_str!("../../checks/_explain.toml");
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FamiliesFile {
+    family: Vec<ExplainPattern>,
+}
 
 #[derive(Debug, Deserialize)]
 struct CausesFile {
@@ -156,12 +165,15 @@ impl Catalog {
             toml::from_str(MESSAGES_SOURCE).map_err(|e| format!("checks/_messages.toml: {e}"))?;
         let causes: CausesFile =
             toml::from_str(CAUSES_SOURCE).map_err(|e| format!("checks/_causes.toml: {e}"))?;
+        let families: FamiliesFile =
+            toml::from_str(FAMILIES_SOURCE).map_err(|e| format!("checks/_explain.toml: {e}"))?;
         Ok(Catalog {
             checks,
             runner: runner.outcome,
             common: common.outcome,
             messages: messages.msg,
             causes: causes.cause,
+            families: families.family,
         })
     }
 

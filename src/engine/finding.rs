@@ -77,11 +77,19 @@ pub enum Cause {
     MirrorEndpoint,
     RateLimited,
     EnvConflict,
+    StorageBlocked,
+    ClientOutdated,
+    DiskFull,
+    CacheUnwritable,
+    CacheCorrupt,
+    CacheLocked,
+    SpaceError,
+    NoProvider,
     ServerError,
 }
 
 impl Cause {
-    pub const ALL: [Cause; 20] = [
+    pub const ALL: [Cause; 28] = [
         Cause::InvalidToken,
         Cause::NoToken,
         Cause::ReadOnlyToken,
@@ -101,6 +109,14 @@ impl Cause {
         Cause::MirrorEndpoint,
         Cause::RateLimited,
         Cause::EnvConflict,
+        Cause::StorageBlocked,
+        Cause::ClientOutdated,
+        Cause::DiskFull,
+        Cause::CacheUnwritable,
+        Cause::CacheCorrupt,
+        Cause::CacheLocked,
+        Cause::SpaceError,
+        Cause::NoProvider,
         Cause::ServerError,
     ];
 

@@ -8,7 +8,8 @@ use crate::checks::REGISTRY;
 use crate::context::Context;
 use crate::engine::finding::{Finding, Status};
 use crate::engine::runner::CheckDef;
-use crate::explain::patterns::{classify, extract, Candidate, Extracted};
+use crate::explain::evidence::Extracted;
+use crate::explain::patterns::Candidate;
 
 pub struct Diagnosis {
     pub candidates: Vec<Candidate>,
@@ -53,10 +54,6 @@ pub fn deciding_checks(candidates: &[Candidate]) -> Vec<CheckDef> {
         .filter(|d| ids.iter().any(|i| i == d.id))
         .copied()
         .collect()
-}
-
-pub fn analyse(text: &[u8]) -> (Vec<Candidate>, Extracted) {
-    (classify(text), extract(text))
 }
 
 pub async fn confirm(

@@ -9,6 +9,7 @@
 
 pub mod endpoint;
 pub mod repo;
+pub mod route;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -203,6 +204,20 @@ pub enum Kind {
     RateLimited,
     /// A 5xx: the Hub, or a gateway, proxy or mirror in front of it, failed.
     ServerError,
+    /// 407: the proxy wants credentials.
+    ProxyAuth,
+    /// 416: a ranged request past the end, as when a partial download is resumed wrong.
+    RangeNotSatisfiable,
+    /// 403 "does not have sufficient permissions to call Inference Providers".
+    InferenceForbidden,
+    /// 410 from Inference, or any 404/410 from the retired api-inference host.
+    InferenceRetired,
+    /// A 4xx from a storage host (a CDN, Xet): an expired signed URL, or a proxy's block.
+    StorageRefused,
+    /// 401 on a git or LFS route: git's credentials refused.
+    GitCredentialsRefused,
+    /// 403 on a route that writes, with no message that says why.
+    WriteRefused,
     /// Anything else: kept with its status and message, never guessed at.
     Other,
 }
@@ -216,27 +231,74 @@ pub enum GateState {
     Unknown,
 }
 
+/// What the classification of an answer reads: the same facts whether they came over the wire
+/// (an `Answer`, whose route the check knows) or out of pasted text (explain's evidence), so a
+/// 401 on a resolve URL with "Invalid credentials" means one thing wherever it was seen
+/// (docs/notes/explain.md).
+#[derive(Debug, Clone, Copy)]
+pub struct Signals<'a> {
+    pub status: u16,
+    /// `X-Error-Code`, only as sent (never inferred).
+    pub error_code: Option<&'a str>,
+    /// The server's message (`X-Error-Message` or the body's `error`), "" when none.
+    pub message: &'a str,
+    pub host: route::Host,
+    pub route: route::Route,
+}
+
 pub fn classify(a: &Answer) -> Kind {
     let msg = a.message().unwrap_or_default();
-    let lower = msg.to_ascii_lowercase();
-    match (a.status, a.error_code.as_deref()) {
+    classify_signals(&Signals {
+        status: a.status,
+        error_code: a.error_code.as_deref(),
+        message: &msg,
+        host: route::Host::Hub,
+        route: route::Route::Other,
+    })
+}
+
+/// The one table from an answer's facts to what it means (docs/notes/hub-answers.md).
+pub fn classify_signals(s: &Signals) -> Kind {
+    use route::{Host, Route};
+    let lower = s.message.to_ascii_lowercase();
+    match (s.status, s.error_code) {
         (200..=299, _) => Kind::Ok,
         (429, _) => Kind::RateLimited,
+        (407, _) => Kind::ProxyAuth,
+        (416, _) => Kind::RangeNotSatisfiable,
+        (403, _) if lower.contains("sufficient permissions to call inference providers") => {
+            Kind::InferenceForbidden
+        }
+        (404 | 410, _) if s.host == Host::LegacyInference => Kind::InferenceRetired,
+        (410, _) if s.route == Route::Inference => Kind::InferenceRetired,
         (500..=599, _) => Kind::ServerError,
+        (400..=499, _) if s.host.is_storage() => Kind::StorageRefused,
         (_, Some("RevisionNotFound")) => Kind::RevisionNotFound,
         (_, Some("EntryNotFound")) => Kind::EntryNotFound,
-        (_, Some("GatedRepo")) => Kind::Gated(if a.status == 401 {
-            GateState::NotLoggedIn
-        } else if lower.contains("awaiting a review") {
-            GateState::Pending
-        } else if lower.contains("not in the authorized list") {
-            GateState::NotRequested
-        } else {
-            GateState::Unknown
-        }),
-        _ if msg == "Access to this resource is disabled." => Kind::Disabled,
-        (401, _) if msg == "Invalid credentials in Authorization header" => Kind::InvalidToken,
+        // The gate's own messages name it as surely as the code: pasted text seldom shows
+        // headers (docs/notes/hub-answers.md G1–G2b).
+        (401 | 403, code) if code == Some("GatedRepo") || gate_message(&lower) => {
+            Kind::Gated(if s.status == 401 {
+                GateState::NotLoggedIn
+            } else if lower.contains("awaiting a review") {
+                GateState::Pending
+            } else if lower.contains("not in the authorized list") {
+                GateState::NotRequested
+            } else {
+                GateState::Unknown
+            })
+        }
+        (_, Some("GatedRepo")) => Kind::Gated(GateState::Unknown),
+        // The Hub's exact sentences: a message that only starts like one (a proxy's, a
+        // mirror's) is shown as it is, not taken for the Hub's verdict.
+        _ if s.message == "Access to this resource is disabled." => Kind::Disabled,
+        (401, _) if s.message == "Invalid credentials in Authorization header" => {
+            Kind::InvalidToken
+        }
+        (401, _) if s.message.trim_end_matches('.') == "Invalid user token" => Kind::InvalidToken,
+        (401, _) if s.route == Route::Whoami => Kind::InvalidToken,
         (_, Some("RepoNotFound")) => Kind::NotFound,
+        (401, _) if s.route.is_git() => Kind::GitCredentialsRefused,
         (401, _) => Kind::AnonymousNotFound,
         (403, _) if lower.contains("public gated repositories") => Kind::FineGrainedGated,
         (403, _)
@@ -249,8 +311,17 @@ pub fn classify(a: &Answer) -> Kind {
         (403, _) if lower.contains("read access but not the required permissions") => {
             Kind::ReadOnly
         }
+        (403, _) if s.route.writes() => Kind::WriteRefused,
         _ => Kind::Other,
     }
+}
+
+/// The gate's messages: "Access to model x is restricted… Please log in.", "…awaiting a review
+/// from the repo authors.", "…not in the authorized list…".
+fn gate_message(lower: &str) -> bool {
+    (lower.contains("access to ") && lower.contains(" is restricted"))
+        || lower.contains("awaiting a review from the repo authors")
+        || lower.contains("not in the authorized list")
 }
 
 /// Why a request got no answer.

@@ -130,6 +130,10 @@ pub fn to_text(
                 }
             }
         }
+        if c.checks.is_empty() {
+            out.push_str(&format!("   {}\n", words.msg("explain-no-check")));
+            continue;
+        }
         out.push_str(&format!(
             "   {}{}{}\n",
             words.msg("explain-decided-by"),
