@@ -54,9 +54,9 @@ pub fn analyse(text: &[u8]) -> (Vec<Candidate>, Extracted) {
     let x = evidence::extract(&focus);
     // The status the error is about counts whole; others the text shows (a HEAD's 404
     // before a GET's 429) count half.
+    let message = x.server_message.clone().unwrap_or_default();
     for (i, status) in x.status.iter().chain(&x.other_statuses).enumerate() {
         let status = *status;
-        let message = x.server_message.clone().unwrap_or_default();
         let signals = Signals {
             status,
             error_code: x.error_code.as_deref(),

@@ -274,17 +274,35 @@ fn bare_hosts(text: &[u8]) -> Vec<String> {
 pub fn extract(text: &[u8]) -> Extracted {
     let mut x = Extracted::default();
     let url_re = static_re!(r#"https?://[A-Za-z0-9.\-@:]+(?::\d+)?(?:/[^\s'"`)<>\]]*)?"#);
-    // The URL the error is about: a repo URL of the API or a download first, else a git or web
-    // URL; among hosts, a storage host over the API (it is the one that failed, when named).
-    let mut best: Option<(u8, String)> = None;
+    // One pass over the URLs, for two answers:
+    // - the URL the error is about: a storage host first (it is the one that failed, when
+    //   named), then a repo route of the API or a download, then a git or web URL;
+    // - the repo: from a resolve or API URL first, else a git or web URL of the Hub.
+    let mut best: Option<(u8, String, (String, Host, Route))> = None;
+    let mut repo_url: Option<(u8, String, RepoType)> = None;
     for m in url_re.find_iter(text).take(300) {
         let url = String::from_utf8_lossy(m.as_bytes())
             .trim_end_matches(['.', ',', ':', ';'])
             .to_string();
-        let Some((_, host, route)) = route::of_url(&url) else {
+        let Some(parsed) = route::of_url(&url) else {
             continue;
         };
-        if host == Host::Other && !url.contains("/resolve/") && !url.contains("/api/") {
+        let (host, route) = (parsed.1, parsed.2);
+        let api_or_download = url.contains("/resolve/") || url.contains("/api/");
+        let hub_like = matches!(host, Host::Hub | Host::Mirror)
+            || url.contains("/resolve/")
+            || url.contains("/api/models/")
+            || url.contains("/api/datasets/")
+            || url.contains("/api/spaces/");
+        if hub_like {
+            if let Some((id, kind)) = crate::explain::patterns::repo_from_url(&url) {
+                let rank = if api_or_download { 2 } else { 1 };
+                if repo_url.as_ref().is_none_or(|b| rank > b.0) {
+                    repo_url = Some((rank, id, kind));
+                }
+            }
+        }
+        if host == Host::Other && !api_or_download {
             continue;
         }
         if !x.hosts_seen.contains(&host) {
@@ -301,57 +319,29 @@ pub fn extract(text: &[u8]) -> Extracted {
             _ => 2,
         };
         if best.as_ref().is_none_or(|b| rank > b.0) {
-            best = Some((rank, url));
+            best = Some((rank, url, parsed));
         }
     }
+    // A connection error's bare host (no URL): the one the error is about when it is a
+    // storage host, or when nothing better was named; it is no URL to show.
     for h in bare_hosts(text) {
         let kind = Host::of(&h);
         if kind != Host::Other && !x.hosts_seen.contains(&kind) {
             x.hosts_seen.push(kind);
         }
+        let named = (h.clone(), kind, Route::of(kind, "/"));
         if kind.is_storage() && best.as_ref().is_none_or(|b| b.0 < 4) {
-            best = Some((4, format!("https://{h}/")));
+            best = Some((4, format!("https://{h}/"), named));
         } else if kind != Host::Other && best.is_none() {
-            best = Some((0, format!("https://{h}/")));
+            best = Some((0, String::new(), named));
         }
     }
-    if let Some((rank, url)) = best {
-        if let Some((host, kind, route)) = route::of_url(&url) {
-            x.host = Some(host);
-            x.host_kind = Some(kind);
-            x.route = Some(route);
-        }
+    if let Some((rank, url, (host, kind, route))) = best {
+        x.host = Some(host);
+        x.host_kind = Some(kind);
+        x.route = Some(route);
         if rank > 0 {
             x.url = Some(crate::explain::patterns::redact(&url));
-        }
-    }
-    // The repo: from the best repo URL, else from the words of transformers or the Hub.
-    let mut repo_url: Option<(u8, String, RepoType)> = None;
-    for m in url_re.find_iter(text).take(300) {
-        let url = String::from_utf8_lossy(m.as_bytes())
-            .trim_end_matches(['.', ',', ':', ';'])
-            .to_string();
-        let Some((_, host, _)) = route::of_url(&url) else {
-            continue;
-        };
-        let hub_like = matches!(host, Host::Hub | Host::Mirror)
-            || url.contains("/resolve/")
-            || url.contains("/api/models/")
-            || url.contains("/api/datasets/")
-            || url.contains("/api/spaces/");
-        if !hub_like {
-            continue;
-        }
-        let Some((id, kind)) = crate::explain::patterns::repo_from_url(&url) else {
-            continue;
-        };
-        let rank = if url.contains("/resolve/") || url.contains("/api/") {
-            2
-        } else {
-            1
-        };
-        if repo_url.as_ref().is_none_or(|b| rank > b.0) {
-            repo_url = Some((rank, id, kind));
         }
     }
     if let Some((_, id, kind)) = repo_url {

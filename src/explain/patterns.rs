@@ -11,6 +11,7 @@ use std::sync::OnceLock;
 
 use regex::bytes::{Regex, RegexSet, RegexSetBuilder};
 
+use crate::engine::catalog::ExplainPattern;
 use crate::engine::finding::Cause;
 use crate::hub::repo::RepoType;
 
@@ -24,26 +25,14 @@ pub struct Compiled {
 pub fn compiled() -> &'static Compiled {
     static C: OnceLock<Compiled> = OnceLock::new();
     C.get_or_init(|| {
-        let catalog = crate::checks::catalog();
         let mut sources = Vec::new();
         let mut patterns = Vec::new();
-        for check in &catalog.checks {
-            for p in &check.explain {
-                let (src, Ok(re)) = build(&p.regex) else {
-                    continue;
-                };
-                sources.push(src);
-                patterns.push((re, check.id.clone(), p.id.clone(), p.causes.clone()));
-            }
-        }
-        // The families of `checks/_explain.toml` belong to no check: the checks that decide
-        // their causes are the ones whose outcomes name them (`decide::checks_for`).
-        for p in &catalog.families {
+        for (owner, p) in all_patterns() {
             let (src, Ok(re)) = build(&p.regex) else {
                 continue;
             };
             sources.push(src);
-            patterns.push((re, String::new(), p.id.clone(), p.causes.clone()));
+            patterns.push((re, owner.to_string(), p.id.clone(), p.causes.clone()));
         }
         let set = RegexSetBuilder::new(&sources)
             .unicode(false)
@@ -53,6 +42,18 @@ pub fn compiled() -> &'static Compiled {
             .unwrap_or_else(|_| RegexSet::empty());
         Compiled { set, patterns }
     })
+}
+
+/// Every pattern explain runs, with the check that owns it: each check's `[[explain]]`, then
+/// the families of `checks/_explain.toml`, which belong to no check ("": the checks that decide
+/// their causes are the ones whose outcomes name them, `decide::checks_for`).
+pub fn all_patterns() -> impl Iterator<Item = (&'static str, &'static ExplainPattern)> {
+    let catalog = crate::checks::catalog();
+    catalog
+        .checks
+        .iter()
+        .flat_map(|c| c.explain.iter().map(move |p| (c.id.as_str(), p)))
+        .chain(catalog.families.iter().map(|p| ("", p)))
 }
 
 /// A catalog regex as explain runs it: case-insensitive, ASCII classes and word boundaries
@@ -176,15 +177,10 @@ mod tests {
 
     #[test]
     fn every_pattern_and_family_builds() {
-        let catalog = crate::checks::catalog();
-        let all = catalog
-            .checks
-            .iter()
-            .flat_map(|c| c.explain.iter().map(move |p| (c.id.as_str(), p)))
-            .chain(catalog.families.iter().map(|p| ("_explain", p)));
         let mut n = 0;
-        for (owner, p) in all {
+        for (owner, p) in all_patterns() {
             if let Err(e) = build(&p.regex).1 {
+                let owner = if owner.is_empty() { "_explain" } else { owner };
                 panic!("{owner}/{}: {e}", p.id);
             }
             n += 1;
