@@ -144,6 +144,21 @@ fn pages_for_a_check_and_a_cause() {
     let r = w.run(&["explain", "wrong-repo-type", "--lang", "zh-TW"]);
     assert!(r.stdout.contains("`wrong-repo-type`"), "{}", r.stdout);
     assert!(r.stdout.contains("Space"), "{}", r.stdout);
+    // Chinese labels take the full-width colon.
+    assert!(r.stdout.contains("由這些檢查判定："), "{}", r.stdout);
+    assert!(!r.stdout.contains("判定:"), "{}", r.stdout);
+    // A cause no check decides yet says so, and lists the families that recognise it.
+    let r = w.run(&["explain", "disk-full"]);
+    assert!(
+        r.stdout.contains("no check decides this yet"),
+        "{}",
+        r.stdout
+    );
+    assert!(!r.stdout.contains("decided by"), "{}", r.stdout);
+    assert!(r.stdout.contains("family/disk-full: "), "{}", r.stdout);
+    let r = w.run(&["explain", "tls"]);
+    assert!(r.stdout.contains("decided by: network"), "{}", r.stdout);
+    assert!(r.stdout.contains("family/tls-rustls: "), "{}", r.stdout);
 }
 
 #[test]

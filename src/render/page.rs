@@ -57,30 +57,39 @@ pub fn page(name: &str, words: &Words) -> Option<String> {
             out.push_str(&format!("  {u}\n"));
         }
     }
+    // The checks that decide it are the ones explain names for it (`decide::checks_for`,
+    // plus each pattern's own check); what it recognises, every pattern and family for it.
     let mut recognised = Vec::new();
     let mut decided = Vec::new();
-    for check in &catalog.checks {
-        for p in &check.explain {
-            if p.causes.contains_key(&cause) {
-                recognised.push(format!("  {}/{}: {}", check.id, p.id, p.regex));
-                if !decided.contains(&check.id) {
-                    decided.push(check.id.clone());
-                }
+    for (owner, p) in crate::explain::patterns::all_patterns() {
+        if p.causes.contains_key(&cause) {
+            let owner = if owner.is_empty() { "family" } else { owner };
+            recognised.push(format!("  {owner}/{}: {}", p.id, p.regex));
+            if owner != "family" && !decided.iter().any(|d| d == owner) {
+                decided.push(owner.to_string());
             }
         }
-        if check.outcome.values().any(|o| o.cause == Some(cause)) && !decided.contains(&check.id) {
-            decided.push(check.id.clone());
+    }
+    for id in crate::explain::decide::checks_for(cause) {
+        if !decided.contains(&id) {
+            decided.push(id);
         }
     }
-    out.push_str(&format!(
-        "\n{}: {}\n",
-        words.msg("explain-decided-by"),
-        decided.join(", ")
-    ));
+    if decided.is_empty() {
+        out.push_str(&format!("\n{}\n", words.msg("explain-no-check")));
+    } else {
+        out.push_str(&format!(
+            "\n{}{}{}\n",
+            words.msg("explain-decided-by"),
+            words.colon(),
+            decided.join(words.punct(", ", "、"))
+        ));
+    }
     if !recognised.is_empty() {
         out.push_str(&format!(
-            "\n{}:\n{}\n",
+            "\n{}{}\n{}\n",
             words.msg("explain-evidence"),
+            words.colon().trim_end(),
             recognised.join("\n")
         ));
     }
