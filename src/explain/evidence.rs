@@ -273,7 +273,9 @@ fn bare_hosts(text: &[u8]) -> Vec<String> {
 /// Everything the text says about the request.
 pub fn extract(text: &[u8]) -> Extracted {
     let mut x = Extracted::default();
-    let url_re = static_re!(r#"https?://[A-Za-z0-9.\-@:]+(?::\d+)?(?:/[^\s'"`)<>\]]*)?"#);
+    // The authority takes userinfo too (`https://user:hf_…@huggingface.co/…`, what git prints
+    // with a token in the remote): its host is after the last `@` (`route::of_url`).
+    let url_re = static_re!(r#"https?://[A-Za-z0-9._~%!$&+,;=:@\-]+(?:/[^\s'"`)<>\]]*)?"#);
     // One pass over the URLs, for two answers:
     // - the URL the error is about: a storage host first (it is the one that failed, when
     //   named), then a repo route of the API or a download, then a git or web URL;
@@ -423,6 +425,19 @@ mod tests {
         let x = extract(b"curl: (6) Could not resolve host: huggingface.co");
         assert_eq!(x.host_kind, Some(Host::Hub));
         assert_eq!(x.client.as_deref(), Some("curl"));
+    }
+
+    #[test]
+    fn a_url_with_a_token_in_it_is_read_and_shown_masked() {
+        let x = extract(
+            b"fatal: unable to access 'https://bob:hf_abcdefgh_ijkl@huggingface.co/acme/x.git/': The requested URL returned error: 403",
+        );
+        assert_eq!(x.host_kind, Some(Host::Hub));
+        assert_eq!(x.repo_id.as_deref(), Some("acme/x"));
+        assert_eq!(
+            x.url.as_deref(),
+            Some("https://bob:****@huggingface.co/acme/x.git/")
+        );
     }
 
     #[test]
