@@ -6,23 +6,36 @@
 
 #[path = "../tests/support/hub.rs"]
 mod hub;
+#[path = "../tests/support/storage.rs"]
+mod storage;
+/// storage.rs names the Hub stand-in as `crate::support::hub`, as in the tests.
+mod support {
+    pub(crate) use super::{hub, storage};
+}
 
 use std::time::Duration;
 
-use hub::{HubServer, HubWorld, Repo};
+use support::hub::{HubServer, HubWorld, Repo};
+use support::storage::{Kind, StorageServer};
 
 fn main() {
     let latency: u64 = std::env::args()
         .nth(1)
         .and_then(|a| a.parse().ok())
         .unwrap_or(0);
+    // acme/public holds a Xet file whose bytes come from CAS, transfer and bridge stand-ins on
+    // other ports, each answering after the same latency (a download's route, download-path).
+    let delay = Duration::from_millis(latency);
+    let transfer = StorageServer::start_delayed(Kind::Xorb, None, delay);
+    let cas = StorageServer::start_delayed(Kind::Cas, Some(&transfer.url), delay);
+    let bridge = StorageServer::start_delayed(Kind::Bytes, None, delay);
     let mut world = HubWorld::new()
         .user("alice", &[("acme", "write")])
         .token("hf_alicewriteaaaaaaaaaaaaaaaaaaaaWrit", "alice", "write")
         .token("hf_alicereadaaaaaaaaaaaaaaaaaaaaaRead", "alice", "read")
         .user("bob", &[])
         .token("hf_bobwriteaaaaaaaaaaaaaaaaaaaaaaBobW", "bob", "write")
-        .repo(Repo::model("acme/public"))
+        .repo(Repo::model("acme/public").xet_file("model.safetensors", &cas.url, &bridge.url))
         .repo(Repo::model("acme/private").private())
         .repo(Repo::space("acme/demo"))
         .repo(Repo::model("acme/gated").gated("auto"))
@@ -39,7 +52,9 @@ fn main() {
     }
     let server = HubServer::start(world);
     println!("{}", server.url);
+    let storage = [("cas", &cas), ("transfer", &transfer), ("bridge", &bridge)];
     let mut seen = 0;
+    let mut storage_seen = std::collections::HashMap::new();
     loop {
         std::thread::sleep(Duration::from_millis(20));
         let log = server.log();
@@ -47,5 +62,17 @@ fn main() {
             eprintln!("{} {} auth={}", r.method, r.path, r.authorized);
         }
         seen = log.len();
+        for (name, s) in &storage {
+            let hits = s.log();
+            for h in hits.iter().skip(*storage_seen.get(name).unwrap_or(&0)) {
+                eprintln!(
+                    "{name}: {} {} auth={}",
+                    h.method,
+                    h.path.split('?').next().unwrap_or(""),
+                    h.authorization.is_some()
+                );
+            }
+            storage_seen.insert(name, hits.len());
+        }
     }
 }

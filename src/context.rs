@@ -78,6 +78,7 @@ pub struct Context {
     proxies: OnceLock<crate::net::proxy::ProxySettings>,
     remotes: OnceLock<Vec<GitRemote>>,
     target: OnceLock<Option<Target>>,
+    trace: OnceLock<tokio::sync::watch::Receiver<Option<Arc<crate::hub::trace::Trace>>>>,
     /// Commands started before a check asks for them (`run_early`), by program and args.
     early: std::sync::Mutex<Vec<EarlyRun>>,
 }
@@ -129,6 +130,7 @@ impl Context {
             proxies: OnceLock::new(),
             remotes: OnceLock::new(),
             target: OnceLock::new(),
+            trace: OnceLock::new(),
             early: Default::default(),
         })
     }
@@ -392,6 +394,45 @@ impl Context {
                     })
             })
             .as_ref()
+    }
+
+    /// The route of a download of the target (or of a well-known public file), host by host,
+    /// followed once per run and shared: download-path judges it, the network and proxy checks
+    /// take their storage hosts from it (docs/notes/download-path.md).
+    ///
+    /// It runs as a task of its own: a check that stops waiting (its own deadline) does not
+    /// stop it or make another check start it again.
+    pub async fn download_trace(self: &Arc<Self>) -> Arc<crate::hub::trace::Trace> {
+        let mut rx = self
+            .trace
+            .get_or_init(|| {
+                let (tx, rx) = tokio::sync::watch::channel(None);
+                let ctx = self.clone();
+                tokio::spawn(async move {
+                    let trace = crate::hub::trace::run(crate::hub::trace::Input {
+                        hub: ctx.hub(),
+                        roots: ctx.tls_roots(),
+                        proxies: ctx.proxies(),
+                        token: ctx.token_sent(),
+                        target: ctx.target().map(|t| (t.repo_id.clone(), t.repo_type)),
+                        write: ctx.needs_write(),
+                        budget: ctx.options.timeout.mul_f64(0.8),
+                    })
+                    .await;
+                    let _ = tx.send(Some(Arc::new(trace)));
+                });
+                rx
+            })
+            .clone();
+        loop {
+            if let Some(t) = rx.borrow_and_update().clone() {
+                return t;
+            }
+            if rx.changed().await.is_err() {
+                // The task ended without a trace (it panicked): an empty one, stopped.
+                return Arc::new(crate::hub::trace::Trace::unfollowed());
+            }
+        }
     }
 
     /// Write access is needed: --write, or a target taken from a Hub git remote (people push

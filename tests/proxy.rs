@@ -20,7 +20,7 @@ fn no_proxy_at_all() {
 fn offline_it_shows_the_routes() {
     let mut w = World::new();
     w.set("HTTPS_PROXY", "http://bob:s3cret@proxy.corp:3128")
-        .set("NO_PROXY", "cdn-lfs.huggingface.co");
+        .set("NO_PROXY", "us.aws.cdn.hf.co");
     let (f, text) = w.outcome("proxy/configured");
     let routes = f["details"]["routes"].as_str().unwrap();
     assert!(
@@ -28,7 +28,7 @@ fn offline_it_shows_the_routes() {
         "{routes}"
     );
     assert!(
-        routes.contains("cdn-lfs.huggingface.co: direct (NO_PROXY cdn-lfs.huggingface.co)"),
+        routes.contains("us.aws.cdn.hf.co: direct (NO_PROXY us.aws.cdn.hf.co)"),
         "{routes}"
     );
     assert!(!text.contains("s3cret"), "{text}");

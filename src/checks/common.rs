@@ -125,27 +125,84 @@ pub fn rate_limited(found: Found, answer: &Answer) -> Found {
     )
 }
 
-/// Hosts a download or push touches besides the endpoint (LFS/CDN and Xet storage the Hub
-/// redirects to, docs/notes/proxy.md "Hosts a download or push reaches"). Best known names; a redirect elsewhere is possible.
-pub const STORAGE_HOSTS: &[&str] = &["cdn-lfs.huggingface.co", "cas-bridge.xethub.hf.co"];
+/// Storage hosts to judge when the Hub cannot be asked which ones a download uses (offline,
+/// or the route stopped before the storage hosts): data-plane.md §1.3 names these; they may
+/// change, so a name of this list that does not resolve is not a failure of this machine
+/// (docs/notes/download-path.md).
+pub const FALLBACK_STORAGE_HOSTS: &[&str] = &[
+    "us.aws.cdn.hf.co",
+    "cas-bridge.xethub.hf.co",
+    "cas-server.xethub.hf.co",
+    "transfer.xethub.hf.co",
+];
 
-/// The hosts (with scheme and port) to judge: the endpoint's, then the storage hosts when the
-/// endpoint is the Hub.
-pub fn hub_urls(ctx: &Context) -> Vec<url::Url> {
-    let mut urls = Vec::new();
-    if let Ok(u) = url::Url::parse(&ctx.endpoint().url) {
-        if u.host_str().is_some() {
-            urls.push(u);
+/// The endpoint's URL, when it has a host.
+pub fn endpoint_url(ctx: &Context) -> Option<url::Url> {
+    url::Url::parse(&ctx.endpoint().url)
+        .ok()
+        .filter(|u| u.host_str().is_some())
+}
+
+/// Where a check's storage hosts came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HostsFrom {
+    /// The Hub's own answers (`Context::download_trace`).
+    Hub,
+    /// The built-in list: offline, or the route stopped before the storage hosts.
+    Fallback,
+    /// The route was still being followed when the check could wait no longer.
+    NotReady,
+}
+
+/// The storage hosts a download of the target goes to, with the role of each: from the
+/// Hub's own answers when online, else (on the Hub) the fallback list. `wait` bounds how long
+/// a check waits for the route: a proxy or Hub that never answers must not cost the caller
+/// its own findings.
+pub async fn storage_urls(
+    ctx: &std::sync::Arc<Context>,
+    wait: std::time::Duration,
+) -> (Vec<(url::Url, &'static str)>, HostsFrom) {
+    if !ctx.options.offline && endpoint_url(ctx).is_some() {
+        let Ok(trace) = tokio::time::timeout(wait, ctx.download_trace()).await else {
+            return (Vec::new(), HostsFrom::NotReady);
+        };
+        let found: Vec<_> = trace
+            .storage_hosts()
+            .into_iter()
+            .filter_map(|(host, port, role, https)| {
+                let scheme = if https { "https" } else { "http" };
+                let url = url::Url::parse(&format!("{scheme}://{host}:{port}")).ok()?;
+                Some((url, role_label(role)))
+            })
+            .collect();
+        if !found.is_empty() || trace.stopped.is_none() {
+            return (found, HostsFrom::Hub);
         }
     }
-    if matches!(ctx.endpoint().kind, crate::hub::endpoint::EndpointKind::Hub) {
-        for h in STORAGE_HOSTS {
-            if let Ok(u) = url::Url::parse(&format!("https://{h}")) {
-                urls.push(u);
-            }
-        }
+    if !matches!(ctx.endpoint().kind, crate::hub::endpoint::EndpointKind::Hub) {
+        return (Vec::new(), HostsFrom::Fallback);
     }
-    urls
+    let fallback = FALLBACK_STORAGE_HOSTS
+        .iter()
+        .filter_map(|h| url::Url::parse(&format!("https://{h}")).ok())
+        .map(|u| (u, "storage"))
+        .collect();
+    (fallback, HostsFrom::Fallback)
+}
+
+/// A route role as the checks' details name it: the hosts' technical names, the same in
+/// every language (like DNS and TLS).
+pub fn role_label(role: crate::hub::trace::Role) -> &'static str {
+    use crate::hub::trace::Role;
+    match role {
+        Role::Api => "API",
+        Role::Cdn => "CDN",
+        Role::Bridge => "Xet bridge",
+        Role::XetToken => "xet token",
+        Role::XetCas => "Xet CAS",
+        Role::XetTransfer => "Xet transfer",
+        Role::XetWriteToken => "xet write token",
+    }
 }
 
 /// The token sources the client would not use, each with a token other than the one in effect

@@ -46,6 +46,7 @@ registry! {
     env_conflicts => "env-conflicts", Blocking, [];
     proxy => "proxy", Async, [];
     network => "network", Async, [];
+    download_path => "download-path", Async, [Network];
     token_valid => "token-valid", Async, [Network];
     repo_access => "repo-access", Async, [Network, Target];
     gated_access => "gated-access", Async, [Network, Target];

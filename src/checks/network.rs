@@ -10,11 +10,12 @@ use std::time::{Duration, Instant};
 
 use futures_util::future::join_all;
 
-use crate::checks::common::hub_urls;
+use crate::checks::common::{endpoint_url, storage_urls, HostsFrom};
 use crate::context::Context;
 use crate::engine::finding::Found;
 use crate::hub::CallError;
 use crate::net::proxy::Route;
+use crate::net::steps::{self, host_port, ms, StepFailure};
 use crate::engine::runner::{CheckFuture, Outcome as Runner};
 
 crate::outcomes! {
@@ -33,6 +34,7 @@ crate::outcomes! {
         NotHub = "not-hub",
         CaFileBad = "ca-file-bad",
         CaForOldClient = "ca-for-old-client",
+        FallbackUnresolved = "fallback-unresolved",
     }
 }
 
@@ -40,35 +42,69 @@ pub fn run(ctx: Arc<Context>) -> CheckFuture {
     Box::pin(async move { check(&ctx).await })
 }
 
-async fn check(ctx: &Context) -> Vec<Found> {
+async fn check(ctx: &Arc<Context>) -> Vec<Found> {
     let mut out = ca_variables(ctx);
     if ctx.options.offline {
         out.push(Found::new(Runner::SkippedOffline));
         return out;
     }
-    let urls = hub_urls(ctx);
-    if urls.is_empty() {
+    let Some(endpoint) = endpoint_url(ctx) else {
         out.push(Found::new(Outcome::NoEndpoint));
         return out;
-    }
+    };
     let proxies = ctx.proxies();
     // Every step gets a share of the check's deadline; the whole probe of a host stays in it.
     let step = ctx.options.timeout.mul_f64(0.8) / 4;
     // The OS store is read once for every host, not once per host.
     let roots = ctx.tls_roots().as_ref().clone();
-    let results = join_all(urls.iter().enumerate().map(|(i, url)| {
-        let routed = !matches!(proxies.route(url), Route::Direct | Route::Bypassed(_));
-        probe(ctx, url.clone(), i == 0, routed, step, &roots)
-    }))
+    let routed = |url: &url::Url| !matches!(proxies.route(url), Route::Direct | Route::Bypassed(_));
+    // The endpoint is probed while the download's route is followed (download-path shares it).
+    let (endpoint_result, (storage, from_hub)) = futures_util::future::join(
+        probe(ctx, endpoint.clone(), true, routed(&endpoint), step, &roots),
+        storage_urls(ctx, ctx.options.timeout / 2),
+    )
     .await;
     let mut lines = Vec::new();
     let mut failed = false;
-    for r in results {
-        match r {
-            Ok(line) => lines.push(line),
-            Err(f) => {
-                failed = true;
-                out.push(f);
+    match endpoint_result {
+        Ok(line) => lines.push(line),
+        Err(f) => {
+            failed = true;
+            out.push(f);
+        }
+    }
+    if from_hub == HostsFrom::NotReady {
+        lines.push("storage: still being followed by download-path".to_string());
+    } else if from_hub == HostsFrom::Hub {
+        // The hosts the Hub named: download-path judges them leg by leg, with the request the
+        // client makes; listed here so the report shows the whole way out.
+        if !storage.is_empty() {
+            let named: Vec<String> = storage
+                .iter()
+                .map(|(u, role)| format!("{} [{role}]", host_port_of(u)))
+                .collect();
+            lines.push(format!("storage, judged by download-path: {}", named.join(", ")));
+        }
+    } else {
+        let results = join_all(
+            storage
+                .iter()
+                .map(|(url, _)| probe(ctx, url.clone(), false, routed(url), step, &roots)),
+        )
+        .await;
+        for ((url, _), r) in storage.iter().zip(results) {
+            match r {
+                Ok(line) => lines.push(line),
+                // A name from the built-in list that does not resolve may no longer exist: not
+                // this machine's failure (the Hub was not asked which hosts it uses).
+                Err(f) if f.is(Outcome::DnsFailed) => out.push(
+                    Found::new(Outcome::FallbackUnresolved)
+                        .with("host", url.host_str().unwrap_or_default().to_string()),
+                ),
+                Err(f) => {
+                    failed = true;
+                    out.push(f);
+                }
             }
         }
     }
@@ -78,8 +114,12 @@ async fn check(ctx: &Context) -> Vec<Found> {
     out
 }
 
-fn ms(d: Duration) -> String {
-    format!("{} ms", d.as_millis())
+fn host_port_of(url: &url::Url) -> String {
+    let (host, _) = host_port(url);
+    match url.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host,
+    }
 }
 
 /// DNS → TCP → TLS → HTTP for one host. Ok: a line of timings; Err: the finding of the first
@@ -92,13 +132,7 @@ async fn probe(
     step: Duration,
     roots: &rustls::RootCertStore,
 ) -> Result<String, Found> {
-    let host = url
-        .host_str()
-        .unwrap_or_default()
-        .trim_start_matches('[')
-        .trim_end_matches(']')
-        .to_string();
-    let port = url.port_or_known_default().unwrap_or(443);
+    let (host, port) = host_port(&url);
     let base = |o: Outcome| {
         Found::new(o)
             .with("host", host.clone())
@@ -106,55 +140,28 @@ async fn probe(
     };
     let mut timings = Vec::new();
     if !via_proxy {
-        // DNS
-        let t = Instant::now();
-        let addrs = match tokio::time::timeout(step, tokio::net::lookup_host((host.as_str(), port)))
-            .await
-        {
-            Err(_) => {
-                return Err(
-                    base(Outcome::DnsTimeout).with("seconds", format!("{:.1}", step.as_secs_f64()))
-                )
-            }
-            Ok(Err(e)) => return Err(base(Outcome::DnsFailed).with("error", e.to_string())),
-            Ok(Ok(a)) => a.collect::<Vec<_>>(),
-        };
-        if addrs.is_empty() {
-            return Err(base(Outcome::DnsFailed).with("error", "no address".to_string()));
-        }
-        timings.push(format!("DNS {}", ms(t.elapsed())));
-        // TCP
-        let t = Instant::now();
-        let stream =
-            match tokio::time::timeout(step, tokio::net::TcpStream::connect(addrs[0])).await {
-                Err(_) => return Err(base(Outcome::TcpTimeout).with("address", addrs[0].to_string())),
-                Ok(Err(e)) => {
-                    return Err(base(Outcome::TcpFailed)
-                        .with("address", addrs[0].to_string())
-                        .with("error", e.to_string()))
-                }
-                Ok(Ok(s)) => s,
-            };
-        timings.push(format!("TCP {}", ms(t.elapsed())));
-        // TLS
-        if url.scheme() == "https" {
-            let t = Instant::now();
-            match tokio::time::timeout(step, crate::net::tls::handshake(stream, &host, roots.clone()))
-                .await
-            {
-                Err(_) => return Err(base(Outcome::TlsTimeout)),
-                Ok(Err(f)) => {
-                    return Err(match (&f.presented, f.untrusted) {
-                        (Some(p), true) => base(Outcome::TlsUntrusted)
-                            .with("issuer", p.issuer_name())
-                            .with("issuer_full", p.issuer.clone())
-                            .with("subject", p.subject.clone())
-                            .with("error", f.reason.clone())
-                            .with("ca_vars", ca_vars_set(ctx)),
-                        _ => base(Outcome::TlsFailed).with("error", f.reason.clone()),
-                    })
-                }
-                Ok(Ok(())) => timings.push(format!("TLS {}", ms(t.elapsed()))),
+        match steps::connect(&host, port, url.scheme() == "https", step, roots).await {
+            Ok(t) => timings = t,
+            Err(failure) => {
+                return Err(match failure {
+                    StepFailure::DnsTimeout => base(Outcome::DnsTimeout)
+                        .with("seconds", format!("{:.1}", step.as_secs_f64())),
+                    StepFailure::DnsFailed(e) => base(Outcome::DnsFailed).with("error", e),
+                    StepFailure::TcpTimeout { address } => {
+                        base(Outcome::TcpTimeout).with("address", address)
+                    }
+                    StepFailure::TcpFailed { address, error } => base(Outcome::TcpFailed)
+                        .with("address", address)
+                        .with("error", error),
+                    StepFailure::TlsTimeout => base(Outcome::TlsTimeout),
+                    StepFailure::TlsUntrusted { presented, error } => base(Outcome::TlsUntrusted)
+                        .with("issuer", presented.issuer_name())
+                        .with("issuer_full", presented.issuer.clone())
+                        .with("subject", presented.subject.clone())
+                        .with("error", error)
+                        .with("ca_vars", ca_vars_set(ctx)),
+                    StepFailure::TlsFailed(e) => base(Outcome::TlsFailed).with("error", e),
+                })
             }
         }
     } else {

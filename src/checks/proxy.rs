@@ -8,7 +8,8 @@ use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use crate::checks::common::hub_urls;
+use crate::checks::common::{endpoint_url, storage_urls, HostsFrom, FALLBACK_STORAGE_HOSTS};
+use crate::hub::endpoint::EndpointKind;
 use crate::context::Context;
 use crate::engine::finding::Found;
 use crate::net::proxy::{masked_proxy, Route};
@@ -39,7 +40,7 @@ pub fn run(ctx: Arc<Context>) -> CheckFuture {
     Box::pin(async move { check(&ctx).await })
 }
 
-async fn check(ctx: &Context) -> Vec<Found> {
+async fn check(ctx: &Arc<Context>) -> Vec<Found> {
     let settings = ctx.proxies();
     let mut out = Vec::new();
     for (upper, lower) in &settings.disagreements {
@@ -88,7 +89,19 @@ async fn check(ctx: &Context) -> Vec<Found> {
     // The route of each Hub host, and a CONNECT through the proxy for those that use one.
     let mut routes = Vec::new();
     let mut probes = Vec::new();
-    for url in hub_urls(ctx) {
+    // The endpoint, then the storage hosts the Hub names for a download (the built-in list
+    // offline), each judged with the same NO_PROXY logic the client uses.
+    let started = std::time::Instant::now();
+    let storage = match storage_urls(ctx, ctx.options.timeout / 4).await {
+        (_, HostsFrom::NotReady) if matches!(ctx.endpoint().kind, EndpointKind::Hub) => {
+            FALLBACK_STORAGE_HOSTS
+                .iter()
+                .filter_map(|h| url::Url::parse(&format!("https://{h}")).ok())
+                .collect()
+        }
+        (urls, _) => urls.into_iter().map(|(u, _)| u).collect::<Vec<_>>(),
+    };
+    for url in endpoint_url(ctx).into_iter().chain(storage) {
         let host = url.host_str().unwrap_or_default().to_string();
         match settings.route(&url) {
             Route::Direct => routes.push(format!("{host}: direct")),
@@ -110,7 +123,12 @@ async fn check(ctx: &Context) -> Vec<Found> {
         }
         return out;
     }
-    let deadline = ctx.options.timeout.mul_f64(0.8);
+    // What is left of four fifths of the check's deadline after waiting for the route.
+    let deadline = ctx
+        .options
+        .timeout
+        .mul_f64(0.8)
+        .saturating_sub(started.elapsed());
     let results = futures_util::future::join_all(
         probes
             .iter()

@@ -7,9 +7,11 @@
 //! The token goes only to the endpoint's host, never over plain http to a host that is not
 //! this machine, and never across a redirect to another host.
 
+pub mod download;
 pub mod endpoint;
 pub mod repo;
 pub mod route;
+pub mod trace;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -37,9 +39,52 @@ pub struct Answer {
     pub authorized: bool,
     /// `X-Repo-Commit`: only the Hub sets it on resolve answers.
     pub repo_commit: Option<String>,
+    /// The headers a download's route is read from (`DOWNLOAD_HEADERS`), names in lower case.
+    pub headers: Vec<(String, String)>,
+    /// `X-Xet-Access-Token`, the one header that is a secret, kept apart from the others.
+    pub secret_header: Option<Secret>,
 }
 
+/// The headers `hub::download` reads: the route of a file's bytes, never a secret.
+const DOWNLOAD_HEADERS: &[&str] = &[
+    "location",
+    "link",
+    "etag",
+    "content-length",
+    "content-type",
+    "x-linked-etag",
+    "x-linked-size",
+    "x-xet-hash",
+    "x-xet-refresh-route",
+    "x-xet-cas-url",
+    "x-xet-token-expiration",
+];
+
 impl Answer {
+    /// An answer with this status and nothing else (tests, and answers made up of parts).
+    pub fn empty(status: u16) -> Self {
+        Answer {
+            status,
+            error_code: None,
+            error_message: None,
+            request_id: None,
+            reset_secs: None,
+            body: Vec::new(),
+            authorized: false,
+            repo_commit: None,
+            headers: Vec::new(),
+            secret_header: None,
+        }
+    }
+
+    /// One of the `DOWNLOAD_HEADERS` (name in lower case).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
     /// The server's message, collected as the client's `_format` does
     /// (docs/notes/hub-answers.md): `X-Error-Message`, else the JSON body's `error` (string or
     /// list), `error_description` or `errors[].message`, else a body that is neither JSON nor
@@ -358,6 +403,14 @@ pub struct RepoInfo {
     pub disabled: bool,
     /// `false`, `"auto"` or `"manual"`.
     pub gated: serde_json::Value,
+    /// The repo's files (`rfilename`), to choose one whose download route tells most.
+    #[serde(default)]
+    pub siblings: Vec<Sibling>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Sibling {
+    pub rfilename: String,
 }
 
 impl RepoInfo {
@@ -569,6 +622,25 @@ impl HubClient {
         url::Url::parse(&self.endpoint.url).is_ok_and(|url| may_send_secret(&url, &self.proxies))
     }
 
+    /// The token as a bearer on a request to the endpoint, when one may go there
+    /// (`may_send_token`); whether it went.
+    fn bearer(
+        &self,
+        request: reqwest::RequestBuilder,
+        token: Option<&Secret>,
+    ) -> (reqwest::RequestBuilder, bool) {
+        match token {
+            Some(token) if self.may_send_token() => (
+                request.header(
+                    reqwest::header::AUTHORIZATION,
+                    format!("Bearer {}", token.expose()),
+                ),
+                true,
+            ),
+            _ => (request, false),
+        }
+    }
+
     /// The proxy a request to the endpoint goes through, masked for people; None when direct.
     pub fn proxy_for_endpoint(&self) -> Option<String> {
         let url = url::Url::parse(&self.endpoint.url).ok()?;
@@ -581,18 +653,23 @@ impl HubClient {
     }
 
     pub async fn get(&self, path: &str, token: Option<&Secret>) -> Result<Answer, CallError> {
+        self.call(reqwest::Method::GET, path, token, |r| r).await
+    }
+
+    /// `method {endpoint}{path}`, with the token as a bearer when one may go there, shaped by
+    /// `shape` (headers, body).
+    async fn call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&Secret>,
+        shape: impl FnOnce(reqwest::RequestBuilder) -> reqwest::RequestBuilder,
+    ) -> Result<Answer, CallError> {
         let Some(http) = &self.http else {
             return Err(CallError::BadEndpoint);
         };
-        let url = format!("{}{}", self.endpoint.url, path);
-        let mut request = http.get(&url);
-        let authorized = token.is_some() && self.may_send_token();
-        if let (Some(token), true) = (token, authorized) {
-            request = request.header(
-                reqwest::header::AUTHORIZATION,
-                format!("Bearer {}", token.expose()),
-            );
-        }
+        let request = shape(http.request(method, format!("{}{}", self.endpoint.url, path)));
+        let (request, authorized) = self.bearer(request, token);
         self.send(request, authorized).await
     }
 
@@ -605,6 +682,53 @@ impl HubClient {
             .head(format!("{}{}", self.endpoint.url, path))
             .header("Accept-Encoding", "identity");
         self.send(request, false).await
+    }
+
+    /// `HEAD {endpoint}{path}` as the client's metadata request is made: with the token in
+    /// effect, `Accept-Encoding: identity`, redirects followed only on the endpoint's origin.
+    pub async fn head_as_client(
+        &self,
+        path: &str,
+        token: Option<&Secret>,
+    ) -> Result<Answer, CallError> {
+        self.call(reqwest::Method::HEAD, path, token, |r| {
+            r.header("Accept-Encoding", "identity")
+        })
+        .await
+    }
+
+    /// `POST {endpoint}{path}` with a JSON body and the token (the preupload probe: it asks how
+    /// files would be uploaded and changes nothing).
+    pub async fn post_json(
+        &self,
+        path: &str,
+        token: Option<&Secret>,
+        body: String,
+    ) -> Result<Answer, CallError> {
+        self.call(reqwest::Method::POST, path, token, |r| {
+            r.header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(body)
+        })
+        .await
+    }
+
+    /// A xet read or write token (`path` from `download::xet_token_path`): the answer, with
+    /// the token taken out of its body, and the token when the Hub gave one.
+    pub async fn xet_token(
+        &self,
+        path: &str,
+        token: Option<&Secret>,
+    ) -> Result<(Answer, Option<download::XetToken>), CallError> {
+        let mut answer = self.get(path, token).await?;
+        let xet = (answer.status == 200)
+            .then(|| download::xet_token(&answer))
+            .flatten();
+        if xet.is_some() {
+            // The body holds the access token: nothing downstream may print or keep it.
+            answer.body.clear();
+            answer.secret_header = None;
+        }
+        Ok((answer, xet))
     }
 
     /// What git asks before a push (`{repo URL}/info/refs?service=git-receive-pack`), with the
@@ -649,6 +773,11 @@ impl HubClient {
                 body: Vec::new(),
                 authorized,
                 repo_commit: header("x-repo-commit"),
+                headers: DOWNLOAD_HEADERS
+                    .iter()
+                    .filter_map(|n| header(n).map(|v| (n.to_string(), v)))
+                    .collect(),
+                secret_header: header("x-xet-access-token").map(Secret::new),
             };
             while let Some(chunk) = response.chunk().await.map_err(call_error)? {
                 let room = MAX_BODY - answer.body.len();
@@ -758,39 +887,20 @@ fn build_http(
     }
     // Proxies exactly as the Python client picks them (crate::net::proxy), not reqwest's own
     // reading of the process environment.
-    let proxies = proxies.clone();
     builder = builder.no_proxy();
-    if proxies.any() {
-        builder = builder.proxy(reqwest::Proxy::custom(move |url| {
-            match proxies.route(url) {
-                crate::net::proxy::Route::Proxy { url, .. } => {
-                    url::Url::parse(&crate::world::urls::with_default_scheme(&url)).ok()
-                }
-                _ => None,
-            }
-        }));
+    if let Some(proxy) = crate::net::proxy::reqwest_proxy(proxies) {
+        builder = builder.proxy(proxy);
     }
     builder.build().ok()
 }
 
 fn call_error(e: reqwest::Error) -> CallError {
-    if e.is_timeout() {
-        return CallError::Timeout;
-    }
-    // The chain of sources names the real reason (refused, DNS, certificate).
-    let mut text = e.to_string();
-    let mut source = std::error::Error::source(&e);
-    while let Some(s) = source {
-        text = s.to_string();
-        source = s.source();
-    }
-    let lower = text.to_ascii_lowercase();
-    if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake") {
-        CallError::Tls(text)
-    } else if e.is_connect() {
-        CallError::Connect(text)
-    } else {
-        CallError::Other(text)
+    use crate::net::Failed;
+    match crate::net::failed(&e) {
+        Failed::Timeout => CallError::Timeout,
+        Failed::Tls(t) => CallError::Tls(t),
+        Failed::Connect(t) => CallError::Connect(t),
+        Failed::Other(t) => CallError::Other(t),
     }
 }
 
@@ -809,14 +919,9 @@ mod tests {
 
     fn answer(status: u16, code: Option<&str>, message: &str) -> Answer {
         Answer {
-            status,
             error_code: code.map(str::to_string),
             error_message: Some(message.to_string()),
-            request_id: None,
-            reset_secs: None,
-            body: Vec::new(),
-            authorized: false,
-            repo_commit: None,
+            ..Answer::empty(status)
         }
     }
 

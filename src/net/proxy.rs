@@ -117,6 +117,23 @@ pub struct ProxySettings {
     mounts: Vec<(Pattern, Option<String>)>,
 }
 
+/// A reqwest proxy that routes each URL exactly as the Python client picks its proxy
+/// (`ProxySettings::route`), not as reqwest reads the process environment. None without any.
+pub fn reqwest_proxy(settings: &ProxySettings) -> Option<reqwest::Proxy> {
+    if !settings.any() {
+        return None;
+    }
+    let settings = settings.clone();
+    Some(reqwest::Proxy::custom(move |url| {
+        match settings.route(url) {
+            Route::Proxy { url, .. } => {
+                url::Url::parse(&crate::world::urls::with_default_scheme(&url)).ok()
+            }
+            _ => None,
+        }
+    }))
+}
+
 /// What the client does for one URL.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Route {

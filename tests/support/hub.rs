@@ -45,6 +45,17 @@ pub struct Repo {
     pub files: Vec<String>,
     /// user → "granted" | "pending"
     pub access: HashMap<String, String>,
+    /// Files whose bytes live on a storage stand-in (`support::storage`), by name.
+    pub stored: Vec<(String, Stored)>,
+}
+
+/// Where a file's bytes are (data-plane.md §1.2–1.3).
+#[derive(Clone, Debug)]
+pub enum Stored {
+    /// LFS: the resolve answer redirects to this CDN origin.
+    Lfs { cdn: String },
+    /// Xet: the xet read token names this CAS; clients without hf_xet are sent to `bridge`.
+    Xet { cas: String, bridge: String },
 }
 
 impl Repo {
@@ -77,6 +88,25 @@ impl Repo {
         self.disabled = true;
         self
     }
+    /// A file stored in LFS, served from the CDN stand-in at `cdn`.
+    pub fn lfs_file(mut self, name: &str, cdn: &str) -> Self {
+        self.files.push(name.into());
+        self.stored
+            .push((name.into(), Stored::Lfs { cdn: cdn.into() }));
+        self
+    }
+    /// A file stored in Xet: CAS stand-in at `cas`, bridge at `bridge`.
+    pub fn xet_file(mut self, name: &str, cas: &str, bridge: &str) -> Self {
+        self.files.push(name.into());
+        self.stored.push((
+            name.into(),
+            Stored::Xet {
+                cas: cas.into(),
+                bridge: bridge.into(),
+            },
+        ));
+        self
+    }
     pub fn access(mut self, user: &str, state: &str) -> Self {
         self.access.insert(user.into(), state.into());
         self
@@ -92,6 +122,11 @@ impl Repo {
         format!("{h:016x}{h:016x}{:08x}", h as u32)
     }
 }
+
+/// The size of every file on a storage stand-in (`support::storage`).
+pub const STORED_FILE_SIZE: usize = 3 << 20;
+/// The xet access token the stand-in issues; its CAS accepts only this one.
+pub const XET_ACCESS_TOKEN: &str = "xet_standin_access_token_0123456789";
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Logged {
@@ -328,6 +363,10 @@ impl TestTls {
         }
     }
 
+    pub fn server_config_pub(&self) -> rustls::ServerConfig {
+        self.server_config()
+    }
+
     fn server_config(&self) -> rustls::ServerConfig {
         use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
         let provider = Arc::new(rustls::crypto::ring::default_provider());
@@ -386,13 +425,30 @@ impl Answer {
     }
 }
 
-/// Read one HTTP/1.1 request, answer it, and close.
-fn serve_one<S: Read + Write>(world: &HubWorld, log: &Mutex<Vec<Logged>>, stream: &mut S) {
+/// The head of one HTTP/1.1 request: method, path, headers, and what was read past the head.
+pub struct RequestHead {
+    pub method: String,
+    pub path: String,
+    headers: Vec<(String, String)>,
+    pub rest: Vec<u8>,
+}
+
+impl RequestHead {
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.clone())
+    }
+}
+
+/// Read a request's head (at most 64 KiB); None when the client went away first.
+pub fn read_head<S: Read>(stream: &mut S) -> Option<RequestHead> {
     let mut buf = Vec::new();
     let mut chunk = [0u8; 4096];
-    let (method, path, auth, header_len, content_length, content_type, content_encoding) = loop {
+    loop {
         let n = match stream.read(&mut chunk) {
-            Ok(0) | Err(_) => return,
+            Ok(0) | Err(_) => return None,
             Ok(n) => n,
         };
         buf.extend_from_slice(&chunk[..n]);
@@ -400,31 +456,45 @@ fn serve_one<S: Read + Write>(world: &HubWorld, log: &Mutex<Vec<Logged>>, stream
         let mut req = httparse::Request::new(&mut headers);
         match req.parse(&buf) {
             Ok(httparse::Status::Complete(len)) => {
-                let header = |name: &str| {
-                    req.headers
+                return Some(RequestHead {
+                    method: req.method.unwrap_or("GET").to_string(),
+                    path: req.path.unwrap_or("/").to_string(),
+                    headers: req
+                        .headers
                         .iter()
-                        .find(|h| h.name.eq_ignore_ascii_case(name))
-                        .map(|h| String::from_utf8_lossy(h.value).into_owned())
-                };
-                let content_length = header("content-length")
-                    .and_then(|v| v.trim().parse::<usize>().ok())
-                    .unwrap_or(0);
-                break (
-                    req.method.unwrap_or("GET").to_string(),
-                    req.path.unwrap_or("/").to_string(),
-                    header("authorization"),
-                    len,
-                    content_length,
-                    header("content-type"),
-                    header("content-encoding"),
-                );
+                        .map(|h| {
+                            (
+                                h.name.to_string(),
+                                String::from_utf8_lossy(h.value).into_owned(),
+                            )
+                        })
+                        .collect(),
+                    rest: buf[len..].to_vec(),
+                })
             }
             Ok(httparse::Status::Partial) if buf.len() < 64 * 1024 => continue,
-            _ => return,
+            _ => return None,
         }
+    }
+}
+
+/// Read one HTTP/1.1 request, answer it, and close.
+fn serve_one<S: Read + Write>(world: &HubWorld, log: &Mutex<Vec<Logged>>, stream: &mut S) {
+    let Some(head) = read_head(stream) else {
+        return;
     };
+    let (method, path) = (head.method.clone(), head.path.clone());
+    let auth = head.header("authorization");
+    let content_type = head.header("content-type");
+    let content_encoding = head.header("content-encoding");
+    let host = head.header("host").unwrap_or_default();
+    let content_length = head
+        .header("content-length")
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .unwrap_or(0);
     // The request body, bounded (pushes carry packs).
-    let mut body = buf[header_len..].to_vec();
+    let mut body = head.rest;
+    let mut chunk = [0u8; 4096];
     while body.len() < content_length.min(256 << 20) {
         match stream.read(&mut chunk) {
             Ok(0) | Err(_) => break,
@@ -453,7 +523,7 @@ fn serve_one<S: Read + Write>(world: &HubWorld, log: &Mutex<Vec<Logged>>, stream
             content_type.as_deref(),
             content_encoding.as_deref(),
         ),
-        _ => route(world, &method, &path, auth.as_deref()),
+        _ => route(world, &method, &path, auth.as_deref(), &host),
     };
     let n = REQUEST_SEQ.fetch_add(1, Ordering::Relaxed);
     answer.headers.push((
@@ -471,6 +541,7 @@ fn serve_one<S: Read + Write>(world: &HubWorld, log: &Mutex<Vec<Logged>>, stream
     }
     let reason = match answer.status {
         200 => "OK",
+        302 => "Found",
         307 => "Temporary Redirect",
         401 => "Unauthorized",
         403 => "Forbidden",
@@ -546,7 +617,7 @@ fn decode_basic_password(b64: &str) -> Option<String> {
 const INVALID_CREDENTIALS: &str = "Invalid credentials in Authorization header";
 const ANONYMOUS: &str = "Invalid username or password.";
 
-fn route(world: &HubWorld, method: &str, path: &str, auth: Option<&str>) -> Answer {
+fn route(world: &HubWorld, method: &str, path: &str, auth: Option<&str>, host: &str) -> Answer {
     let path = path.split('?').next().unwrap_or_default();
     if let Some((_, location)) = world.redirects.iter().find(|(p, _)| path.starts_with(p)) {
         let mut a = Answer::text(307, "");
@@ -622,6 +693,14 @@ fn route(world: &HubWorld, method: &str, path: &str, auth: Option<&str>) -> Answ
             Some(("spaces", r)) => ("space", r),
             _ => return Answer::error(404, None, "Not Found"),
         };
+        if let Some((id, _rev)) = rest.split_once("/preupload/") {
+            return preupload(world, &who, kind, id, method);
+        }
+        for (marker, write) in [("/xet-read-token/", false), ("/xet-write-token/", true)] {
+            if let Some((id, _rev)) = rest.split_once(marker) {
+                return xet_token(world, &who, kind, id, write);
+            }
+        }
         let (id, action) = if let Some(id) = rest.strip_suffix("/auth-check/write") {
             (id, "write")
         } else if let Some(id) = rest.strip_suffix("/auth-check") {
@@ -636,7 +715,7 @@ fn route(world: &HubWorld, method: &str, path: &str, auth: Option<&str>) -> Answ
     if let Some((repo_part, tail)) = path.trim_start_matches('/').split_once("/resolve/") {
         let (kind, id) = kind_and_id(repo_part);
         let (rev, file) = tail.split_once('/').unwrap_or((tail, ""));
-        return resolve(world, &who, method, kind, id, rev, file);
+        return resolve(world, &who, method, kind, id, rev, file, host);
     }
     Answer::error(404, None, "Not Found")
 }
@@ -1089,6 +1168,7 @@ fn write_check(world: &HubWorld, who: &Caller, repo: &Repo) -> Answer {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn resolve(
     world: &HubWorld,
     who: &Caller,
@@ -1097,6 +1177,7 @@ fn resolve(
     id: &str,
     rev: &str,
     file: &str,
+    host: &str,
 ) -> Answer {
     let Some(repo) = find_repo(world, kind, id).filter(|r| can_see(world, who, r)) else {
         return not_found(who);
@@ -1123,6 +1204,9 @@ fn resolve(
         a.headers.push(("X-Repo-Commit".into(), sha));
         return a;
     }
+    if let Some((_, stored)) = repo.stored.iter().find(|(f, _)| f == file) {
+        return stored_file(repo, kind, file, stored, &sha, host);
+    }
     let content = format!("{{\"file\": \"{file}\"}}\n");
     let _ = method;
     let mut a = Answer::text(200, &content);
@@ -1132,4 +1216,103 @@ fn resolve(
         ("ETag".into(), format!("\"{:x}\"", content.len() * 7919)),
     ];
     a
+}
+
+/// The resolve answer of a file on a storage stand-in, with the headers data-plane.md §1.2
+/// lists: 302, `X-Repo-Commit`, `X-Linked-Size`, `X-Linked-Etag`, `Location` (a signed URL),
+/// and for Xet `X-Xet-Hash` and the `Link` rels (absolute, on this Hub's own origin).
+fn stored_file(
+    repo: &Repo,
+    kind: &str,
+    file: &str,
+    stored: &Stored,
+    sha: &str,
+    host: &str,
+) -> Answer {
+    let etag = format!("{:064x}", file.len() * 7919 + repo.id.len());
+    let mut a = Answer::text(302, "");
+    a.headers = vec![
+        ("Content-Type".into(), "text/plain; charset=utf-8".into()),
+        ("X-Repo-Commit".into(), sha.into()),
+        ("X-Linked-Size".into(), STORED_FILE_SIZE.to_string()),
+        ("X-Linked-Etag".into(), format!("\"{etag}\"")),
+        ("ETag".into(), format!("\"{etag}\"")),
+    ];
+    match stored {
+        Stored::Lfs { cdn } => a.headers.push((
+            "Location".into(),
+            format!("{cdn}/repos/ab/cd/{etag}?response-content-disposition=attachment&Expires=1999999999&Policy=p&Signature=s&Key-Pair-Id=K"),
+        )),
+        Stored::Xet { bridge, .. } => {
+            let xet_hash = format!("{:064x}", etag.len() * 31 + file.len());
+            let api = match kind {
+                "dataset" => "datasets",
+                "space" => "spaces",
+                _ => "models",
+            };
+            a.headers.push(("X-Xet-Hash".into(), xet_hash.clone()));
+            a.headers.push((
+                "Link".into(),
+                format!("<http://{host}/api/{api}/{}/xet-read-token/{sha}>; rel=\"xet-auth\", <{bridge}/v1/reconstructions/{xet_hash}>; rel=\"xet-reconstruction-info\"", repo.id),
+            ));
+            a.headers.push((
+                "Location".into(),
+                format!("{bridge}/xet-bridge-us/65f0c0ffee/{etag}?X-Xet-Cas-Uid=public&Expires=1999999999&Policy=p&Signature=s&Key-Pair-Id=K"),
+            ));
+        }
+    }
+    a
+}
+
+/// `/api/{type}s/{id}/xet-{read|write}-token/{rev}` (data-plane.md §2.1): the repo's own
+/// visibility and gate rules, write rules for a write token; JSON and `X-Xet-*` headers.
+fn xet_token(world: &HubWorld, who: &Caller, kind: &str, id: &str, write: bool) -> Answer {
+    let Some(repo) = find_repo(world, kind, id).filter(|r| can_see(world, who, r)) else {
+        return not_found(who);
+    };
+    if let Some(denied) = gate(who, repo) {
+        return denied;
+    }
+    if write {
+        let check = write_check(world, who, repo);
+        if check.status != 200 {
+            return Answer::error(403, None, "You don't have write access to this repo");
+        }
+    }
+    let cas = repo.stored.iter().find_map(|(_, s)| match s {
+        Stored::Xet { cas, .. } => Some(cas.clone()),
+        Stored::Lfs { .. } => None,
+    });
+    let Some(cas) = cas else {
+        return Answer::error(404, None, "Xet is not enabled for this repo");
+    };
+    let token = XET_ACCESS_TOKEN;
+    let mut a = Answer::json(
+        200,
+        json!({"accessToken": token, "exp": 1999999999u64, "casUrl": cas}),
+    );
+    a.headers.push(("X-Xet-Cas-Url".into(), cas));
+    a.headers.push(("X-Xet-Access-Token".into(), token.into()));
+    a.headers
+        .push(("X-Xet-Token-Expiration".into(), "1999999999".into()));
+    a
+}
+
+/// `POST /api/{type}s/{id}/preupload/{rev}` (data-plane.md §3.1): how each file would be
+/// uploaded. The stand-in asks for write access, as the commit that follows does.
+fn preupload(world: &HubWorld, who: &Caller, kind: &str, id: &str, method: &str) -> Answer {
+    if method != "POST" {
+        return Answer::error(404, None, "Not Found");
+    }
+    let Some(repo) = find_repo(world, kind, id).filter(|r| can_see(world, who, r)) else {
+        return not_found(who);
+    };
+    let check = write_check(world, who, repo);
+    if check.status != 200 {
+        return check;
+    }
+    Answer::json(
+        200,
+        json!({"files": [{"path": ".hfdoctor-preupload-probe", "uploadMode": "regular", "shouldIgnore": false}]}),
+    )
 }

@@ -5,6 +5,7 @@
 pub mod harness;
 pub mod hub;
 pub mod proxy;
+pub mod storage;
 
 #[allow(unused_imports)]
 pub use harness::{FindingExt, Harness};
@@ -23,6 +24,16 @@ fn tokens_have_the_user_token_shape() {
     for t in [TOKEN_A, TOKEN_B, TOKEN_C] {
         assert_eq!(t.len(), 37, "{t}");
     }
+}
+
+/// A Hub stand-in where alice holds TOKEN_A (role read) and `repo` exists.
+pub fn hub_with_reader(repo: hub::Repo) -> hub::HubServer {
+    hub::HubServer::start(
+        hub::HubWorld::new()
+            .user("alice", &[])
+            .token(TOKEN_A, "alice", "read")
+            .repo(repo),
+    )
 }
 
 pub struct World {
@@ -236,8 +247,8 @@ impl World {
         let mut text_args = args.to_vec();
         text_args.extend_from_slice(&["--color", "never"]);
         let text = self.run(&text_args).stdout;
-        // Timings differ from run to run; compare the words around them.
-        let times = regex::Regex::new(r"\d+ ms").unwrap();
+        // Timings and rates differ from run to run; compare the words around them.
+        let times = regex::Regex::new(r"\d+ ms|\d+(\.\d+)? (B|KiB|MiB)/s").unwrap();
         let summary = times.replace_all(finding["summary"].as_str().unwrap(), "# ms");
         let text = times.replace_all(&text, "# ms").into_owned();
         assert!(

@@ -1,0 +1,374 @@
+//! download-path: the real route of a download of the target (or of a well-known public file),
+//! host by host, from the Hub's own answers (`Context::download_trace`, `hub::trace`): which
+//! host refuses, does not resolve, never answers, shows a page instead of the file, presents a
+//! certificate this machine does not trust, stalls after the first bytes, or is far slower
+//! than a download needs. A Xet host that fails while the bridge answers comes with the
+//! workaround proven on this machine (HF_HUB_DISABLE_XET=1). With --write, the xet write token.
+//! docs/notes/download-path.md
+
+use std::sync::Arc;
+
+use crate::checks::common::{role_label, WithSaid};
+use crate::context::Context;
+use crate::engine::finding::Found;
+use crate::engine::runner::{CheckFuture, Outcome as Runner};
+use crate::hub::download::Storage;
+use crate::hub::endpoint::EndpointKind;
+use crate::hub::trace::{Chosen, Leg, LegResult, Role, Stopped, Trace};
+use crate::net::steps::StepFailure;
+use crate::net::storage::{End, Failed, Sample};
+
+crate::outcomes! {
+    pub enum Outcome {
+        Ok = "ok",
+        GitOnly = "git-only",
+        SkippedNoAnswer = "skipped-no-answer",
+        SkippedRefused = "skipped-refused",
+        SkippedNotHub = "skipped-not-hub",
+        MirrorRefused = "mirror-refused",
+        StorageDns = "storage-dns",
+        StorageRefused = "storage-refused",
+        StorageNoAnswer = "storage-no-answer",
+        StorageTlsUntrusted = "storage-tls-untrusted",
+        StorageFailed = "storage-failed",
+        StoragePortal = "storage-portal",
+        StorageStatus = "storage-status",
+        StorageStalled = "storage-stalled",
+        StorageSlow = "storage-slow",
+        ViaProxyFailed = "via-proxy-failed",
+        XetBlockedBridgeWorks = "xet-blocked-bridge-works",
+        MirrorPassesThrough = "mirror-passes-through",
+        XetTokenRefused = "xet-token-refused",
+        WriteRefused = "write-refused",
+        PreuploadRefused = "preupload-refused",
+    }
+}
+
+/// Below this a download of a model takes hours: the host is "far slower than a download
+/// needs" (docs/notes/download-path.md, "Slow").
+const SLOW_BYTES_PER_SEC: f64 = 256.0 * 1024.0;
+
+pub fn run(ctx: Arc<Context>) -> CheckFuture {
+    Box::pin(async move { check(&ctx).await })
+}
+
+async fn check(ctx: &Arc<Context>) -> Vec<Found> {
+    if ctx.options.offline {
+        return vec![Found::new(Runner::SkippedOffline)];
+    }
+    let trace = ctx.download_trace().await;
+    let repo = format!("{}{}", trace.repo_type.url_prefix(), trace.repo_id);
+    let base = |o: Outcome| {
+        Found::new(o)
+            .with("file", trace.file.clone())
+            .with("repo", repo.clone())
+    };
+    let mirror = endpoint_is_mirror(ctx);
+    let endpoint_host = url::Url::parse(&ctx.endpoint().url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_string))
+        .unwrap_or_default();
+    if let Some(stopped) = &trace.stopped {
+        return vec![match stopped {
+            Stopped::NoAnswer(e) => base(Outcome::SkippedNoAnswer).with("error", e.describe()),
+            Stopped::Refused(a) if mirror => base(Outcome::MirrorRefused)
+                .with("endpoint_host", endpoint_host)
+                .param("status_line", a.status_line())
+                .with_said("message", a),
+            Stopped::Refused(a) => base(Outcome::SkippedRefused)
+                .param("status_line", a.status_line())
+                .with_said("message", a),
+            Stopped::NotHub(status) => base(Outcome::SkippedNotHub).with("status", status.to_string()),
+        }];
+    }
+    let mut out = Vec::new();
+    let bridge_ok = trace
+        .legs
+        .iter()
+        .find(|l| l.role == Role::Bridge)
+        .filter(|l| judge(l).is_none())
+        .map(|l| l.host_port());
+    for leg in &trace.legs {
+        if leg.role == Role::XetToken {
+            if let LegResult::Hub { status, .. } = leg.result {
+                if status != 200 {
+                    out.push(base(Outcome::XetTokenRefused).with("status", status.to_string()));
+                }
+            }
+            continue;
+        }
+        if !leg.is_storage() {
+            continue;
+        }
+        let Some((outcome, found)) = judge(leg) else {
+            continue;
+        };
+        // What every finding about a leg says: which file, which host, in which role.
+        let about = |f: Found| {
+            f.with("file", trace.file.clone())
+                .with("repo", repo.clone())
+                .with("host", leg.host_port())
+                .with("role", role_label(leg.role))
+        };
+        let xet_leg = matches!(leg.role, Role::XetCas | Role::XetTransfer);
+        let found = if mirror && leg.host != endpoint_host {
+            about(Found::new(Outcome::MirrorPassesThrough))
+                .with("endpoint_host", endpoint_host.clone())
+                .with_msg("problem", problem_key(outcome))
+        } else if let (true, Some(bridge), false) = (
+            xet_leg,
+            bridge_ok.as_ref(),
+            matches!(outcome, Outcome::StorageSlow | Outcome::StorageTlsUntrusted),
+        ) {
+            about(Found::new(Outcome::XetBlockedBridgeWorks))
+                .with("bridge", bridge.clone())
+                .with_msg("problem", problem_key(outcome))
+                .verified()
+        } else {
+            about(found)
+                .with("hostname", leg.host.clone())
+                .with("connect", format!("{}:{}", leg.host, leg.port))
+                .with("origin", origin(leg))
+                .with("api_host", endpoint_host.clone())
+        };
+        out.push(found);
+    }
+    if let Some(Ok(a)) = &trace.write {
+        if a.status == 403 {
+            out.push(
+                base(Outcome::WriteRefused)
+                    .with("endpoint", ctx.endpoint().url.clone())
+                    .with_said("message", a),
+            );
+        }
+    }
+    if let Some(Ok(a)) = &trace.preupload {
+        if a.status != 200 {
+            out.push(
+                base(Outcome::PreuploadRefused)
+                    .param("status_line", a.status_line())
+                    .with_said("message", a),
+            );
+        }
+    }
+    if out.is_empty() {
+        out.push(match (trace.storage, trace.chosen) {
+            (Some(Storage::Git), Chosen::TargetGitOnly) => base(Outcome::GitOnly),
+            _ => base(Outcome::Ok)
+                .with("storage", storage_name(trace.storage))
+                .with("route", route_line(&trace)),
+        });
+    }
+    out
+}
+
+fn endpoint_is_mirror(ctx: &Context) -> bool {
+    matches!(
+        ctx.endpoint().kind,
+        EndpointKind::KnownMirror(_) | EndpointKind::Other(_)
+    )
+}
+
+/// The outcome a storage leg reaches, with its own details; None when it did its job.
+fn judge(leg: &Leg) -> Option<(Outcome, Found)> {
+    let found = |o: Outcome| Some((o, Found::new(o)));
+    match &leg.result {
+        LegResult::Hub { .. } => None,
+        LegResult::Failed { failed, step } => {
+            if let Some((proxy, var)) = &leg.proxy {
+                let (o, f) = found(Outcome::ViaProxyFailed)?;
+                return Some((
+                    o,
+                    f.with("proxy", proxy.clone())
+                        .with("var", var.clone())
+                        .with("error", describe(failed)),
+                ));
+            }
+            Some(match step {
+                Some(StepFailure::DnsFailed(e)) => {
+                    let (o, f) = found(Outcome::StorageDns)?;
+                    (o, f.with("error", e.clone()))
+                }
+                Some(StepFailure::DnsTimeout) => {
+                    let (o, f) = found(Outcome::StorageDns)?;
+                    (o, f.with("error", "DNS timeout".to_string()))
+                }
+                Some(StepFailure::TcpFailed { address, error }) => {
+                    let (o, f) = found(Outcome::StorageRefused)?;
+                    (o, f.with("address", address.clone()).with("error", error.clone()))
+                }
+                Some(StepFailure::TcpTimeout { .. }) | Some(StepFailure::TlsTimeout) => {
+                    no_answer()
+                }
+                Some(StepFailure::TlsUntrusted { presented, error }) => {
+                    let (o, f) = found(Outcome::StorageTlsUntrusted)?;
+                    (
+                        o,
+                        f.with("issuer", presented.issuer_name())
+                            .with("issuer_full", presented.issuer.clone())
+                            .with("error", error.clone()),
+                    )
+                }
+                Some(StepFailure::TlsFailed(e)) => {
+                    let (o, f) = found(Outcome::StorageFailed)?;
+                    (o, f.with("error", e.clone()))
+                }
+                None if *failed == Failed::Timeout => no_answer(),
+                None => {
+                    let (o, f) = found(Outcome::StorageFailed)?;
+                    (o, f.with("error", describe(failed)))
+                }
+            })
+        }
+        LegResult::Read(s) => judge_sample(s),
+    }
+}
+
+fn no_answer() -> (Outcome, Found) {
+    (Outcome::StorageNoAnswer, Found::new(Outcome::StorageNoAnswer))
+}
+
+fn judge_sample(s: &Sample) -> Option<(Outcome, Found)> {
+    let with_status = |o: Outcome| {
+        let f = Found::new(o)
+            .with("status", s.status.to_string())
+            .param("status_line", status_line(s.status));
+        (o, f)
+    };
+    if s.is_html() {
+        let (o, f) = with_status(Outcome::StoragePortal);
+        let title = html_title(&s.body).unwrap_or_default();
+        return Some((o, f.with("page_title", title)));
+    }
+    if !(200..300).contains(&s.status) {
+        let (o, f) = with_status(Outcome::StorageStatus);
+        let said = String::from_utf8_lossy(&s.body[..s.body.len().min(300)])
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        return Some((o, f.with("said", if said.is_empty() { "-".into() } else { said })));
+    }
+    match s.end {
+        End::Stalled => Some((
+            Outcome::StorageStalled,
+            Found::new(Outcome::StorageStalled)
+                .with("bytes", s.bytes.to_string())
+                .with("size", size(s.bytes))
+                .with("seconds", format!("{:.1}", s.idle.as_secs_f64())),
+        )),
+        End::Window if s.rate() < SLOW_BYTES_PER_SEC => Some((
+            Outcome::StorageSlow,
+            Found::new(Outcome::StorageSlow)
+                .with("size", size(s.bytes))
+                .with("ms", s.read.as_millis().to_string())
+                .with("rate", rate(s.rate())),
+        )),
+        _ => None,
+    }
+}
+
+fn problem_key(o: Outcome) -> &'static str {
+    match o {
+        Outcome::StorageDns => "leg-dns",
+        Outcome::StorageRefused => "leg-refused",
+        Outcome::StorageNoAnswer => "leg-no-answer",
+        Outcome::StorageTlsUntrusted => "leg-tls",
+        Outcome::StoragePortal => "leg-portal",
+        Outcome::StorageStatus => "leg-status",
+        Outcome::StorageStalled => "leg-stalled",
+        Outcome::StorageSlow => "leg-slow",
+        Outcome::ViaProxyFailed => "leg-proxy",
+        _ => "leg-failed",
+    }
+}
+
+fn describe(f: &Failed) -> String {
+    match f {
+        Failed::Timeout => "no answer".into(),
+        Failed::Connect(e) | Failed::Tls(e) | Failed::Other(e) => e.clone(),
+    }
+}
+
+fn status_line(status: u16) -> String {
+    match reqwest::StatusCode::from_u16(status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+    {
+        Some(r) => format!("{status} {r}"),
+        None => status.to_string(),
+    }
+}
+
+fn html_title(body: &[u8]) -> Option<String> {
+    let text = String::from_utf8_lossy(body);
+    let lower = text.to_ascii_lowercase();
+    let start = lower.find("<title>")? + "<title>".len();
+    let end = lower[start..].find("</title>")? + start;
+    let title = text[start..end].split_whitespace().collect::<Vec<_>>().join(" ");
+    (!title.is_empty()).then_some(title)
+}
+
+/// scheme://host[:port] of the leg.
+fn origin(leg: &Leg) -> String {
+    let scheme = leg.shown.split("://").next().unwrap_or("https");
+    format!("{scheme}://{}", leg.host_port())
+}
+
+fn storage_name(s: Option<Storage>) -> &'static str {
+    match s {
+        Some(Storage::Xet) => "xet",
+        Some(Storage::Lfs) => "lfs",
+        Some(Storage::Git) | None => "git",
+    }
+}
+
+pub fn size(bytes: u64) -> String {
+    if bytes >= 1 << 20 {
+        format!("{:.1} MiB", bytes as f64 / (1u64 << 20) as f64)
+    } else if bytes >= 1 << 10 {
+        format!("{:.0} KiB", bytes as f64 / 1024.0)
+    } else {
+        format!("{bytes} B")
+    }
+}
+
+fn rate(bytes_per_sec: f64) -> String {
+    format!("{}/s", size(bytes_per_sec as u64))
+}
+
+/// Each leg as `host[:port] [role, direct|via proxy]: status, bytes in time (rate)`.
+fn route_line(trace: &Trace) -> String {
+    let mut parts = Vec::new();
+    for leg in &trace.legs {
+        let via = match &leg.proxy {
+            Some((p, _)) => format!("via {p}"),
+            None => "direct".to_string(),
+        };
+        let what = match &leg.result {
+            LegResult::Hub { status, took } => format!("{status} in {} ms", took.as_millis()),
+            LegResult::Read(s) => format!(
+                "{} in {} ms, {} in {} ms ({})",
+                s.status,
+                s.answered.as_millis(),
+                size(s.bytes),
+                s.read.as_millis(),
+                rate(s.rate())
+            ),
+            LegResult::Failed { failed, .. } => describe(failed),
+        };
+        parts.push(format!(
+            "{} [{}, {via}]: {what}",
+            leg.host_port(),
+            role_label(leg.role)
+        ));
+    }
+    for (name, answer) in [("xet write token", &trace.write), ("preupload", &trace.preupload)] {
+        if let Some(w) = answer {
+            parts.push(match w {
+                Ok(a) => format!("{name}: {}", a.status),
+                Err(e) => format!("{name}: {}", e.describe()),
+            });
+        }
+    }
+    parts.join(" → ")
+}
