@@ -410,3 +410,86 @@ fn a_mirror_that_passes_the_bytes_through_and_one_that_refuses() {
         "{text}"
     );
 }
+
+#[test]
+fn a_storage_host_whose_name_does_not_resolve() {
+    let hub = hub_with(Repo::model(REPO).lfs_file("model.safetensors", "http://cdn-lfs.invalid:9"));
+    let w = world(&hub);
+    let (f, text) = w.outcome_with("download-path/storage-dns", ARGS);
+    assert_eq!(f["cause"], "storage-blocked");
+    assert!(text.contains("cdn-lfs.invalid:9 (CDN)"), "{text}");
+    assert!(fix_commands(&f).contains(&"getent hosts cdn-lfs.invalid".to_string()));
+}
+
+#[test]
+fn a_storage_host_that_does_not_speak_tls() {
+    // Plain HTTP behind an https URL: the handshake fails without a certificate to judge.
+    let cdn = StorageServer::start(Kind::Bytes, Fault::None, None);
+    let https = cdn.url.replace("http://", "https://");
+    let hub = hub_with(Repo::model(REPO).lfs_file("model.safetensors", &https));
+    let w = world(&hub);
+    let (f, _) = w.outcome_with("download-path/storage-failed", ARGS);
+    assert_eq!(f["cause"], "storage-blocked");
+}
+
+#[test]
+fn when_the_hub_cannot_be_followed_the_check_steps_aside() {
+    // The endpoint does not answer: the network check says why.
+    let w = {
+        let mut w = World::new();
+        w.set("HF_ENDPOINT", &refused_url());
+        w
+    };
+    let (f, _) = w.outcome_with("download-path/skipped-no-answer", ARGS);
+    assert!(f["cause"].is_null());
+    // A resolve answer without X-Repo-Commit: not the Hub.
+    let hub = HubServer::start(HubWorld::new().repo(Repo::model(REPO)).broken(
+        "/acme/llm/resolve/",
+        200,
+        "<html>welcome</html>",
+    ));
+    let mut w = World::new();
+    w.set("HF_ENDPOINT", &hub.url);
+    let (f, _) = w.outcome_with("download-path/skipped-not-hub", ARGS);
+    assert_eq!(f["details"]["status"], "200");
+}
+
+#[test]
+fn a_xet_token_refused_after_the_resolve_passed() {
+    let transfer = StorageServer::start(Kind::Xorb, Fault::None, None);
+    let cas = StorageServer::start(Kind::Cas, Fault::None, Some(&transfer.url));
+    let bridge = StorageServer::start(Kind::Bytes, Fault::None, None);
+    let hub = HubServer::start(
+        HubWorld::new()
+            .repo(Repo::model(REPO).xet_file("model.safetensors", &cas.url, &bridge.url))
+            .broken("/api/models/acme/llm/xet-read-token/", 502, "Bad Gateway"),
+    );
+    let mut w = World::new();
+    w.set("HF_ENDPOINT", &hub.url);
+    let (f, _) = w.outcome_with("download-path/xet-token-refused", ARGS);
+    assert_eq!(f["status"], "warn");
+    assert_eq!(f["details"]["status"], "502");
+    assert!(cas.log().is_empty(), "no token, no CAS request");
+}
+
+/// The network check lists the storage hosts the route reached, from the Hub's answers, and
+/// judges them no second time.
+#[test]
+fn the_network_check_names_the_hosts_the_hub_named() {
+    let cdn = StorageServer::start(Kind::Bytes, Fault::None, None);
+    let hub = hub_with(Repo::model(REPO).lfs_file("model.safetensors", &cdn.url));
+    let w = world(&hub);
+    let (f, _) = w.outcome_with("network/ok", &["--only", "network", "--repo", REPO]);
+    let hosts = f["details"]["hosts"].as_str().unwrap();
+    let cdn_host = cdn.url.trim_start_matches("http://");
+    assert!(
+        hosts.ends_with(&format!(
+            "storage, judged by download-path: {cdn_host} [CDN]"
+        )),
+        "{hosts}"
+    );
+    assert!(
+        !hosts.contains("cdn-lfs.huggingface.co") && !hosts.contains("xethub"),
+        "{hosts}"
+    );
+}
