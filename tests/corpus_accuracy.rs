@@ -228,18 +228,16 @@ fn report(title: &str, p: &Part, name_misses: bool) -> String {
 /// texts of them (docs/notes/explain.md "Corpus"). Each floor is what is there, so none can
 /// shrink; a cause leaves this list when it reaches 8.
 const SHORT_OF_TEXTS: &[(&str, usize)] = &[
-    ("env-conflict", 2),
-    ("git-password-auth", 5),
-    ("read-only-token", 5),
+    ("env-conflict", 3),
+    ("git-password-auth", 7),
+    ("read-only-token", 7),
     ("stale-git-credential", 2),
-    ("wrong-repo-type", 5),
+    ("wrong-repo-type", 6),
 ];
 
-/// Top-1 on the test part's decidable texts may not fall below this. The issue asks for 90 %;
-/// measured honestly it is 89.4 % (76 of 85), so the floor is what is reached and the issue
-/// stays open until new texts (which land in both parts) and rules written from the tuning
-/// part lift it (docs/notes/explain.md "Measured").
-const TEST_PART_TOP1_FLOOR: f64 = 89.0;
+/// Top-1 on the test part's decidable texts may not fall below this: the issue's 90 %
+/// (measured 90.8 %, 79 of 87: docs/notes/explain.md "Measured").
+const TEST_PART_TOP1_FLOOR: f64 = 90.0;
 
 #[test]
 fn explain_generalises_to_texts_it_was_not_written_from() {

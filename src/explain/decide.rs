@@ -197,8 +197,19 @@ fn by_host(board: &mut Board, x: &Extracted, families: &[&str], text: &[u8]) {
         // The mirror itself answered with a refusal: it cannot serve this.
         let refused_there =
             x.host_kind == Some(Host::Mirror) && x.status.is_some_and(|s| (400..500).contains(&s));
-        if auth > 0 || refused_there {
-            let line = x.url.clone().unwrap_or_else(|| "hf-mirror.com".into());
+        let line = x.url.clone().unwrap_or_else(|| "hf-mirror.com".into());
+        // The host that fails is the mirror itself, or the Hub's storage the mirror hands the
+        // bytes on to (Xet through a mirror, docs/notes/download-path.md): the server the user
+        // chose with HF_ENDPOINT cannot serve this, which is the mirror-endpoint cause, ahead
+        // of the network or the storage hosts in general.
+        let mirror_fails = x.host_kind == Some(Host::Mirror) && network;
+        let passed_on = x.names_storage() && board.score(Cause::StorageBlocked) > 0;
+        if mirror_fails || passed_on {
+            let over = board
+                .score(Cause::NetworkUnreachable)
+                .max(board.score(Cause::StorageBlocked));
+            board.add(Cause::MirrorEndpoint, over + 3, "host/mirror", &line, None);
+        } else if auth > 0 || refused_there {
             let weight = if auth > 0 { auth / 2 + 4 } else { 6 };
             board.add(Cause::MirrorEndpoint, weight, "host/mirror", &line, None);
         }

@@ -341,6 +341,8 @@ pub fn classify_signals(s: &Signals) -> Kind {
             Kind::InvalidToken
         }
         (401, _) if s.message.trim_end_matches('.') == "Invalid user token" => Kind::InvalidToken,
+        // A token whose signature does not verify (an OAuth or JWT token cut or altered).
+        (401, _) if lower.contains("token signature verification failed") => Kind::InvalidToken,
         (401, _) if s.route == Route::Whoami => Kind::InvalidToken,
         (_, Some("RepoNotFound")) => Kind::NotFound,
         (401, _) if s.route.is_git() => Kind::GitCredentialsRefused,
@@ -931,6 +933,7 @@ mod tests {
             (401, None, "Invalid username or password.", Kind::AnonymousNotFound),
             (404, Some("RepoNotFound"), "Repository not found", Kind::NotFound),
             (401, None, "Invalid credentials in Authorization header", Kind::InvalidToken),
+            (401, None, "OAuth token signature verification failed: signature verification failed", Kind::InvalidToken),
             (401, Some("GatedRepo"), "Access to model a/b is restricted. You must have access to it and be authenticated to access it. Please log in.", Kind::Gated(GateState::NotLoggedIn)),
             (403, Some("GatedRepo"), "Access to model a/b is restricted and you are not in the authorized list. Visit https://huggingface.co/a/b to ask for access.", Kind::Gated(GateState::NotRequested)),
             (403, Some("GatedRepo"), "Your request to access model a/b is awaiting a review from the repo authors.", Kind::Gated(GateState::Pending)),
