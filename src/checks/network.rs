@@ -95,14 +95,9 @@ async fn check(ctx: &Arc<Context>) -> Vec<Found> {
         for ((url, _), r) in storage.iter().zip(results) {
             match r {
                 Ok(line) => lines.push(line),
-                // A name from the built-in list that does not resolve may no longer exist: not
-                // this machine's failure (the Hub was not asked which hosts it uses).
-                Err(f) if f.is(Outcome::DnsFailed) => out.push(
-                    Found::new(Outcome::FallbackUnresolved)
-                        .with("host", url.host_str().unwrap_or_default().to_string()),
-                ),
                 Err(f) => {
-                    failed = true;
+                    let f = judge_fallback(url, f);
+                    failed |= !f.is(Outcome::FallbackUnresolved);
                     out.push(f);
                 }
             }
@@ -112,6 +107,18 @@ async fn check(ctx: &Arc<Context>) -> Vec<Found> {
         out.push(Found::new(Outcome::Ok).with("hosts", lines.join("; ")));
     }
     out
+}
+
+/// A host of the built-in fallback list that failed: a name that does not resolve may no
+/// longer exist, which is not this machine's failure (the Hub was not asked which hosts it
+/// uses, docs/notes/download-path.md); any other failure stands.
+fn judge_fallback(url: &url::Url, failed: Found) -> Found {
+    if failed.is(Outcome::DnsFailed) {
+        Found::new(Outcome::FallbackUnresolved)
+            .with("host", url.host_str().unwrap_or_default().to_string())
+    } else {
+        failed
+    }
 }
 
 fn host_port_of(url: &url::Url) -> String {
@@ -273,4 +280,23 @@ fn ca_variables(ctx: &Context) -> Vec<Found> {
         );
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_fallback_name_that_does_not_resolve_is_not_a_failure() {
+        let url = url::Url::parse("https://cdn-lfs.huggingface.co").unwrap();
+        let dns = Found::new(Outcome::DnsFailed).with("error", "Name or service not known");
+        let f = judge_fallback(&url, dns);
+        assert!(f.is(Outcome::FallbackUnresolved));
+        assert_eq!(
+            f.detail_of(crate::engine::finding::Key("host")),
+            Some("cdn-lfs.huggingface.co")
+        );
+        let refused = Found::new(Outcome::TcpFailed);
+        assert!(judge_fallback(&url, refused).is(Outcome::TcpFailed));
+    }
 }
