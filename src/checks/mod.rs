@@ -44,6 +44,7 @@ macro_rules! registry {
 registry! {
     token_file => "token-file", Blocking, [];
     env_conflicts => "env-conflicts", Blocking, [];
+    hf_cache => "hf-cache", Async, [];
     proxy => "proxy", Async, [];
     network => "network", Async, [];
     download_path => "download-path", Async, [Network];

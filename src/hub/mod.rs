@@ -413,6 +413,9 @@ pub struct RepoInfo {
 #[derive(Debug, Clone, Deserialize)]
 pub struct Sibling {
     pub rfilename: String,
+    /// The file's size in bytes (with `?blobs=true`; for LFS/Xet files the real size).
+    #[serde(default)]
+    pub size: Option<u64>,
 }
 
 impl RepoInfo {

@@ -1,5 +1,6 @@
-//! Layer 1: what is on this machine besides the network: for now the facts a support report
-//! needs (OS, git, Python and client versions, the variables that matter).
+//! Layer 1: what is on this machine besides the network: the Hub cache on disk, and the facts a
+//! support report needs (OS, git, Python and client versions, the variables that matter).
 
+pub mod cache;
 pub mod facts;
 pub mod rc_files;

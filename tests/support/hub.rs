@@ -618,6 +618,7 @@ const INVALID_CREDENTIALS: &str = "Invalid credentials in Authorization header";
 const ANONYMOUS: &str = "Invalid username or password.";
 
 fn route(world: &HubWorld, method: &str, path: &str, auth: Option<&str>, host: &str) -> Answer {
+    let blobs = path.contains("blobs=true");
     let path = path.split('?').next().unwrap_or_default();
     if let Some((_, location)) = world.redirects.iter().find(|(p, _)| path.starts_with(p)) {
         let mut a = Answer::text(307, "");
@@ -710,6 +711,9 @@ fn route(world: &HubWorld, method: &str, path: &str, auth: Option<&str>, host: &
         } else {
             (rest, "info")
         };
+        if blobs && action == "info" {
+            return with_sizes(repo_api(world, &who, kind, id, action), world, kind, id);
+        }
         return repo_api(world, &who, kind, id, action);
     }
     if let Some((repo_part, tail)) = path.trim_start_matches('/').split_once("/resolve/") {
@@ -1315,4 +1319,27 @@ fn preupload(world: &HubWorld, who: &Caller, kind: &str, id: &str, method: &str)
         200,
         json!({"files": [{"path": ".hfdoctor-preupload-probe", "uploadMode": "regular", "shouldIgnore": false}]}),
     )
+}
+
+/// `?blobs=true`: each sibling with its size (what the stand-in serves for it).
+fn with_sizes(mut a: Answer, world: &HubWorld, kind: &str, id: &str) -> Answer {
+    let Some(repo) = find_repo(world, kind, id) else {
+        return a;
+    };
+    let Ok(mut v) = serde_json::from_slice::<Value>(&a.body) else {
+        return a;
+    };
+    if let Some(siblings) = v["siblings"].as_array_mut() {
+        for s in siblings {
+            let name = s["rfilename"].as_str().unwrap_or_default().to_string();
+            let size = if repo.stored.iter().any(|(f, _)| *f == name) {
+                STORED_FILE_SIZE
+            } else {
+                format!("{{\"file\": \"{name}\"}}\n").len()
+            };
+            s["size"] = json!(size);
+        }
+    }
+    a.body = v.to_string().into_bytes();
+    a
 }

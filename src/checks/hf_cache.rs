@@ -1,0 +1,365 @@
+//! hf-cache: the Hub cache on disk (`local::cache`, docs/notes/hf-cache.md): where it is and
+//! why, whether this user may write it, the filesystem under it, free space against what the
+//! target needs, what killed jobs left (`.incomplete` blobs, broken snapshot links, locks a
+//! process holds), what the target's cached snapshot really holds, and, offline, whether the
+//! snapshot is complete. It changes nothing: a lock is tried without blocking and released at
+//! once, leftovers are reported, never removed.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::context::{is_true_value, Context};
+use crate::engine::finding::Found;
+use crate::engine::runner::CheckFuture;
+use crate::local::cache::{self, CachePaths, Content, Scan};
+
+crate::outcomes! {
+    pub enum Outcome {
+        Ok = "ok",
+        Missing = "missing",
+        NotWritable = "not-writable",
+        ParentNotWritable = "parent-not-writable",
+        LowSpace = "low-space",
+        LowSpaceFloor = "low-space-floor",
+        Incomplete = "incomplete",
+        BrokenLinks = "broken-links",
+        LockHeld = "lock-held",
+        FakeContent = "fake-content",
+        SizeMismatch = "size-mismatch",
+        NetworkFs = "network-fs",
+        OfflineReady = "offline-ready",
+        OfflineUnlisted = "offline-unlisted",
+        OfflineNoSnapshot = "offline-no-snapshot",
+        OfflineMissing = "offline-missing",
+    }
+}
+
+/// Entries a scan looks at: far more than a 2,000-file cache has, far less than takes time.
+const SCAN_BUDGET: usize = 50_000;
+/// Files of the target's snapshot whose first bytes are read.
+const SNAPSHOT_FILES: usize = 500;
+/// A lock held this long is a download that hangs, or a process that forgot it.
+const LOCK_AGE: Duration = Duration::from_secs(10 * 60);
+/// Below this much free space every download is at risk, whatever it is.
+const LOW_SPACE: u64 = 1 << 30;
+
+pub fn run(ctx: Arc<Context>) -> CheckFuture {
+    Box::pin(async move { check(&ctx).await })
+}
+
+async fn check(ctx: &Arc<Context>) -> Vec<Found> {
+    let paths = CachePaths::resolve(&ctx.env, ctx.home.as_deref(), &ctx.cwd);
+    let shown = ctx.display_path(&paths.hub);
+    let origin = paths.origin.label();
+    let base = |o: Outcome| {
+        Found::new(o)
+            .with("path", shown.clone())
+            .with("origin", origin)
+    };
+    // Sizes of the target's files, from the Hub, while the disk is read.
+    let sizes = hub_sizes(ctx);
+    let local = {
+        let paths = paths.clone();
+        let target = ctx.target().map(|t| (t.repo_type, t.repo_id.clone()));
+        tokio::task::spawn_blocking(move || read_disk(&paths, target))
+    };
+    let (sizes, local) = futures_util::future::join(sizes, local).await;
+    let Ok(disk) = local else {
+        return vec![base(Outcome::Ok)];
+    };
+    let mut out = Vec::new();
+    if !disk.scan.exists {
+        // Nothing to judge but whether the first download can create it.
+        let parent = first_existing_parent(&paths.hub);
+        match parent {
+            Some(p) if !cache::writable(&p) => out.push(
+                base(Outcome::ParentNotWritable).with("parent", ctx.display_path(&p)),
+            ),
+            _ => out.push(base(Outcome::Missing)),
+        }
+        out.extend(offline_readiness(ctx, &disk, &base));
+        return out;
+    }
+    let mine = cache::my_uid();
+    let owner = cache::owner_and_mode(&paths.hub);
+    let owner_text = owner.map_or("?".to_string(), |(uid, mode)| {
+        format!("uid {uid}{}, mode {mode:o}", if Some(uid) == mine { " (you)" } else { "" })
+    });
+    // Where a download writes: the cache, its .locks and, for the target, its repo folder.
+    let mut unwritable: Vec<String> = Vec::new();
+    for dir in disk.write_dirs.iter() {
+        if dir.exists() && !cache::writable(dir) {
+            unwritable.push(ctx.display_path(dir));
+        }
+    }
+    if !unwritable.is_empty() {
+        out.push(
+            base(Outcome::NotWritable)
+                .with("dirs", unwritable.join(", "))
+                .with("owner", owner_text.clone()),
+        );
+    }
+    if let Some(fs) = disk.fs.filter(|f| f.is_network()) {
+        out.push(base(Outcome::NetworkFs).with("fs", fs.name()));
+    }
+    let need = sizes.as_ref().map(|s| {
+        let cached: u64 = disk
+            .snapshot
+            .as_ref()
+            .map(|snap| snap.files.iter().map(|f| f.size).sum())
+            .unwrap_or(0);
+        s.iter().map(|(_, size)| *size).sum::<u64>().saturating_sub(cached)
+    });
+    if let Some(free) = disk.free {
+        match (need, ctx.target()) {
+            (Some(need), Some(t)) if free < need => out.push(
+                base(Outcome::LowSpace)
+                    .with("free", size(free))
+                    .with("need", size(need))
+                    .with("repo", t.repo_id.clone()),
+            ),
+            _ if free < LOW_SPACE => out.push(base(Outcome::LowSpaceFloor).with("free", size(free))),
+            _ => {}
+        }
+    }
+    leftovers(ctx, &disk.scan, &disk.held_locks, &base, &mut out);
+    if let (Some(snap), Some(t)) = (&disk.snapshot, ctx.target()) {
+        for f in &snap.files {
+            let what = match f.content {
+                Content::Data => continue,
+                Content::LfsPointer => "content-lfs-pointer",
+                Content::Html => "content-html",
+                Content::JsonError => "content-json-error",
+            };
+            out.push(
+                base(Outcome::FakeContent)
+                    .with("repo", t.repo_id.clone())
+                    .with("file", f.path.clone())
+                    .with("size", size(f.size))
+                    .with_msg("what", what),
+            );
+        }
+        if let Some(sizes) = &sizes {
+            for f in &snap.files {
+                let Some((_, want)) = sizes.iter().find(|(p, _)| *p == f.path) else {
+                    continue;
+                };
+                if *want != f.size && f.content == Content::Data {
+                    out.push(
+                        base(Outcome::SizeMismatch)
+                            .with("repo", t.repo_id.clone())
+                            .with("file", f.path.clone())
+                            .with("size", f.size.to_string())
+                            .with("want", want.to_string()),
+                    );
+                }
+            }
+        }
+    }
+    out.extend(offline_readiness(ctx, &disk, &base));
+    if out
+        .iter()
+        .all(|f| f.is(Outcome::OfflineReady) || f.is(Outcome::OfflineUnlisted))
+    {
+        out.insert(
+            0,
+            base(Outcome::Ok)
+                .with("repos", disk.scan.repos.to_string())
+                .with("free", disk.free.map_or("?".into(), size))
+                .with("fs", disk.fs.map_or("?", |f| f.name()))
+                .with("owner", owner_text),
+        );
+    }
+    out
+}
+
+/// What the disk says, read on a blocking thread (a hung network filesystem must not stall
+/// the runtime; the runner's deadline still ends the check).
+struct Disk {
+    scan: Scan,
+    snapshot: Option<cache::Snapshot>,
+    free: Option<u64>,
+    fs: Option<cache::FsKind>,
+    write_dirs: Vec<std::path::PathBuf>,
+    /// Locks a live process holds, with how long ago the lock file changed.
+    held_locks: Vec<(std::path::PathBuf, Duration)>,
+}
+
+fn read_disk(
+    paths: &CachePaths,
+    target: Option<(crate::hub::repo::RepoType, String)>,
+) -> Disk {
+    let scan = cache::scan(&paths.hub, SCAN_BUDGET);
+    let repo_dir = target
+        .as_ref()
+        .map(|(ty, id)| paths.hub.join(cache::repo_folder(*ty, id)));
+    let snapshot = repo_dir
+        .as_ref()
+        .and_then(|d| cache::snapshot(d, "main", SNAPSHOT_FILES));
+    let mut write_dirs = vec![paths.hub.clone(), paths.hub.join(".locks")];
+    if let Some(d) = &repo_dir {
+        write_dirs.push(d.join("blobs"));
+    }
+    let held_locks = held_locks(&paths.hub, &scan, target.as_ref());
+    let at = first_existing_parent(&paths.hub).unwrap_or_else(|| paths.hub.clone());
+    Disk {
+        free: cache::free_bytes(&at),
+        fs: cache::fs_kind(&at),
+        scan,
+        snapshot,
+        write_dirs,
+        held_locks,
+    }
+}
+
+/// The lock files a live process has held for over `LOCK_AGE`, with their age. With a target,
+/// only its own (a download of it waits for those); without one, every lock of the cache.
+/// Looked up in the kernel's lock table where the scan read one; else each old lock file is
+/// tried without blocking and released at once.
+fn held_locks(
+    hub: &std::path::Path,
+    scan: &Scan,
+    target: Option<&(crate::hub::repo::RepoType, String)>,
+) -> Vec<(std::path::PathBuf, Duration)> {
+    let mine = target.map(|(ty, id)| hub.join(".locks").join(cache::repo_folder(*ty, id)));
+    let locks_dir = std::fs::metadata(hub.join(".locks")).ok();
+    scan.locks
+        .iter()
+        .filter(|(l, _, age)| *age >= LOCK_AGE && mine.as_ref().is_none_or(|m| l.starts_with(m)))
+        .filter(|(l, ino, _)| {
+            let id = locks_dir
+                .as_ref()
+                .zip(*ino)
+                .and_then(|(m, ino)| cache::file_id(m, ino));
+            match (&scan.lock_table, id) {
+                (Some(t), Some(id)) => t.contains_key(&id),
+                _ => cache::lock_held(l) == Some(true),
+            }
+        })
+        .map(|(l, _, age)| (l.clone(), *age))
+        .collect()
+}
+
+fn first_existing_parent(p: &std::path::Path) -> Option<std::path::PathBuf> {
+    p.ancestors().find(|a| a.exists()).map(|a| a.to_path_buf())
+}
+
+/// The target's files and sizes from the Hub (`?blobs=true`), when online with a target.
+async fn hub_sizes(ctx: &Context) -> Option<Vec<(String, u64)>> {
+    if ctx.options.offline {
+        return None;
+    }
+    let t = ctx.target()?;
+    let path = format!(
+        "{}?blobs=true",
+        crate::hub::info_path(t.repo_type, &t.repo_id)
+    );
+    let answer = ctx.hub().get_shared(&path, ctx.token_sent()).await.ok()?;
+    if answer.status != 200 {
+        return None;
+    }
+    let info: crate::hub::RepoInfo = answer.json()?;
+    Some(
+        info.siblings
+            .into_iter()
+            .filter_map(|s| Some((s.rfilename, s.size?)))
+            .collect(),
+    )
+}
+
+fn leftovers(
+    ctx: &Context,
+    scan: &Scan,
+    held: &[(std::path::PathBuf, Duration)],
+    base: &dyn Fn(Outcome) -> Found,
+    out: &mut Vec<Found>,
+) {
+    if !scan.incomplete.is_empty() {
+        let total: u64 = scan.incomplete.iter().map(|l| l.size).sum();
+        let oldest = scan.incomplete.iter().map(|l| l.age).max().unwrap_or_default();
+        out.push(
+            base(Outcome::Incomplete)
+                .with("count", scan.incomplete.len().to_string())
+                .with("size", size(total))
+                .with("age", age(oldest))
+                .with("first", ctx.display_path(&scan.incomplete[0].path)),
+        );
+    }
+    if !scan.broken_links.is_empty() {
+        out.push(
+            base(Outcome::BrokenLinks)
+                .with("count", scan.broken_links.len().to_string())
+                .with("first", ctx.display_path(&scan.broken_links[0])),
+        );
+    }
+    for (lock, held_for) in held.iter().filter(|(_, a)| *a >= LOCK_AGE) {
+        out.push(
+            base(Outcome::LockHeld)
+                .with("lock", ctx.display_path(lock))
+                .with("age", age(*held_for)),
+        );
+    }
+}
+
+/// With offline mode on (HF_HUB_OFFLINE, TRANSFORMERS_OFFLINE) and a target: is its snapshot
+/// complete in the cache? The file list comes from `trees/<commit>.json` when the client
+/// wrote one; without it, the snapshot's presence is all that can be told.
+fn offline_readiness(ctx: &Context, disk: &Disk, base: &dyn Fn(Outcome) -> Found) -> Vec<Found> {
+    let offline = ["HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"]
+        .into_iter()
+        .find_map(|v| ctx.env.non_empty(v))
+        .is_some_and(|v| is_true_value(&v));
+    let Some(t) = ctx.target() else {
+        return Vec::new();
+    };
+    if !offline {
+        return Vec::new();
+    }
+    let repo = t.repo_id.clone();
+    let Some(snap) = &disk.snapshot else {
+        return vec![base(Outcome::OfflineNoSnapshot).with("repo", repo)];
+    };
+    let Some(listing) = &snap.listing else {
+        return vec![base(Outcome::OfflineUnlisted)
+            .with("repo", repo)
+            .with("count", snap.files.len().to_string())];
+    };
+    let missing: Vec<&str> = listing
+        .iter()
+        .filter(|(p, _)| !snap.files.iter().any(|f| f.path == *p))
+        .map(|(p, _)| p.as_str())
+        .collect();
+    if missing.is_empty() {
+        vec![base(Outcome::OfflineReady)
+            .with("repo", repo)
+            .with("count", snap.files.len().to_string())]
+    } else {
+        vec![base(Outcome::OfflineMissing)
+            .with("repo", repo)
+            .with("files", missing.iter().take(5).copied().collect::<Vec<_>>().join(", "))
+            .with("count", missing.len().to_string())]
+    }
+}
+
+fn size(bytes: u64) -> String {
+    const G: f64 = (1u64 << 30) as f64;
+    const M: f64 = (1u64 << 20) as f64;
+    if bytes as f64 >= G {
+        format!("{:.1} GiB", bytes as f64 / G)
+    } else if bytes as f64 >= M {
+        format!("{:.1} MiB", bytes as f64 / M)
+    } else {
+        format!("{} KiB", bytes.div_ceil(1024))
+    }
+}
+
+fn age(d: Duration) -> String {
+    let s = d.as_secs();
+    if s >= 86_400 {
+        format!("{} d", s / 86_400)
+    } else if s >= 3_600 {
+        format!("{} h", s / 3_600)
+    } else {
+        format!("{} min", s / 60)
+    }
+}
