@@ -148,14 +148,17 @@ fn pages_for_a_check_and_a_cause() {
     assert!(r.stdout.contains("由這些檢查判定："), "{}", r.stdout);
     assert!(!r.stdout.contains("判定:"), "{}", r.stdout);
     // A cause no check decides yet says so, and lists the families that recognise it.
-    let r = w.run(&["explain", "disk-full"]);
+    let r = w.run(&["explain", "space-error"]);
     assert!(
         r.stdout.contains("no check decides this yet"),
         "{}",
         r.stdout
     );
     assert!(!r.stdout.contains("decided by"), "{}", r.stdout);
-    assert!(r.stdout.contains("family/disk-full: "), "{}", r.stdout);
+    assert!(r.stdout.contains("family/space-error: "), "{}", r.stdout);
+    // The local causes are decided by the cache check now.
+    let r = w.run(&["explain", "disk-full"]);
+    assert!(r.stdout.contains("decided by: hf-cache"), "{}", r.stdout);
     let r = w.run(&["explain", "tls"]);
     assert!(r.stdout.contains("decided by: network"), "{}", r.stdout);
     assert!(r.stdout.contains("family/tls-rustls: "), "{}", r.stdout);

@@ -110,7 +110,17 @@ fn offline_mode_with_a_target_fails() {
         .iter()
         .filter(|c| c["status"] == "fail")
         .collect();
-    assert_eq!(failing.len(), 1, "{failing:?}");
+    // One cause: what offline mode blocks, and (hf-cache) that the cache cannot stand in.
+    assert!(
+        failing.iter().all(|f| f["cause"] == "offline-mode"),
+        "{failing:?}"
+    );
+    assert!(find(&json, "hf-cache/offline-no-snapshot").is_some());
+    assert_eq!(
+        json["diagnosis"].as_array().map(|d| d.len()),
+        Some(1),
+        "{json}"
+    );
     // In the user's shell.
     w.set("SHELL", "/usr/bin/fish");
     let f = find(

@@ -34,10 +34,6 @@ crate::outcomes! {
     }
 }
 
-/// Entries a scan looks at: far more than a 2,000-file cache has, far less than takes time.
-const SCAN_BUDGET: usize = 50_000;
-/// Files of the target's snapshot whose first bytes are read.
-const SNAPSHOT_FILES: usize = 500;
 /// A lock held this long is a download that hangs, or a process that forgot it.
 const LOCK_AGE: Duration = Duration::from_secs(10 * 60);
 /// Below this much free space every download is at risk, whatever it is.
@@ -61,7 +57,7 @@ async fn check(ctx: &Arc<Context>) -> Vec<Found> {
     let local = {
         let paths = paths.clone();
         let target = ctx.target().map(|t| (t.repo_type, t.repo_id.clone()));
-        tokio::task::spawn_blocking(move || read_disk(&paths, target))
+        tokio::task::spawn_blocking(move || cache::read(&paths, target, LOCK_AGE))
     };
     let (sizes, local) = futures_util::future::join(sizes, local).await;
     let Ok(disk) = local else {
@@ -70,10 +66,9 @@ async fn check(ctx: &Arc<Context>) -> Vec<Found> {
     let mut out = Vec::new();
     if !disk.scan.exists {
         // Nothing to judge but whether the first download can create it.
-        let parent = first_existing_parent(&paths.hub);
-        match parent {
-            Some(p) if !cache::writable(&p) => out.push(
-                base(Outcome::ParentNotWritable).with("parent", ctx.display_path(&p)),
+        match &disk.parent {
+            Some(p) if !disk.parent_writable => out.push(
+                base(Outcome::ParentNotWritable).with("parent", ctx.display_path(p)),
             ),
             _ => out.push(base(Outcome::Missing)),
         }
@@ -86,12 +81,7 @@ async fn check(ctx: &Arc<Context>) -> Vec<Found> {
         format!("uid {uid}{}, mode {mode:o}", if Some(uid) == mine { " (you)" } else { "" })
     });
     // Where a download writes: the cache, its .locks and, for the target, its repo folder.
-    let mut unwritable: Vec<String> = Vec::new();
-    for dir in disk.write_dirs.iter() {
-        if dir.exists() && !cache::writable(dir) {
-            unwritable.push(ctx.display_path(dir));
-        }
-    }
+    let unwritable: Vec<String> = disk.unwritable.iter().map(|d| ctx.display_path(d)).collect();
     if !unwritable.is_empty() {
         out.push(
             base(Outcome::NotWritable)
@@ -173,77 +163,6 @@ async fn check(ctx: &Arc<Context>) -> Vec<Found> {
     out
 }
 
-/// What the disk says, read on a blocking thread (a hung network filesystem must not stall
-/// the runtime; the runner's deadline still ends the check).
-struct Disk {
-    scan: Scan,
-    snapshot: Option<cache::Snapshot>,
-    free: Option<u64>,
-    fs: Option<cache::FsKind>,
-    write_dirs: Vec<std::path::PathBuf>,
-    /// Locks a live process holds, with how long ago the lock file changed.
-    held_locks: Vec<(std::path::PathBuf, Duration)>,
-}
-
-fn read_disk(
-    paths: &CachePaths,
-    target: Option<(crate::hub::repo::RepoType, String)>,
-) -> Disk {
-    let scan = cache::scan(&paths.hub, SCAN_BUDGET);
-    let repo_dir = target
-        .as_ref()
-        .map(|(ty, id)| paths.hub.join(cache::repo_folder(*ty, id)));
-    let snapshot = repo_dir
-        .as_ref()
-        .and_then(|d| cache::snapshot(d, "main", SNAPSHOT_FILES));
-    let mut write_dirs = vec![paths.hub.clone(), paths.hub.join(".locks")];
-    if let Some(d) = &repo_dir {
-        write_dirs.push(d.join("blobs"));
-    }
-    let held_locks = held_locks(&paths.hub, &scan, target.as_ref());
-    let at = first_existing_parent(&paths.hub).unwrap_or_else(|| paths.hub.clone());
-    Disk {
-        free: cache::free_bytes(&at),
-        fs: cache::fs_kind(&at),
-        scan,
-        snapshot,
-        write_dirs,
-        held_locks,
-    }
-}
-
-/// The lock files a live process has held for over `LOCK_AGE`, with their age. With a target,
-/// only its own (a download of it waits for those); without one, every lock of the cache.
-/// Looked up in the kernel's lock table where the scan read one; else each old lock file is
-/// tried without blocking and released at once.
-fn held_locks(
-    hub: &std::path::Path,
-    scan: &Scan,
-    target: Option<&(crate::hub::repo::RepoType, String)>,
-) -> Vec<(std::path::PathBuf, Duration)> {
-    let mine = target.map(|(ty, id)| hub.join(".locks").join(cache::repo_folder(*ty, id)));
-    let locks_dir = std::fs::metadata(hub.join(".locks")).ok();
-    scan.locks
-        .iter()
-        .filter(|(l, _, age)| *age >= LOCK_AGE && mine.as_ref().is_none_or(|m| l.starts_with(m)))
-        .filter(|(l, ino, _)| {
-            let id = locks_dir
-                .as_ref()
-                .zip(*ino)
-                .and_then(|(m, ino)| cache::file_id(m, ino));
-            match (&scan.lock_table, id) {
-                (Some(t), Some(id)) => t.contains_key(&id),
-                _ => cache::lock_held(l) == Some(true),
-            }
-        })
-        .map(|(l, _, age)| (l.clone(), *age))
-        .collect()
-}
-
-fn first_existing_parent(p: &std::path::Path) -> Option<std::path::PathBuf> {
-    p.ancestors().find(|a| a.exists()).map(|a| a.to_path_buf())
-}
-
 /// The target's files and sizes from the Hub (`?blobs=true`), when online with a target.
 async fn hub_sizes(ctx: &Context) -> Option<Vec<(String, u64)>> {
     if ctx.options.offline {
@@ -304,7 +223,7 @@ fn leftovers(
 /// With offline mode on (HF_HUB_OFFLINE, TRANSFORMERS_OFFLINE) and a target: is its snapshot
 /// complete in the cache? The file list comes from `trees/<commit>.json` when the client
 /// wrote one; without it, the snapshot's presence is all that can be told.
-fn offline_readiness(ctx: &Context, disk: &Disk, base: &dyn Fn(Outcome) -> Found) -> Vec<Found> {
+fn offline_readiness(ctx: &Context, disk: &cache::Disk, base: &dyn Fn(Outcome) -> Found) -> Vec<Found> {
     let offline = ["HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"]
         .into_iter()
         .find_map(|v| ctx.env.non_empty(v))

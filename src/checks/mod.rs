@@ -45,6 +45,7 @@ registry! {
     token_file => "token-file", Blocking, [];
     env_conflicts => "env-conflicts", Blocking, [];
     hf_cache => "hf-cache", Async, [];
+    python_env => "python-env", Async, [];
     proxy => "proxy", Async, [];
     network => "network", Async, [];
     download_path => "download-path", Async, [Network];

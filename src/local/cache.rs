@@ -399,6 +399,96 @@ pub fn snapshot(repo_dir: &Path, revision: &str, max_files: usize) -> Option<Sna
     })
 }
 
+/// Entries a scan looks at: far more than a 2,000-file cache has, far less than takes time.
+pub const SCAN_BUDGET: usize = 50_000;
+/// Files of the target's snapshot whose first bytes are read.
+pub const SNAPSHOT_FILES: usize = 500;
+
+/// What the disk says of a cache, read in one go (on a blocking thread: a hung network
+/// filesystem must not stall the runtime).
+#[derive(Debug, Clone)]
+pub struct Disk {
+    pub scan: Scan,
+    pub snapshot: Option<Snapshot>,
+    pub free: Option<u64>,
+    pub fs: Option<FsKind>,
+    /// Where a download writes (the cache, `.locks`, the target's `blobs`) and this user may
+    /// not.
+    pub unwritable: Vec<PathBuf>,
+    /// The nearest existing folder above a cache that does not exist, and whether this user
+    /// may create the cache in it.
+    pub parent: Option<PathBuf>,
+    pub parent_writable: bool,
+    /// Locks a live process has held for at least the age asked, with that age.
+    pub held_locks: Vec<(PathBuf, Duration)>,
+}
+
+/// Read the cache at `paths` for a check: the scan, the target's snapshot at main, free space,
+/// the filesystem, what this user may not write, and locks held for at least `lock_age`.
+pub fn read(paths: &CachePaths, target: Option<(RepoType, String)>, lock_age: Duration) -> Disk {
+    let scan = scan(&paths.hub, SCAN_BUDGET);
+    let repo_dir = target
+        .as_ref()
+        .map(|(ty, id)| paths.hub.join(repo_folder(*ty, id)));
+    let snapshot = repo_dir
+        .as_ref()
+        .and_then(|d| snapshot(d, "main", SNAPSHOT_FILES));
+    let mut write_dirs = vec![paths.hub.clone(), paths.hub.join(".locks")];
+    if let Some(d) = &repo_dir {
+        write_dirs.push(d.join("blobs"));
+    }
+    let unwritable = write_dirs
+        .into_iter()
+        .filter(|d| d.exists() && !writable(d))
+        .collect();
+    let held_locks = held_for(&paths.hub, &scan, target.as_ref(), lock_age);
+    let parent = paths
+        .hub
+        .ancestors()
+        .find(|a| a.exists())
+        .map(Path::to_path_buf);
+    let at = parent.clone().unwrap_or_else(|| paths.hub.clone());
+    Disk {
+        free: free_bytes(&at),
+        fs: fs_kind(&at),
+        parent_writable: parent.as_deref().is_some_and(writable),
+        parent: parent.filter(|p| *p != paths.hub),
+        scan,
+        snapshot,
+        unwritable,
+        held_locks,
+    }
+}
+
+/// The lock files a live process has held for at least `age`, with their age. With a target,
+/// only its own (a download of it waits for those); without one, every lock of the cache.
+/// Looked up in the kernel's lock table where the scan read one; else each old lock file is
+/// tried without blocking and released at once.
+fn held_for(
+    hub: &Path,
+    scan: &Scan,
+    target: Option<&(RepoType, String)>,
+    age: Duration,
+) -> Vec<(PathBuf, Duration)> {
+    let mine = target.map(|(ty, id)| hub.join(".locks").join(repo_folder(*ty, id)));
+    let locks_dir = std::fs::metadata(hub.join(".locks")).ok();
+    scan.locks
+        .iter()
+        .filter(|(l, _, a)| *a >= age && mine.as_ref().is_none_or(|m| l.starts_with(m)))
+        .filter(|(l, ino, _)| {
+            let id = locks_dir
+                .as_ref()
+                .zip(*ino)
+                .and_then(|(m, ino)| file_id(m, ino));
+            match (&scan.lock_table, id) {
+                (Some(t), Some(id)) => t.contains_key(&id),
+                _ => lock_held(l) == Some(true),
+            }
+        })
+        .map(|(l, _, a)| (l.clone(), *a))
+        .collect()
+}
+
 /// The filesystem under a path, where it matters for locks (data-plane.md §4.5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FsKind {

@@ -3,4 +3,5 @@
 
 pub mod cache;
 pub mod facts;
+pub mod python;
 pub mod rc_files;

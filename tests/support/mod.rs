@@ -89,6 +89,20 @@ impl World {
         self
     }
 
+    /// PATH holds only these programs (links to the machine's own, where it has them): a
+    /// world whose Python, say, does not depend on the machine.
+    pub fn only_programs(&mut self, names: &[&str]) -> &mut Self {
+        let bin = self.home.join(".only-bin");
+        std::fs::create_dir_all(&bin).unwrap();
+        for name in names {
+            if let Ok(p) = which::which(name) {
+                let _ = std::os::unix::fs::symlink(p, bin.join(name));
+            }
+        }
+        let path = bin.to_string_lossy().into_owned();
+        self.set("PATH", &path)
+    }
+
     pub fn default_token_path(&self) -> PathBuf {
         self.home.join(".cache/huggingface/token")
     }

@@ -1,0 +1,233 @@
+//! The Python environments the user actually runs (docs/notes/python-env.md, from
+//! data-plane.md §5): `python3`, `python`, and the interpreters behind `hf` and
+//! `huggingface-cli` (their shebang). Versions and declared requirements come from package
+//! metadata (`importlib.metadata`), never by importing the packages themselves.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+/// The packages whose versions and requirements matter to a download or an upload.
+pub const PACKAGES: &[&str] = &[
+    "huggingface_hub",
+    "hf_xet",
+    "hf_transfer",
+    "transformers",
+    "diffusers",
+    "datasets",
+    "sentence-transformers",
+    "requests",
+    "httpx",
+    "httpx2",
+    "certifi",
+];
+
+/// What the interpreter prints about itself (one JSON line). `importlib.metadata` reads the
+/// `*.dist-info` folders; nothing of the packages runs.
+pub const PROBE: &str = r#"import sys, json, platform, importlib.metadata as m
+out = {"python": sys.version.split()[0], "executable": sys.executable, "prefix": sys.prefix, "machine": platform.machine(), "packages": {}}
+for p in PACKAGES:
+    try:
+        d = m.distribution(p)
+        out["packages"][p] = {"version": d.version, "requires": d.requires or []}
+    except Exception:
+        pass
+print(json.dumps(out))
+"#;
+
+/// The probe with the package list filled in.
+pub fn probe_script() -> String {
+    let list = PACKAGES
+        .iter()
+        .map(|p| format!("{p:?}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    PROBE.replace("PACKAGES", &format!("[{list}]"))
+}
+
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct Package {
+    pub version: String,
+    #[serde(default)]
+    pub requires: Vec<String>,
+}
+
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct PyEnv {
+    pub python: String,
+    pub executable: String,
+    pub prefix: String,
+    #[serde(default)]
+    pub machine: String,
+    pub packages: BTreeMap<String, Package>,
+}
+
+impl PyEnv {
+    pub fn parse(stdout: &str) -> Option<PyEnv> {
+        stdout
+            .lines()
+            .rev()
+            .find_map(|l| serde_json::from_str(l.trim()).ok())
+    }
+
+    pub fn version(&self, package: &str) -> Option<&str> {
+        self.packages.get(package).map(|p| p.version.as_str())
+    }
+}
+
+/// The interpreter a script runs with: its shebang (`#!/path/python`, or `#!/usr/bin/env
+/// python3`, which names a program to find on PATH). None when the file is not a script.
+pub fn shebang(script: &Path) -> Option<Shebang> {
+    let c = crate::world::fs::read_bounded(script, 512).ok()?;
+    let text = String::from_utf8_lossy(&c.bytes);
+    let line = text.lines().next()?.strip_prefix("#!")?.trim();
+    let mut words = line.split_whitespace();
+    let first = words.next()?;
+    if first.ends_with("/env") {
+        // `env -S python3 -u` and the like: the first word that is not an option.
+        let program = words.find(|w| !w.starts_with('-'))?;
+        return Some(Shebang::OnPath(program.to_string()));
+    }
+    Some(Shebang::Path(PathBuf::from(first)))
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Shebang {
+    Path(PathBuf),
+    OnPath(String),
+}
+
+/// A requirement of an installed package on another one, as its metadata declares it
+/// (`Requires-Dist`): for `name`, the specifiers, when they apply here (no `extra`, and a
+/// `platform_machine` marker that names this machine, if any).
+pub fn requirement_on(requires: &[String], name: &str, machine: &str) -> Option<String> {
+    let want = normalize(name);
+    for r in requires {
+        let (spec, marker) = r.split_once(';').unwrap_or((r, ""));
+        let marker = marker.trim();
+        if marker.contains("extra") {
+            continue;
+        }
+        if marker.contains("platform_machine") && !machine.is_empty() && !marker.contains(machine) {
+            continue;
+        }
+        let spec = spec.trim();
+        let cut = spec
+            .find(|c: char| "<>=!~ ([".contains(c))
+            .unwrap_or(spec.len());
+        if normalize(&spec[..cut]) != want {
+            continue;
+        }
+        let mut rest = spec[cut..].trim();
+        if rest.starts_with('[') {
+            // Extras of the dependency: `pkg[extra]>=1`.
+            rest = rest.split_once(']').map_or("", |(_, a)| a);
+        }
+        let rest = rest
+            .trim()
+            .trim_start_matches('(')
+            .trim_end_matches(')')
+            .trim();
+        return Some(rest.to_string());
+    }
+    None
+}
+
+/// PEP 503 names: case and `-_.` runs do not matter.
+pub fn normalize(name: &str) -> String {
+    let mut out = String::new();
+    let mut sep = false;
+    for c in name.trim().chars() {
+        if matches!(c, '-' | '_' | '.') {
+            sep = true;
+        } else {
+            if sep && !out.is_empty() {
+                out.push('-');
+            }
+            sep = false;
+            out.push(c.to_ascii_lowercase());
+        }
+    }
+    out
+}
+
+/// Whether `version` meets the specifiers (`>=0.34.0,<1.0`); None when either does not parse.
+pub fn satisfies(version: &str, specifiers: &str) -> Option<bool> {
+    if specifiers.trim().is_empty() {
+        return Some(true);
+    }
+    let v = pep440_rs::Version::from_str(version.trim()).ok()?;
+    let s = pep440_rs::VersionSpecifiers::from_str(specifiers.trim()).ok()?;
+    Some(s.contains(&v))
+}
+
+/// `version` is at least `floor` (both PEP 440).
+pub fn at_least(version: &str, floor: &str) -> bool {
+    satisfies(version, &format!(">={floor}")).unwrap_or(false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn requirements_as_metadata_writes_them() {
+        let req = vec![
+            "filelock".to_string(),
+            "huggingface-hub<1.0,>=0.34.0".to_string(),
+            "hf-xet<2.0.0,>=1.5.2; platform_machine == \"x86_64\" or platform_machine == \"aarch64\"".to_string(),
+            "hf_transfer>=0.1.4; extra == \"hf-transfer\"".to_string(),
+            "huggingface_hub[hf_xet] (>=0.30)".to_string(),
+        ];
+        assert_eq!(
+            requirement_on(&req, "huggingface_hub", "x86_64").as_deref(),
+            Some("<1.0,>=0.34.0")
+        );
+        assert_eq!(
+            requirement_on(&req, "hf_xet", "x86_64").as_deref(),
+            Some("<2.0.0,>=1.5.2")
+        );
+        assert_eq!(requirement_on(&req, "hf_xet", "ppc64le"), None);
+        assert_eq!(requirement_on(&req, "hf_transfer", "x86_64"), None);
+        assert_eq!(satisfies("0.36.2", "<1.0,>=0.34.0"), Some(true));
+        assert_eq!(satisfies("2.4.0", "<1.0,>=0.34.0"), Some(false));
+        assert!(at_least("1.11.0", "1.11"));
+        assert!(!at_least("0.36.2", "1.0"));
+        assert_eq!(normalize("Sentence_Transformers"), "sentence-transformers");
+        let req2 = vec!["huggingface_hub[hf_xet] (>=0.30)".to_string()];
+        assert_eq!(
+            requirement_on(&req2, "huggingface-hub", "x86_64").as_deref(),
+            Some(">=0.30")
+        );
+    }
+
+    #[test]
+    fn shebangs() {
+        let dir = tempfile_dir();
+        let a = dir.join("a");
+        std::fs::write(&a, "#!/opt/venv/bin/python3.12\nimport x\n").unwrap();
+        assert_eq!(
+            shebang(&a),
+            Some(Shebang::Path(PathBuf::from("/opt/venv/bin/python3.12")))
+        );
+        std::fs::write(&a, "#!/usr/bin/env -S python3 -u\n").unwrap();
+        assert_eq!(shebang(&a), Some(Shebang::OnPath("python3".into())));
+        std::fs::write(&a, [0x7f, b'E', b'L', b'F']).unwrap();
+        assert_eq!(shebang(&a), None);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    fn tempfile_dir() -> PathBuf {
+        let d = std::env::temp_dir().join(format!("hfdoctor-shebang-{}", std::process::id()));
+        std::fs::create_dir_all(&d).unwrap();
+        d
+    }
+
+    #[test]
+    fn the_probe_parses() {
+        let out = "noise\n{\"python\": \"3.12.1\", \"executable\": \"/v/bin/python\", \"prefix\": \"/v\", \"machine\": \"x86_64\", \"packages\": {\"huggingface_hub\": {\"version\": \"2.4.0\", \"requires\": [\"hf-xet<2,>=1.5\"]}}}\n";
+        let e = PyEnv::parse(out).unwrap();
+        assert_eq!(e.version("huggingface_hub"), Some("2.4.0"));
+        assert!(probe_script().contains("[\"huggingface_hub\", \"hf_xet\""));
+    }
+}

@@ -1,0 +1,221 @@
+//! python-env on temporary Python environments (`python3 -m venv --without-pip`, with package
+//! metadata written into their site-packages as pip would leave it): versions and declared
+//! requirements read without importing anything, `hf` running another Python, hf_xet missing
+//! or too old, a huggingface-cli stub, variables the installed client ignores.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+
+use support::*;
+
+/// A venv with these (name, version, Requires-Dist lines) installed as metadata only. None
+/// (the test says SKIPPED) without a python3 that can make one.
+fn venv(root: &Path, name: &str, packages: &[(&str, &str, &[&str])]) -> Option<PathBuf> {
+    let dir = root.join(name);
+    let ok = std::process::Command::new("python3")
+        .args(["-m", "venv", "--without-pip"])
+        .arg(&dir)
+        .status()
+        .is_ok_and(|s| s.success());
+    if !ok {
+        return None;
+    }
+    let lib = std::fs::read_dir(dir.join("lib"))
+        .ok()?
+        .flatten()
+        .find(|e| e.file_name().to_string_lossy().starts_with("python"))?
+        .path()
+        .join("site-packages");
+    for (pkg, version, requires) in packages {
+        let info = lib.join(format!("{}-{version}.dist-info", pkg.replace('-', "_")));
+        std::fs::create_dir_all(&info).unwrap();
+        let mut meta = format!("Metadata-Version: 2.1\nName: {pkg}\nVersion: {version}\n");
+        for r in *requires {
+            meta.push_str(&format!("Requires-Dist: {r}\n"));
+        }
+        std::fs::write(info.join("METADATA"), meta).unwrap();
+    }
+    Some(dir.join("bin"))
+}
+
+const HUB_2: (&str, &str, &[&str]) = (
+    "huggingface_hub",
+    "2.4.0",
+    &["filelock", "hf-xet<2.0.0,>=1.5.2; platform_machine == \"x86_64\" or platform_machine == \"amd64\" or platform_machine == \"AMD64\" or platform_machine == \"arm64\" or platform_machine == \"aarch64\""],
+);
+const XET_18: (&str, &str, &[&str]) = ("hf_xet", "1.8.0", &[]);
+
+/// A world whose PATH holds only these folders.
+fn world_with_path(dirs: &[&Path]) -> World {
+    let mut w = World::new();
+    let path = std::env::join_paths(dirs).unwrap();
+    w.set("PATH", path.to_str().unwrap());
+    w
+}
+
+/// `name` in `dir`, a script whose shebang runs `python`.
+fn script(dir: &Path, name: &str, python: &Path) {
+    std::fs::create_dir_all(dir).unwrap();
+    let p = dir.join(name);
+    std::fs::write(&p, format!("#!{}\nimport sys\n", python.display())).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+const ARGS: &[&str] = &["--only", "python-env", "--offline"];
+
+macro_rules! venv_or_skip {
+    ($root:expr, $name:expr, $pkgs:expr) => {
+        match venv($root, $name, $pkgs) {
+            Some(bin) => bin,
+            None => {
+                eprintln!("SKIPPED: no python3 that can make a venv");
+                return;
+            }
+        }
+    };
+}
+
+#[test]
+fn a_healthy_environment_names_what_it_runs() {
+    let root = tempfile::tempdir().unwrap();
+    let bin = venv_or_skip!(root.path(), "a", &[HUB_2, XET_18]);
+    script(&bin, "hf", &bin.join("python"));
+    let w = world_with_path(&[&bin]);
+    let (f, text) = w.outcome_with("python-env/ok", ARGS);
+    let envs = f["details"]["envs"].as_str().unwrap();
+    assert!(
+        envs.contains("huggingface_hub 2.4.0, hf_xet 1.8.0"),
+        "{envs}"
+    );
+    assert!(
+        envs.contains("python: the same") && envs.contains("hf: the same"),
+        "{envs}"
+    );
+    assert!(text.contains("Python as you run it: python3 3."), "{text}");
+}
+
+#[test]
+fn a_package_that_wants_another_huggingface_hub() {
+    let root = tempfile::tempdir().unwrap();
+    let bin = venv_or_skip!(
+        root.path(),
+        "a",
+        &[
+            HUB_2,
+            XET_18,
+            (
+                "transformers",
+                "4.56.1",
+                &["huggingface-hub<1.0,>=0.34.0", "tokenizers>=0.22"]
+            ),
+        ]
+    );
+    let w = world_with_path(&[&bin]);
+    let (f, text) = w.outcome_with("python-env/requirement-unmet", ARGS);
+    assert_eq!(f["cause"], "client-outdated");
+    assert_eq!(f["details"]["spec"], "<1.0,>=0.34.0");
+    assert!(
+        text.contains("transformers 4.56.1 requires huggingface_hub<1.0,>=0.34.0, but"),
+        "{text}"
+    );
+    assert!(text.contains("has 2.4.0"), "{text}");
+    let cmds = fix_commands(&f);
+    assert!(
+        cmds[0].ends_with("-m pip install -U transformers huggingface_hub"),
+        "{cmds:?}"
+    );
+}
+
+#[test]
+fn hf_xet_missing_or_too_old() {
+    let root = tempfile::tempdir().unwrap();
+    let bin = venv_or_skip!(root.path(), "a", &[HUB_2]);
+    let w = world_with_path(&[&bin]);
+    let (f, _) = w.outcome_with("python-env/xet-missing", ARGS);
+    assert_eq!(f["status"], "warn");
+    let bin = venv_or_skip!(root.path(), "b", &[HUB_2, ("hf_xet", "1.1.0", &[])]);
+    let w = world_with_path(&[&bin]);
+    let (f, _) = w.outcome_with("python-env/xet-too-old", ARGS);
+    assert_eq!(f["details"]["xet"], "1.1.0");
+    assert_eq!(f["details"]["spec"], "<2.0.0,>=1.5.2");
+}
+
+#[test]
+fn hf_that_runs_another_python() {
+    let root = tempfile::tempdir().unwrap();
+    let a = venv_or_skip!(root.path(), "a", &[HUB_2, XET_18]);
+    let b = venv_or_skip!(root.path(), "b", &[("huggingface_hub", "0.36.2", &[])]);
+    let tools = root.path().join("tools");
+    script(&tools, "hf", &b.join("python"));
+    let w = world_with_path(&[&a, &tools]);
+    let (f, text) = w.outcome_with("python-env/hf-elsewhere", ARGS);
+    assert_eq!(f["details"]["hf_hub"], "0.36.2");
+    assert_eq!(f["details"]["python_hub"], "2.4.0");
+    assert!(text.contains("hf runs "), "{text}");
+    // In Chinese.
+    let mut zh = world_with_path(&[&a, &tools]);
+    zh.set("LANG", "zh_CN.UTF-8");
+    let (_, text) = zh.outcome_with("python-env/hf-elsewhere", ARGS);
+    assert!(text.contains("`hf` 运行的是"), "{text}");
+}
+
+#[test]
+fn a_huggingface_cli_that_no_longer_works() {
+    let root = tempfile::tempdir().unwrap();
+    let bin = venv_or_skip!(root.path(), "a", &[HUB_2, XET_18]);
+    script(&bin, "huggingface-cli", &bin.join("python"));
+    let w = world_with_path(&[&bin]);
+    let (f, _) = w.outcome_with("python-env/cli-stub", ARGS);
+    assert_eq!(f["details"]["version"], "2.4.0");
+    assert_eq!(fix_commands(&f), vec!["hf auth login"]);
+}
+
+#[test]
+fn variables_the_installed_client_ignores() {
+    let root = tempfile::tempdir().unwrap();
+    let bin = venv_or_skip!(root.path(), "a", &[HUB_2, XET_18]);
+    let mut w = world_with_path(&[&bin]);
+    w.set("HF_HUB_ENABLE_HF_TRANSFER", "1");
+    w.set("REQUESTS_CA_BUNDLE", "/etc/company-ca.pem");
+    let (f, _) = w.outcome_with("python-env/transfer-ignored", ARGS);
+    assert_eq!(
+        fix_commands(&f),
+        vec![
+            "unset HF_HUB_ENABLE_HF_TRANSFER",
+            "export HF_XET_HIGH_PERFORMANCE=1"
+        ]
+    );
+    let (f, text) = w.outcome_with("python-env/ca-ignored", ARGS);
+    assert_eq!(f["cause"], "tls");
+    assert!(
+        text.contains("REQUESTS_CA_BUNDLE is set, but huggingface_hub 2.4.0 does not read it"),
+        "{text}"
+    );
+    assert_eq!(
+        fix_commands(&f),
+        vec!["export SSL_CERT_FILE=\"$REQUESTS_CA_BUNDLE\""]
+    );
+    // With 0.x the variable is read: nothing to say.
+    let old = venv_or_skip!(root.path(), "old", &[("huggingface_hub", "0.36.2", &[])]);
+    let mut w = world_with_path(&[&old]);
+    w.set("REQUESTS_CA_BUNDLE", "/etc/company-ca.pem");
+    let j = w.json(ARGS).json();
+    assert!(find(&j, "python-env/ca-ignored").is_none(), "{j}");
+    assert!(find(&j, "python-env/ok").is_some(), "{j}");
+}
+
+#[test]
+fn without_python_or_without_the_client() {
+    let root = tempfile::tempdir().unwrap();
+    let empty = root.path().join("empty");
+    std::fs::create_dir_all(&empty).unwrap();
+    let w = world_with_path(&[&empty]);
+    let (f, _) = w.outcome_with("python-env/no-python", ARGS);
+    assert_eq!(f["status"], "skip");
+    let bin = venv_or_skip!(root.path(), "a", &[]);
+    let w = world_with_path(&[&bin]);
+    let (f, _) = w.outcome_with("python-env/no-hub", ARGS);
+    assert_eq!(f["status"], "skip");
+}
