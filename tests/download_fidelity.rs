@@ -126,14 +126,24 @@ fn the_real_client_downloads_through_the_stand_ins_and_fails_where_hfdoctor_says
             "download-path/storage-tls-untrusted",
         ),
     ];
-    // A black hole: the client waits for its read timeout (1 s here), retries, then raises.
+    // A black hole, and a host that answers and then sends nothing: the client waits for its
+    // read timeout (1 s here), retries without progress, then raises.
     let hole = StorageServer::start(Kind::Bytes, Fault::BlackHole, None);
-    let cases = cases.into_iter().chain([(
-        "black hole",
-        hole.url.clone(),
-        "ReadTimeout",
-        "download-path/storage-no-answer",
-    )]);
+    let stall = StorageServer::start(Kind::Bytes, Fault::StallAfter(0), None);
+    let cases = cases.into_iter().chain([
+        (
+            "black hole",
+            hole.url.clone(),
+            "ReadTimeout",
+            "download-path/storage-no-answer",
+        ),
+        (
+            "stall",
+            stall.url.clone(),
+            "ReadTimeout",
+            "download-path/storage-stalled",
+        ),
+    ]);
     for (name, url, class, code) in cases {
         let hub = hub_with(Repo::model(REPO).lfs_file("model.safetensors", &url));
         let got = download(&py, &hub, &[("HF_HUB_DOWNLOAD_TIMEOUT", "1")]);
@@ -175,4 +185,14 @@ fn the_real_client_downloads_through_the_stand_ins_and_fails_where_hfdoctor_says
         ok,
         "the workaround hfdoctor offers"
     );
+
+    // A mirror (an endpoint that is not the Hub) whose Xet hosts this machine cannot reach:
+    // the client fails in hf_xet, and hfdoctor names the mirror as the cause.
+    let hub =
+        hub_with(Repo::model(REPO).xet_file("model.safetensors", &refused_url(), &refused_url()));
+    let mirror = hub.url.replace("127.0.0.1", "0.0.0.0");
+    let got = download(&py, &hub, &[("HF_ENDPOINT", &mirror), ("HF_TOKEN", "")]);
+    assert!(got.starts_with("RuntimeError"), "through the mirror: {got}");
+    let f = doctor(&hub, &[("HF_ENDPOINT", &mirror)]);
+    assert_eq!(f["code"], "download-path/mirror-passes-through", "{f}");
 }
