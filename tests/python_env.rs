@@ -12,9 +12,24 @@ use support::*;
 /// A venv with these (name, version, Requires-Dist lines) installed as metadata only. None
 /// (the test says SKIPPED) without a python3 that can make one.
 fn venv(root: &Path, name: &str, packages: &[(&str, &str, &[&str])]) -> Option<PathBuf> {
+    venv_with(root, name, packages, false)
+}
+
+/// `venv`, seeing the system's site-packages too when `system` (then hfdoctor cannot read it
+/// from disk alone and asks the interpreter).
+fn venv_with(
+    root: &Path,
+    name: &str,
+    packages: &[(&str, &str, &[&str])],
+    system: bool,
+) -> Option<PathBuf> {
     let dir = root.join(name);
+    let mut args = vec!["-m", "venv", "--without-pip"];
+    if system {
+        args.push("--system-site-packages");
+    }
     let ok = std::process::Command::new("python3")
-        .args(["-m", "venv", "--without-pip"])
+        .args(&args)
         .arg(&dir)
         .status()
         .is_ok_and(|s| s.success());
@@ -218,4 +233,71 @@ fn without_python_or_without_the_client() {
     let w = world_with_path(&[&bin]);
     let (f, _) = w.outcome_with("python-env/no-hub", ARGS);
     assert_eq!(f["status"], "skip");
+}
+
+/// A venv that also sees the system's packages is not read from disk: the interpreter itself
+/// answers (importlib.metadata), with the same verdicts.
+#[test]
+fn an_environment_the_interpreter_must_describe() {
+    let root = tempfile::tempdir().unwrap();
+    let Some(bin) = venv_with(
+        root.path(),
+        "sys",
+        &[
+            HUB_2,
+            XET_18,
+            ("transformers", "4.56.1", &["huggingface-hub<1.0,>=0.34.0"]),
+        ],
+        true,
+    ) else {
+        eprintln!("SKIPPED an_environment_the_interpreter_must_describe: no python3 venv");
+        return;
+    };
+    let w = world_with_path(&[&bin]);
+    let (f, _) = w.outcome_with("python-env/requirement-unmet", ARGS);
+    assert_eq!(f["details"]["hub"], "2.4.0");
+    assert_eq!(f["details"]["package_version"], "4.56.1");
+}
+
+/// What hfdoctor reads from disk is what the interpreter itself says (importlib.metadata), for
+/// this machine's own python3 and for a venv: the same packages at the same versions.
+#[test]
+fn reading_from_disk_agrees_with_the_interpreter() {
+    use hfdoctor::local::python;
+    let root = tempfile::tempdir().unwrap();
+    let Some(bin) = venv(root.path(), "a", &[HUB_2, XET_18]) else {
+        eprintln!("SKIPPED reading_from_disk_agrees_with_the_interpreter: no python3 venv");
+        return;
+    };
+    let env = hfdoctor::context::Env::from_pairs(std::env::vars());
+    let home = std::env::var_os("HOME").map(PathBuf::from);
+    let mut interpreters = vec![bin.join("python3")];
+    if let Ok(p) = which::which("python3") {
+        let cwd = std::env::current_dir().unwrap();
+        interpreters.push(python::pyenv_target(&p, &env, &cwd).unwrap_or(p));
+    }
+    let mut compared = 0;
+    for py in interpreters {
+        let Some(ours) = python::read_from_disk(&py, &env, home.as_deref()) else {
+            continue;
+        };
+        let out = std::process::Command::new(&py)
+            .args(["-c", &python::probe_script()])
+            .output()
+            .unwrap();
+        let theirs = python::PyEnv::parse(&String::from_utf8_lossy(&out.stdout)).unwrap();
+        let versions = |e: &python::PyEnv| {
+            e.packages
+                .iter()
+                .map(|(k, p)| (k.clone(), p.version.clone(), p.requires.clone()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(versions(&ours), versions(&theirs), "{}", py.display());
+        assert_eq!(
+            ours.python.split('.').take(2).collect::<Vec<_>>(),
+            theirs.python.split('.').take(2).collect::<Vec<_>>()
+        );
+        compared += 1;
+    }
+    assert!(compared >= 1);
 }

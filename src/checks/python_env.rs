@@ -47,7 +47,12 @@ pub fn run(ctx: Arc<Context>) -> CheckFuture {
 /// Where each program runs from: (what the user types, the interpreter it runs).
 fn interpreters(ctx: &Context) -> Vec<(&'static str, PathBuf)> {
     let path = ctx.env.get("PATH").unwrap_or_default();
-    let find = |name: &str| which::which_in(name, Some(&path), &ctx.cwd).ok();
+    // A pyenv shim stands for the version it would run (reading that version needs no shell).
+    let find = |name: &str| {
+        which::which_in(name, Some(&path), &ctx.cwd)
+            .ok()
+            .map(|p| python::pyenv_target(&p, &ctx.env, &ctx.cwd).unwrap_or(p))
+    };
     let mut out = Vec::new();
     for name in ["python3", "python"] {
         if let Some(p) = find(name) {
@@ -89,6 +94,11 @@ fn check(ctx: &Context) -> Vec<Found> {
             .map(|p| {
                 let script = &script;
                 s.spawn(move || {
+                    // Read from disk where sys.path can be told from the files; else the
+                    // interpreter answers the probe.
+                    if let Some(env) = python::read_from_disk(p, &ctx.env, ctx.home.as_deref()) {
+                        return Some(env);
+                    }
                     let program = p.to_string_lossy().into_owned();
                     let out = ctx.run(&program, &["-c", script], PROBE_DEADLINE).ok()?;
                     out.ok().then(|| PyEnv::parse(&out.stdout)).flatten()

@@ -75,6 +75,170 @@ impl PyEnv {
     }
 }
 
+/// The environment of an interpreter read straight from disk, without running it, where its
+/// `sys.path` can be told from its files (docs/notes/python-env.md):
+/// - a venv (`pyvenv.cfg` above `bin`) that does not include the system's site-packages: its
+///   own `lib/python3.X/site-packages`;
+/// - an installation with one `lib/python3.X/site-packages` under its prefix (pyenv, conda,
+///   /usr/local builds): `PYTHONPATH`, the user site (`~/.local/lib/python3.X/site-packages`,
+///   unless `PYTHONNOUSERSITE`), then that folder, in `sys.path`'s order.
+///
+/// None for any other (a venv with system site-packages, Debian's `dist-packages`): the probe
+/// asks the interpreter then.
+pub fn read_from_disk(
+    interpreter: &Path,
+    env: &crate::world::env::Env,
+    home: Option<&Path>,
+) -> Option<PyEnv> {
+    let prefix = interpreter.parent()?.parent()?;
+    let cfg = crate::world::fs::read_bounded(&prefix.join("pyvenv.cfg"), 64 << 10)
+        .ok()
+        .map(|c| String::from_utf8_lossy(&c.bytes).into_owned());
+    let value = |key: &str| {
+        cfg.as_deref().and_then(|cfg| {
+            cfg.lines().find_map(|l| {
+                let (k, v) = l.split_once('=')?;
+                (k.trim() == key).then(|| v.trim().to_string())
+            })
+        })
+    };
+    let (python, dirs) = if cfg.is_some() {
+        if value("include-system-site-packages").is_some_and(|v| v.eq_ignore_ascii_case("true")) {
+            return None;
+        }
+        let version = value("version_info").or_else(|| value("version"))?;
+        let mut n = version.split('.');
+        let (major, minor) = (n.next()?, n.next()?);
+        let site = prefix
+            .join("lib")
+            .join(format!("python{major}.{minor}"))
+            .join("site-packages");
+        let python = version.split('.').take(3).collect::<Vec<_>>().join(".");
+        (python, vec![site])
+    } else {
+        let libs: Vec<String> = std::fs::read_dir(prefix.join("lib"))
+            .ok()?
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| {
+                n.starts_with("python3.")
+                    && prefix.join("lib").join(n).join("site-packages").is_dir()
+            })
+            .collect();
+        let [lib] = libs.as_slice() else {
+            return None;
+        };
+        let short = lib.trim_start_matches("python").to_string();
+        // pyenv names the prefix by the full version (versions/3.11.7).
+        let named = prefix.file_name()?.to_string_lossy().into_owned();
+        let python = if named.starts_with(&format!("{short}.")) {
+            named
+        } else {
+            short.clone()
+        };
+        let mut dirs: Vec<PathBuf> = env
+            .non_empty("PYTHONPATH")
+            .map(|p| std::env::split_paths(&p).collect())
+            .unwrap_or_default();
+        if env.non_empty("PYTHONNOUSERSITE").is_none() {
+            if let Some(h) = home {
+                dirs.push(h.join(".local/lib").join(lib).join("site-packages"));
+            }
+        }
+        dirs.push(prefix.join("lib").join(lib).join("site-packages"));
+        (python, dirs)
+    };
+    let wanted: Vec<String> = PACKAGES.iter().map(|p| normalize(p)).collect();
+    let mut packages = BTreeMap::new();
+    for dir in dirs {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let Some(stem) = name.strip_suffix(".dist-info") else {
+                continue;
+            };
+            let Some((dist, _)) = stem.rsplit_once('-') else {
+                continue;
+            };
+            let Some(i) = wanted.iter().position(|w| *w == normalize(dist)) else {
+                continue;
+            };
+            // The first on sys.path wins, as for importlib.metadata.
+            if packages.contains_key(PACKAGES[i]) {
+                continue;
+            }
+            if let Some(p) = read_metadata(&entry.path()) {
+                packages.insert(PACKAGES[i].to_string(), p);
+            }
+        }
+    }
+    Some(PyEnv {
+        python,
+        executable: interpreter.to_string_lossy().into_owned(),
+        prefix: prefix.to_string_lossy().into_owned(),
+        machine: std::env::consts::ARCH.to_string(),
+        packages,
+    })
+}
+
+/// `Version` and `Requires-Dist` of a `*.dist-info`'s METADATA (its headers end at the first
+/// empty line; the description follows).
+fn read_metadata(dist_info: &Path) -> Option<Package> {
+    let meta = crate::world::fs::read_bounded(&dist_info.join("METADATA"), 1 << 20).ok()?;
+    let meta = String::from_utf8_lossy(&meta.bytes);
+    let headers = meta.split("\n\n").next().unwrap_or_default();
+    let header = |key: &str| -> Vec<String> {
+        headers
+            .lines()
+            .filter_map(|l| l.strip_prefix(key))
+            .map(|v| v.trim().to_string())
+            .collect()
+    };
+    Some(Package {
+        version: header("Version:").into_iter().next()?,
+        requires: header("Requires-Dist:"),
+    })
+}
+
+/// The interpreter a pyenv shim (`$PYENV_ROOT/shims/<program>`, a shell script that asks pyenv
+/// which version to run) would run, by pyenv's own order: `PYENV_VERSION`, a `.python-version`
+/// in the working directory or above, `$PYENV_ROOT/version`. None for anything else, for the
+/// `system` version, or when the version has no such program (the shim itself runs then).
+pub fn pyenv_target(shim: &Path, env: &crate::world::env::Env, cwd: &Path) -> Option<PathBuf> {
+    let shims = shim.parent()?;
+    if shims.file_name()? != "shims" {
+        return None;
+    }
+    let root = shims.parent()?;
+    let first_line = |p: &Path| {
+        crate::world::fs::read_bounded(p, 4096).ok().and_then(|c| {
+            String::from_utf8_lossy(&c.bytes)
+                .split_whitespace()
+                .next()
+                .map(str::to_string)
+        })
+    };
+    let version = env
+        .non_empty("PYENV_VERSION")
+        .and_then(|v| v.split(':').next().map(str::to_string))
+        .or_else(|| {
+            cwd.ancestors()
+                .find_map(|d| first_line(&d.join(".python-version")))
+        })
+        .or_else(|| first_line(&root.join("version")))?;
+    if version == "system" {
+        return None;
+    }
+    let real = root
+        .join("versions")
+        .join(version)
+        .join("bin")
+        .join(shim.file_name()?);
+    real.is_file().then_some(real)
+}
+
 /// The interpreter a script runs with: its shebang (`#!/path/python`, or `#!/usr/bin/env
 /// python3`, which names a program to find on PATH). None when the file is not a script.
 pub fn shebang(script: &Path) -> Option<Shebang> {
@@ -221,6 +385,28 @@ mod tests {
         let d = std::env::temp_dir().join(format!("hfdoctor-shebang-{}", std::process::id()));
         std::fs::create_dir_all(&d).unwrap();
         d
+    }
+
+    #[test]
+    fn a_pyenv_shim_is_followed_to_its_version() {
+        let root = tempfile_dir().join("pyenv");
+        std::fs::create_dir_all(root.join("shims")).unwrap();
+        std::fs::create_dir_all(root.join("versions/3.12.1/bin")).unwrap();
+        std::fs::write(root.join("shims/python3"), "#!/usr/bin/env bash\n").unwrap();
+        std::fs::write(root.join("versions/3.12.1/bin/python3"), "").unwrap();
+        std::fs::write(root.join("version"), "3.12.1\n").unwrap();
+        let env = crate::world::env::Env::from_pairs([("HOME", "/h")]);
+        let shim = root.join("shims/python3");
+        assert_eq!(
+            pyenv_target(&shim, &env, Path::new("/")),
+            Some(root.join("versions/3.12.1/bin/python3"))
+        );
+        let env = crate::world::env::Env::from_pairs([("PYENV_VERSION", "system")]);
+        assert_eq!(pyenv_target(&shim, &env, Path::new("/")), None);
+        assert_eq!(
+            pyenv_target(Path::new("/usr/bin/python3"), &env, Path::new("/")),
+            None
+        );
     }
 
     #[test]
