@@ -122,7 +122,8 @@ fn leftovers_of_killed_jobs() {
     let (f, text) = w.outcome_with("hf-cache/incomplete", OFFLINE_REPO);
     assert_eq!(f["cause"], "cache-corrupt");
     assert_eq!(f["details"]["count"], "1");
-    assert_eq!(f["details"]["age"], "3 h");
+    assert_eq!(f["details"]["age"], "3");
+    assert_eq!(f["details"]["age_unit"], "unit-hours");
     assert!(text.contains("1 unfinished download (.incomplete, 4 KiB in all, the oldest 3 h old) lies in the cache"), "{text}");
     assert_eq!(fix_commands(&f), vec!["hf cache prune"]);
     let (f, _) = w.outcome_with("hf-cache/broken-links", OFFLINE_REPO);
@@ -149,7 +150,7 @@ fn a_lock_a_process_holds_too_long() {
     set_age(&lock, Duration::from_secs(20 * 60));
     let (f, text) = w.outcome_with("hf-cache/lock-held", OFFLINE_REPO);
     assert_eq!(f["cause"], "cache-locked");
-    assert_eq!(f["details"]["age"], "20 min");
+    assert_eq!(f["details"]["age"], "20");
     assert!(
         text.contains("$ fuser -v ~/hfcache/.locks/models--acme--llm/abc.lock"),
         "{text}"

@@ -196,11 +196,13 @@ fn leftovers(
     if !scan.incomplete.is_empty() {
         let total: u64 = scan.incomplete.iter().map(|l| l.size).sum();
         let oldest = scan.incomplete.iter().map(|l| l.age).max().unwrap_or_default();
+        let (n, unit) = age(oldest);
         out.push(
             base(Outcome::Incomplete)
                 .with("count", scan.incomplete.len().to_string())
                 .with("size", size(total))
-                .with("age", age(oldest))
+                .with("age", n)
+                .with_msg("age_unit", unit)
                 .with("first", ctx.display_path(&scan.incomplete[0].path)),
         );
     }
@@ -212,10 +214,12 @@ fn leftovers(
         );
     }
     for (lock, held_for) in held.iter().filter(|(_, a)| *a >= LOCK_AGE) {
+        let (n, unit) = age(*held_for);
         out.push(
             base(Outcome::LockHeld)
                 .with("lock", ctx.display_path(lock))
-                .with("age", age(*held_for)),
+                .with("age", n)
+                .with_msg("age_unit", unit),
         );
     }
 }
@@ -267,18 +271,21 @@ fn size(bytes: u64) -> String {
         format!("{:.1} GiB", bytes as f64 / G)
     } else if bytes as f64 >= M {
         format!("{:.1} MiB", bytes as f64 / M)
-    } else {
+    } else if bytes >= 1024 {
         format!("{} KiB", bytes.div_ceil(1024))
+    } else {
+        format!("{bytes} B")
     }
 }
 
-fn age(d: Duration) -> String {
+/// An age as a number and the catalog key of its unit (`{age} {age_unit}`: "3 h", "3 小時").
+fn age(d: Duration) -> (String, &'static str) {
     let s = d.as_secs();
     if s >= 86_400 {
-        format!("{} d", s / 86_400)
+        ((s / 86_400).to_string(), "unit-days")
     } else if s >= 3_600 {
-        format!("{} h", s / 3_600)
+        ((s / 3_600).to_string(), "unit-hours")
     } else {
-        format!("{} min", s / 60)
+        ((s / 60).to_string(), "unit-minutes")
     }
 }
