@@ -322,3 +322,20 @@ fn anonymize_where_it_cannot_be_honoured_is_a_usage_error() {
         assert!(r.stdout.is_empty(), "{args:?}: {}", r.stdout);
     }
 }
+
+/// The report shows the client's settings as this environment sets them (what `hf env` shows),
+/// with the home as `~`.
+#[test]
+fn report_shows_the_client_settings() {
+    let mut w = World::new();
+    let cache = w.home.join("big/hub").to_string_lossy().into_owned();
+    w.set("HF_HUB_CACHE", &cache)
+        .set("HF_HUB_DOWNLOAD_TIMEOUT", "60")
+        .set("HF_HUB_DISABLE_XET", "1");
+    let r = w.run(&["report", "--offline", "--skip", "git-lfs,python-env"]);
+    assert!(
+        r.stdout.contains("- Client settings as the environment sets them: cache ~/big/hub (HF_HUB_CACHE) · xet cache ~/.cache/huggingface/xet · HF_HUB_ETAG_TIMEOUT 10 s (default) · HF_HUB_DOWNLOAD_TIMEOUT 60 s · Xet off (HF_HUB_DISABLE_XET) · offline no"),
+        "{}",
+        r.stdout
+    );
+}

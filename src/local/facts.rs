@@ -152,3 +152,45 @@ pub fn variables(env: &Env, home: Option<&Path>) -> Vec<(String, String)> {
     }
     out
 }
+
+/// What `hf env` shows of the client's own settings, as this machine's environment sets them:
+/// the cache folders (and what decided them), the two timeouts, whether Xet is on, offline
+/// mode. (label, value) pairs, paths with the home as `~`.
+pub fn hub_settings(env: &Env, home: Option<&Path>, cwd: &Path) -> Vec<(&'static str, String)> {
+    let paths = crate::local::cache::CachePaths::resolve(env, home, cwd);
+    let shown = |p: &Path| crate::world::paths::display_path(home, p);
+    let timeout = |var: &str| match env.non_empty(var) {
+        Some(v) => format!("{v} s"),
+        None => "10 s (default)".to_string(),
+    };
+    let offline = ["HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"]
+        .into_iter()
+        .find(|v| env.non_empty(v).is_some());
+    vec![
+        (
+            "cache",
+            format!("{} ({})", shown(&paths.hub), paths.origin.label()),
+        ),
+        ("xet cache", shown(&paths.xet)),
+        ("HF_HUB_ETAG_TIMEOUT", timeout("HF_HUB_ETAG_TIMEOUT")),
+        (
+            "HF_HUB_DOWNLOAD_TIMEOUT",
+            timeout("HF_HUB_DOWNLOAD_TIMEOUT"),
+        ),
+        (
+            "Xet",
+            if env.is_true("HF_HUB_DISABLE_XET") {
+                "off (HF_HUB_DISABLE_XET)".to_string()
+            } else {
+                "on".to_string()
+            },
+        ),
+        (
+            "offline",
+            match offline {
+                Some(var) if env.is_true(var) => format!("yes ({var})"),
+                _ => "no".to_string(),
+            },
+        ),
+    ]
+}

@@ -132,6 +132,20 @@ pub fn report(ctx: &Context, words: &Words, facts: &Facts, findings: &[Finding])
         ),
     );
     w(&mut s, format!("- {}", words.token_line(ctx, ctx.token())));
+    let settings: Vec<String> =
+        crate::local::facts::hub_settings(&ctx.env, ctx.home.as_deref(), &ctx.cwd)
+            .into_iter()
+            .map(|(k, v)| format!("{k} {v}"))
+            .collect();
+    w(
+        &mut s,
+        format!(
+            "- {}{}{}",
+            words.msg("report-settings"),
+            words.colon(),
+            settings.join(" · ")
+        ),
+    );
     if let Some(t) = ctx.target() {
         w(
             &mut s,
