@@ -190,6 +190,21 @@ pub async fn storage_urls(
     (fallback, HostsFrom::Fallback)
 }
 
+/// A size for people: `100 B`, `4 KiB` (rounded up), `1.0 MiB`, `2.5 GiB`.
+pub fn size(bytes: u64) -> String {
+    const G: f64 = (1u64 << 30) as f64;
+    const M: f64 = (1u64 << 20) as f64;
+    if bytes as f64 >= G {
+        format!("{:.1} GiB", bytes as f64 / G)
+    } else if bytes as f64 >= M {
+        format!("{:.1} MiB", bytes as f64 / M)
+    } else if bytes >= 1024 {
+        format!("{} KiB", bytes.div_ceil(1024))
+    } else {
+        format!("{bytes} B")
+    }
+}
+
 /// A route role as the checks' details name it: the hosts' technical names, the same in
 /// every language (like DNS and TLS).
 pub fn role_label(role: crate::hub::trace::Role) -> &'static str {

@@ -8,7 +8,7 @@
 
 use std::sync::Arc;
 
-use crate::checks::common::{role_label, WithSaid};
+use crate::checks::common::{role_label, size, WithSaid};
 use crate::context::Context;
 use crate::engine::finding::Found;
 use crate::engine::runner::{CheckFuture, Outcome as Runner};
@@ -232,12 +232,12 @@ fn judge_sample(s: &Sample) -> Option<(Outcome, Found)> {
     let with_status = |o: Outcome| {
         let f = Found::new(o)
             .with("status", s.status.to_string())
-            .param("status_line", status_line(s.status));
+            .param("status_line", crate::hub::status_line(s.status));
         (o, f)
     };
     if s.is_html() {
         let (o, f) = with_status(Outcome::StoragePortal);
-        let title = html_title(&s.body).unwrap_or_default();
+        let title = crate::hub::html_title(&String::from_utf8_lossy(&s.body)).unwrap_or_default();
         return Some((o, f.with("page_title", title)));
     }
     if !(200..300).contains(&s.status) {
@@ -289,25 +289,6 @@ fn describe(f: &Failed) -> String {
     }
 }
 
-fn status_line(status: u16) -> String {
-    match reqwest::StatusCode::from_u16(status)
-        .ok()
-        .and_then(|s| s.canonical_reason())
-    {
-        Some(r) => format!("{status} {r}"),
-        None => status.to_string(),
-    }
-}
-
-fn html_title(body: &[u8]) -> Option<String> {
-    let text = String::from_utf8_lossy(body);
-    let lower = text.to_ascii_lowercase();
-    let start = lower.find("<title>")? + "<title>".len();
-    let end = lower[start..].find("</title>")? + start;
-    let title = text[start..end].split_whitespace().collect::<Vec<_>>().join(" ");
-    (!title.is_empty()).then_some(title)
-}
-
 /// scheme://host[:port] of the leg.
 fn origin(leg: &Leg) -> String {
     let scheme = leg.shown.split("://").next().unwrap_or("https");
@@ -319,16 +300,6 @@ fn storage_name(s: Option<Storage>) -> &'static str {
         Some(Storage::Xet) => "xet",
         Some(Storage::Lfs) => "lfs",
         Some(Storage::Git) | None => "git",
-    }
-}
-
-pub fn size(bytes: u64) -> String {
-    if bytes >= 1 << 20 {
-        format!("{:.1} MiB", bytes as f64 / (1u64 << 20) as f64)
-    } else if bytes >= 1 << 10 {
-        format!("{:.0} KiB", bytes as f64 / 1024.0)
-    } else {
-        format!("{bytes} B")
     }
 }
 

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::context::{is_true_value, Context};
+use crate::checks::common::size;
 use crate::engine::finding::Found;
 use crate::engine::runner::CheckFuture;
 use crate::local::cache::{self, CachePaths, Content, Scan};
@@ -261,20 +262,6 @@ fn offline_readiness(ctx: &Context, disk: &cache::Disk, base: &dyn Fn(Outcome) -
             .with("repo", repo)
             .with("files", missing.iter().take(5).copied().collect::<Vec<_>>().join(", "))
             .with("count", missing.len().to_string())]
-    }
-}
-
-fn size(bytes: u64) -> String {
-    const G: f64 = (1u64 << 30) as f64;
-    const M: f64 = (1u64 << 20) as f64;
-    if bytes as f64 >= G {
-        format!("{:.1} GiB", bytes as f64 / G)
-    } else if bytes as f64 >= M {
-        format!("{:.1} MiB", bytes as f64 / M)
-    } else if bytes >= 1024 {
-        format!("{} KiB", bytes.div_ceil(1024))
-    } else {
-        format!("{bytes} B")
     }
 }
 

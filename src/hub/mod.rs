@@ -126,11 +126,7 @@ impl Answer {
         if text.is_empty() {
             Said::EmptyBody
         } else if looks_like_html(text) {
-            Said::HtmlPage(
-                html_title(text)
-                    .filter(|t| !t.is_empty())
-                    .map(|t| one_line(&t, 120)),
-            )
+            Said::HtmlPage(html_title(text).map(|t| one_line(&t, 120)))
         } else {
             Said::NotJson
         }
@@ -138,13 +134,7 @@ impl Answer {
 
     /// The status with its reason phrase: `503 Service Unavailable`.
     pub fn status_line(&self) -> String {
-        match reqwest::StatusCode::from_u16(self.status)
-            .ok()
-            .and_then(|s| s.canonical_reason())
-        {
-            Some(reason) => format!("{} {reason}", self.status),
-            None => self.status.to_string(),
-        }
+        status_line(self.status)
     }
 
     /// The Python client raises on this answer: any status that is not 2xx or 3xx
@@ -176,11 +166,28 @@ fn looks_like_html(text: &str) -> bool {
     head.starts_with("<!doctype html") || head.starts_with("<html") || head.contains("<head")
 }
 
-fn html_title(text: &str) -> Option<String> {
+/// A status with its reason phrase: `503 Service Unavailable`, or the bare number.
+pub fn status_line(status: u16) -> String {
+    match reqwest::StatusCode::from_u16(status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+    {
+        Some(reason) => format!("{status} {reason}"),
+        None => status.to_string(),
+    }
+}
+
+/// The `<title>` of an HTML page, its whitespace collapsed; None when it has none.
+pub fn html_title(text: &str) -> Option<String> {
     let lower = text.to_ascii_lowercase();
     let start = lower.find("<title>")? + "<title>".len();
     let end = start + lower[start..].find("</title>")?;
-    text.get(start..end).map(|t| t.trim().to_string())
+    let title = text
+        .get(start..end)?
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    (!title.is_empty()).then_some(title)
 }
 
 /// One line of at most `max` characters: server text goes into one-line summaries.
