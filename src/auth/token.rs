@@ -45,15 +45,7 @@ impl TokenPaths {
         let home_str = home
             .map(|h| h.to_string_lossy().into_owned())
             .unwrap_or_else(|| "~".into());
-        let default_home = py_join(&home_str, ".cache");
-        let hf_home = match env.get("HF_HOME") {
-            Some(v) => v,
-            None => py_join(
-                &env.get("XDG_CACHE_HOME").unwrap_or(default_home),
-                "huggingface",
-            ),
-        };
-        let hf_home = expand(&hf_home);
+        let hf_home = crate::world::paths::hf_home(env, home);
         let (raw_token_path, mut decided_by) = match env.get("HF_TOKEN_PATH") {
             Some(v) => (v, PathOrigin::HfTokenPath),
             None => (

@@ -292,13 +292,9 @@ fn oidc(ctx: &Context, disc: &TokenDiscovery, out: &mut Vec<Found>) {
 /// non-empty raw value decides, and only 1/ON/YES/TRUE mean offline.
 fn offline(ctx: &Context, out: &mut Vec<Found>) {
     let env = &ctx.env;
-    let decided_by = ["HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"]
-        .into_iter()
-        .find(|v| env.non_empty(v).is_some());
-    let Some(var) = decided_by else {
+    let Some((var, value)) = env.offline_setting() else {
         return;
     };
-    let value = env.get(var).unwrap_or_default();
     if is_true_value(&value) {
         // With a repo to reach (--repo, or a Hub remote to push to) offline mode is what
         // stops it, whatever the cache holds; without one it is a choice the user may have made.

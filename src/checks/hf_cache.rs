@@ -8,7 +8,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::context::{is_true_value, Context};
+use crate::context::Context;
 use crate::checks::common::size;
 use crate::engine::finding::Found;
 use crate::engine::runner::CheckFuture;
@@ -229,14 +229,10 @@ fn leftovers(
 /// complete in the cache? The file list comes from `trees/<commit>.json` when the client
 /// wrote one; without it, the snapshot's presence is all that can be told.
 fn offline_readiness(ctx: &Context, disk: &cache::Disk, base: &dyn Fn(Outcome) -> Found) -> Vec<Found> {
-    let offline = ["HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"]
-        .into_iter()
-        .find_map(|v| ctx.env.non_empty(v))
-        .is_some_and(|v| is_true_value(&v));
     let Some(t) = ctx.target() else {
         return Vec::new();
     };
-    if !offline {
+    if !ctx.env.offline() {
         return Vec::new();
     }
     let repo = t.repo_id.clone();

@@ -50,18 +50,14 @@ impl CachePaths {
     /// does (`~`, then `$VARS`); a variable set to the empty string wins (a relative path).
     pub fn resolve(env: &Env, home: Option<&Path>, cwd: &Path) -> Self {
         let expand = |p: &str| expandvars(&expanduser(p, home), env);
-        let home_str = home
-            .map(|h| h.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "~".into());
-        let (hf_home, home_origin) = match (env.get("HF_HOME"), env.get("XDG_CACHE_HOME")) {
-            (Some(v), _) => (v, CacheOrigin::HfHome),
-            (None, Some(x)) => (py_join(&x, "huggingface"), CacheOrigin::XdgCacheHome),
-            (None, None) => (
-                py_join(&py_join(&home_str, ".cache"), "huggingface"),
-                CacheOrigin::Default,
-            ),
+        let hf_home = crate::world::paths::hf_home(env, home);
+        let home_origin = if env.is_set("HF_HOME") {
+            CacheOrigin::HfHome
+        } else if env.is_set("XDG_CACHE_HOME") {
+            CacheOrigin::XdgCacheHome
+        } else {
+            CacheOrigin::Default
         };
-        let hf_home = expand(&hf_home);
         let (hub, origin) = match (env.get("HF_HUB_CACHE"), env.get("HUGGINGFACE_HUB_CACHE")) {
             (Some(v), _) => (expand(&v), CacheOrigin::HfHubCache),
             (None, Some(v)) => (expand(&v), CacheOrigin::HuggingfaceHubCache),

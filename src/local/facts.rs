@@ -163,9 +163,6 @@ pub fn hub_settings(env: &Env, home: Option<&Path>, cwd: &Path) -> Vec<(&'static
         Some(v) => format!("{v} s"),
         None => "10 s (default)".to_string(),
     };
-    let offline = ["HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"]
-        .into_iter()
-        .find(|v| env.non_empty(v).is_some());
     vec![
         (
             "cache",
@@ -187,8 +184,8 @@ pub fn hub_settings(env: &Env, home: Option<&Path>, cwd: &Path) -> Vec<(&'static
         ),
         (
             "offline",
-            match offline {
-                Some(var) if env.is_true(var) => format!("yes ({var})"),
+            match env.offline_setting() {
+                Some((var, _)) if env.offline() => format!("yes ({var})"),
                 _ => "no".to_string(),
             },
         ),

@@ -60,6 +60,20 @@ impl Env {
     pub fn is_true(&self, name: &str) -> bool {
         self.get(name).is_some_and(|v| is_true_value(&v))
     }
+
+    /// The variable that decides offline mode, `HF_HUB_OFFLINE or TRANSFORMERS_OFFLINE` as
+    /// constants.py reads it (the first non-empty one), with its raw value.
+    pub fn offline_setting(&self) -> Option<(&'static str, String)> {
+        ["HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"]
+            .into_iter()
+            .find_map(|v| self.non_empty(v).map(|value| (v, value)))
+    }
+
+    /// Offline mode is on, as the client decides it.
+    pub fn offline(&self) -> bool {
+        self.offline_setting()
+            .is_some_and(|(_, v)| is_true_value(&v))
+    }
 }
 
 pub fn is_true_value(v: &str) -> bool {
@@ -78,5 +92,24 @@ mod tests {
         for v in ["", "0", "y", "2", "false", " 1", "enabled"] {
             assert!(!is_true_value(v), "{v}");
         }
+    }
+
+    #[test]
+    fn offline_is_decided_by_the_first_non_empty_variable() {
+        let env = |pairs: &[(&str, &str)]| Env::from_pairs(pairs.iter().copied());
+        assert!(!env(&[]).offline());
+        assert!(env(&[("TRANSFORMERS_OFFLINE", "1")]).offline());
+        let e = env(&[("HF_HUB_OFFLINE", "0"), ("TRANSFORMERS_OFFLINE", "1")]);
+        assert_eq!(
+            e.offline_setting(),
+            Some(("HF_HUB_OFFLINE", "0".to_string()))
+        );
+        assert!(!e.offline());
+        let e = env(&[("HF_HUB_OFFLINE", ""), ("TRANSFORMERS_OFFLINE", "yes")]);
+        assert_eq!(
+            e.offline_setting().map(|(v, _)| v),
+            Some("TRANSFORMERS_OFFLINE")
+        );
+        assert!(e.offline());
     }
 }

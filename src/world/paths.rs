@@ -45,6 +45,24 @@ pub fn expandvars(path: &str, env: &Env) -> String {
 }
 
 /// `os.path.join(a, b)` for two parts.
+/// `HF_HOME` as constants.py computes it: `HF_HOME`, else `XDG_CACHE_HOME/huggingface`, else
+/// `~/.cache/huggingface`, then `~` and `$VARS` expanded. A variable set to the empty string
+/// wins (a relative path). The token paths and the cache paths both start from it.
+pub fn hf_home(env: &Env, home: Option<&Path>) -> String {
+    let home_str = home
+        .map(|h| h.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "~".into());
+    let raw = match env.get("HF_HOME") {
+        Some(v) => v,
+        None => py_join(
+            &env.get("XDG_CACHE_HOME")
+                .unwrap_or_else(|| py_join(&home_str, ".cache")),
+            "huggingface",
+        ),
+    };
+    expandvars(&expanduser(&raw, home), env)
+}
+
 pub fn py_join(a: &str, b: &str) -> String {
     if b.starts_with('/') || a.is_empty() {
         b.to_string()
