@@ -179,15 +179,23 @@ pub async fn storage_urls(
             return (found, HostsFrom::Hub);
         }
     }
-    if !matches!(ctx.endpoint().kind, crate::hub::endpoint::EndpointKind::Hub) {
-        return (Vec::new(), HostsFrom::Fallback);
-    }
-    let fallback = FALLBACK_STORAGE_HOSTS
-        .iter()
-        .filter_map(|h| url::Url::parse(&format!("https://{h}")).ok())
+    let fallback = fallback_urls(ctx)
+        .into_iter()
         .map(|u| (u, "storage"))
         .collect();
     (fallback, HostsFrom::Fallback)
+}
+
+/// `FALLBACK_STORAGE_HOSTS` as URLs when the endpoint is the Hub (a mirror's storage is not
+/// the Hub's to guess); none otherwise.
+pub fn fallback_urls(ctx: &Context) -> Vec<url::Url> {
+    if !matches!(ctx.endpoint().kind, crate::hub::endpoint::EndpointKind::Hub) {
+        return Vec::new();
+    }
+    FALLBACK_STORAGE_HOSTS
+        .iter()
+        .filter_map(|h| url::Url::parse(&format!("https://{h}")).ok())
+        .collect()
 }
 
 /// A size for people: `100 B`, `4 KiB` (rounded up), `1.0 MiB`, `2.5 GiB`.

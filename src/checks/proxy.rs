@@ -8,8 +8,7 @@ use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use crate::checks::common::{endpoint_url, storage_urls, HostsFrom, FALLBACK_STORAGE_HOSTS};
-use crate::hub::endpoint::EndpointKind;
+use crate::checks::common::{endpoint_url, fallback_urls, storage_urls, HostsFrom};
 use crate::context::Context;
 use crate::engine::finding::Found;
 use crate::net::proxy::{masked_proxy, Route};
@@ -93,12 +92,7 @@ async fn check(ctx: &Arc<Context>) -> Vec<Found> {
     // offline), each judged with the same NO_PROXY logic the client uses.
     let started = std::time::Instant::now();
     let storage = match storage_urls(ctx, ctx.options.timeout / 4).await {
-        (_, HostsFrom::NotReady) if matches!(ctx.endpoint().kind, EndpointKind::Hub) => {
-            FALLBACK_STORAGE_HOSTS
-                .iter()
-                .filter_map(|h| url::Url::parse(&format!("https://{h}")).ok())
-                .collect()
-        }
+        (_, HostsFrom::NotReady) => fallback_urls(ctx),
         (urls, _) => urls.into_iter().map(|(u, _)| u).collect::<Vec<_>>(),
     };
     for url in endpoint_url(ctx).into_iter().chain(storage) {

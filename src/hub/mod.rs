@@ -687,13 +687,7 @@ impl HubClient {
 
     /// `HEAD {endpoint}{path}` without a token, as the client's metadata request is made.
     pub async fn head(&self, path: &str) -> Result<Answer, CallError> {
-        let Some(http) = &self.http else {
-            return Err(CallError::BadEndpoint);
-        };
-        let request = http
-            .head(format!("{}{}", self.endpoint.url, path))
-            .header("Accept-Encoding", "identity");
-        self.send(request, false).await
+        self.head_as_client(path, None).await
     }
 
     /// `HEAD {endpoint}{path}` as the client's metadata request is made: with the token in

@@ -140,22 +140,30 @@ pub struct Trace {
 }
 
 impl Trace {
-    /// A route that could not be followed at all.
-    pub fn unfollowed() -> Self {
+    /// A route of `repo_id` not followed yet: `DEFAULT_FILE`'s file, no leg.
+    fn new(repo_id: String, repo_type: RepoType) -> Self {
         Trace {
-            repo_id: DEFAULT_FILE.0.to_string(),
-            repo_type: RepoType::Model,
+            repo_id,
+            repo_type,
             file: DEFAULT_FILE.1.to_string(),
             chosen: Chosen::Default,
             storage: None,
             head: None,
-            stopped: Some(Stopped::NoAnswer(CallError::Other(
-                "the route was not followed".into(),
-            ))),
+            stopped: None,
             legs: Vec::new(),
             write: None,
             write_cas: None,
             preupload: None,
+        }
+    }
+
+    /// A route that could not be followed at all.
+    pub fn unfollowed() -> Self {
+        Trace {
+            stopped: Some(Stopped::NoAnswer(CallError::Other(
+                "the route was not followed".into(),
+            ))),
+            ..Trace::new(DEFAULT_FILE.0.to_string(), RepoType::Model)
         }
     }
 
@@ -200,19 +208,7 @@ pub async fn run(input: Input<'_>) -> Trace {
         .target
         .clone()
         .unwrap_or((DEFAULT_FILE.0.to_string(), RepoType::Model));
-    let mut trace = Trace {
-        repo_id: repo_id.clone(),
-        repo_type,
-        file: DEFAULT_FILE.1.to_string(),
-        chosen: Chosen::Default,
-        storage: None,
-        head: None,
-        stopped: None,
-        legs: Vec::new(),
-        write: None,
-        write_cas: None,
-        preupload: None,
-    };
+    let mut trace = Trace::new(repo_id.clone(), repo_type);
     let hub = input.hub;
     let write = async {
         if !input.write {
