@@ -100,7 +100,7 @@ async fn check(ctx: &Arc<Context>) -> Vec<Found> {
         if !leg.is_storage() {
             continue;
         }
-        let Some((outcome, found)) = judge(leg) else {
+        let Some(found) = judge(leg) else {
             continue;
         };
         // What every finding about a leg says: which file, which host, in which role.
@@ -114,15 +114,15 @@ async fn check(ctx: &Arc<Context>) -> Vec<Found> {
         let found = if mirror && leg.host != endpoint_host {
             about(Found::new(Outcome::MirrorPassesThrough))
                 .with("endpoint_host", endpoint_host.clone())
-                .with_msg("problem", problem_key(outcome))
+                .with_msg("problem", problem_key(&found))
         } else if let (true, Some(bridge), false) = (
             xet_leg,
             bridge_ok.as_ref(),
-            matches!(outcome, Outcome::StorageSlow | Outcome::StorageTlsUntrusted),
+            found.is(Outcome::StorageSlow) || found.is(Outcome::StorageTlsUntrusted),
         ) {
             about(Found::new(Outcome::XetBlockedBridgeWorks))
                 .with("bridge", bridge.clone())
-                .with_msg("problem", problem_key(outcome))
+                .with_msg("problem", problem_key(&found))
                 .verified()
         } else {
             about(found)
@@ -169,117 +169,99 @@ fn endpoint_is_mirror(ctx: &Context) -> bool {
     )
 }
 
-/// The outcome a storage leg reaches, with its own details; None when it did its job.
-fn judge(leg: &Leg) -> Option<(Outcome, Found)> {
-    let found = |o: Outcome| Some((o, Found::new(o)));
-    match &leg.result {
-        LegResult::Hub { .. } => None,
-        LegResult::Failed { failed, step } => {
-            if let Some((proxy, var)) = &leg.proxy {
-                let (o, f) = found(Outcome::ViaProxyFailed)?;
-                return Some((
-                    o,
-                    f.with("proxy", proxy.clone())
-                        .with("var", var.clone())
-                        .with("error", describe(failed)),
-                ));
-            }
-            Some(match step {
-                Some(StepFailure::DnsFailed(e)) => {
-                    let (o, f) = found(Outcome::StorageDns)?;
-                    (o, f.with("error", e.clone()))
-                }
-                Some(StepFailure::DnsTimeout) => {
-                    let (o, f) = found(Outcome::StorageDns)?;
-                    (o, f.with("error", "DNS timeout".to_string()))
-                }
-                Some(StepFailure::TcpFailed { address, error }) => {
-                    let (o, f) = found(Outcome::StorageRefused)?;
-                    (o, f.with("address", address.clone()).with("error", error.clone()))
-                }
-                Some(StepFailure::TcpTimeout { .. }) | Some(StepFailure::TlsTimeout) => {
-                    no_answer()
-                }
-                Some(StepFailure::TlsUntrusted { presented, error }) => {
-                    let (o, f) = found(Outcome::StorageTlsUntrusted)?;
-                    (
-                        o,
-                        f.with("issuer", presented.issuer_name())
-                            .with("issuer_full", presented.issuer.clone())
-                            .with("error", error.clone()),
-                    )
-                }
-                Some(StepFailure::TlsFailed(e)) => {
-                    let (o, f) = found(Outcome::StorageFailed)?;
-                    (o, f.with("error", e.clone()))
-                }
-                None if *failed == Failed::Timeout => no_answer(),
-                None => {
-                    let (o, f) = found(Outcome::StorageFailed)?;
-                    (o, f.with("error", describe(failed)))
-                }
-            })
-        }
-        LegResult::Read(s) => judge_sample(s),
+/// The finding a storage leg reaches, with its own details; None when it did its job.
+fn judge(leg: &Leg) -> Option<Found> {
+    let LegResult::Failed { failed, step } = &leg.result else {
+        return match &leg.result {
+            LegResult::Read(s) => judge_sample(s),
+            _ => None,
+        };
+    };
+    if let Some((proxy, var)) = &leg.proxy {
+        return Some(
+            Found::new(Outcome::ViaProxyFailed)
+                .with("proxy", proxy.clone())
+                .with("var", var.clone())
+                .with("error", describe(failed)),
+        );
     }
+    Some(match step {
+        Some(StepFailure::DnsFailed(e)) => Found::new(Outcome::StorageDns).with("error", e.clone()),
+        Some(StepFailure::DnsTimeout) => {
+            Found::new(Outcome::StorageDns).with("error", "DNS timeout".to_string())
+        }
+        Some(StepFailure::TcpFailed { address, error }) => Found::new(Outcome::StorageRefused)
+            .with("address", address.clone())
+            .with("error", error.clone()),
+        Some(StepFailure::TcpTimeout { .. }) | Some(StepFailure::TlsTimeout) => {
+            Found::new(Outcome::StorageNoAnswer)
+        }
+        Some(StepFailure::TlsUntrusted { presented, error }) => {
+            Found::new(Outcome::StorageTlsUntrusted)
+                .with("issuer", presented.issuer_name())
+                .with("issuer_full", presented.issuer.clone())
+                .with("error", error.clone())
+        }
+        Some(StepFailure::TlsFailed(e)) => {
+            Found::new(Outcome::StorageFailed).with("error", e.clone())
+        }
+        None if *failed == Failed::Timeout => Found::new(Outcome::StorageNoAnswer),
+        None => Found::new(Outcome::StorageFailed).with("error", describe(failed)),
+    })
 }
 
-fn no_answer() -> (Outcome, Found) {
-    (Outcome::StorageNoAnswer, Found::new(Outcome::StorageNoAnswer))
-}
-
-fn judge_sample(s: &Sample) -> Option<(Outcome, Found)> {
+fn judge_sample(s: &Sample) -> Option<Found> {
     let with_status = |o: Outcome| {
-        let f = Found::new(o)
+        Found::new(o)
             .with("status", s.status.to_string())
-            .param("status_line", crate::hub::status_line(s.status));
-        (o, f)
+            .param("status_line", crate::hub::status_line(s.status))
     };
     if s.is_html() {
-        let (o, f) = with_status(Outcome::StoragePortal);
         let title = crate::hub::html_title(&String::from_utf8_lossy(&s.body)).unwrap_or_default();
-        return Some((o, f.with("page_title", title)));
+        return Some(with_status(Outcome::StoragePortal).with("page_title", title));
     }
     if !(200..300).contains(&s.status) {
-        let (o, f) = with_status(Outcome::StorageStatus);
         let said = String::from_utf8_lossy(&s.body[..s.body.len().min(300)])
             .split_whitespace()
             .collect::<Vec<_>>()
             .join(" ");
-        return Some((o, f.with("said", if said.is_empty() { "-".into() } else { said })));
+        let said = if said.is_empty() { "-".into() } else { said };
+        return Some(with_status(Outcome::StorageStatus).with("said", said));
     }
     match s.end {
-        End::Stalled => Some((
-            Outcome::StorageStalled,
+        End::Stalled => Some(
             Found::new(Outcome::StorageStalled)
                 .with("bytes", s.bytes.to_string())
                 .with("size", size(s.bytes))
                 .with("seconds", format!("{:.1}", s.idle.as_secs_f64())),
-        )),
-        End::Window if s.rate() < SLOW_BYTES_PER_SEC => Some((
-            Outcome::StorageSlow,
+        ),
+        End::Window if s.rate() < SLOW_BYTES_PER_SEC => Some(
             Found::new(Outcome::StorageSlow)
                 .with("size", size(s.bytes))
                 .with("ms", s.read.as_millis().to_string())
                 .with("rate", rate(s.rate())),
-        )),
+        ),
         _ => None,
     }
 }
 
-fn problem_key(o: Outcome) -> &'static str {
-    match o {
-        Outcome::StorageDns => "leg-dns",
-        Outcome::StorageRefused => "leg-refused",
-        Outcome::StorageNoAnswer => "leg-no-answer",
-        Outcome::StorageTlsUntrusted => "leg-tls",
-        Outcome::StoragePortal => "leg-portal",
-        Outcome::StorageStatus => "leg-status",
-        Outcome::StorageStalled => "leg-stalled",
-        Outcome::StorageSlow => "leg-slow",
-        Outcome::ViaProxyFailed => "leg-proxy",
-        _ => "leg-failed",
-    }
+/// The message key that names what a leg's finding says, for the findings that wrap it.
+fn problem_key(f: &Found) -> &'static str {
+    const PROBLEMS: &[(Outcome, &str)] = &[
+        (Outcome::StorageDns, "leg-dns"),
+        (Outcome::StorageRefused, "leg-refused"),
+        (Outcome::StorageNoAnswer, "leg-no-answer"),
+        (Outcome::StorageTlsUntrusted, "leg-tls"),
+        (Outcome::StoragePortal, "leg-portal"),
+        (Outcome::StorageStatus, "leg-status"),
+        (Outcome::StorageStalled, "leg-stalled"),
+        (Outcome::StorageSlow, "leg-slow"),
+        (Outcome::ViaProxyFailed, "leg-proxy"),
+    ];
+    PROBLEMS
+        .iter()
+        .find(|(o, _)| f.is(*o))
+        .map_or("leg-failed", |(_, k)| k)
 }
 
 fn describe(f: &Failed) -> String {
