@@ -60,7 +60,16 @@ pub fn collect(m: &Machine) -> Facts {
             .filter(|o| o.ok())
             .and_then(|o| first_line(&o.stdout))
     };
+    // Read from disk where the interpreter's sys.path can be told from its files (as
+    // python-env does, local::python); else the interpreter answers the probe.
     let python = |python: &'static str| {
+        if let Some(env) = from_disk(m, python) {
+            let mut stdout = format!("{}\n", env.python);
+            for p in ["huggingface_hub", "hf_xet", "transformers"] {
+                stdout.push_str(&format!("{p} {}\n", env.version(p).unwrap_or("-")));
+            }
+            return Some((python, stdout));
+        }
         let out = run(python, &["-c", PY_PROBE]).ok()?;
         out.ok().then_some((python, out.stdout))
     };
@@ -98,6 +107,14 @@ pub fn collect(m: &Machine) -> Facts {
     }
     facts.variables = variables(m.env, m.home);
     facts
+}
+
+/// `program` on the machine's PATH (a pyenv shim followed to its version), read from disk.
+fn from_disk(m: &Machine, program: &str) -> Option<crate::local::python::PyEnv> {
+    let path = m.env.get("PATH")?;
+    let found = which::which_in(program, Some(&path), m.cwd).ok()?;
+    let found = crate::local::python::pyenv_target(&found, m.env, m.cwd).unwrap_or(found);
+    crate::local::python::read_from_disk(&found, m.env, m.home)
 }
 
 /// Is this variable's value a secret (token, password, key)?
