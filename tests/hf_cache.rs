@@ -84,6 +84,38 @@ impl Cache {
     }
 }
 
+/// Whether the disk under `p` has less free than hf-cache's 1 GiB floor (a small CI disk: the
+/// CI machine had 278 MiB). There the floor is a true finding beside the one a test is about,
+/// and `hf-cache/ok` cannot be; the tests say which they expect from what statvfs says.
+fn under_the_floor(p: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let c = std::ffi::CString::new(p.as_os_str().as_bytes()).unwrap();
+    let mut st: libc::statvfs = unsafe { std::mem::zeroed() };
+    assert_eq!(unsafe { libc::statvfs(c.as_ptr(), &mut st) }, 0, "statvfs {p:?}");
+    (st.f_bavail as u64) * (st.f_frsize as u64) < 1 << 30
+}
+
+/// The codes of a run's findings, but for the free-space floor where the disk is under it.
+fn codes_but_the_floor(j: &serde_json::Value, cache: &Path) -> Vec<serde_json::Value> {
+    let floor = under_the_floor(cache);
+    j["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["code"].clone())
+        .filter(|c| !(floor && c == "hf-cache/low-space-floor"))
+        .collect()
+}
+
+/// What a cache with nothing wrong gives on this disk: ok, or only the floor.
+fn clean_outcome(cache: &Path) -> &'static str {
+    if under_the_floor(cache) {
+        "hf-cache/low-space-floor"
+    } else {
+        "hf-cache/ok"
+    }
+}
+
 fn set_age(p: &Path, age: Duration) {
     let f = std::fs::File::options().write(true).open(p).unwrap();
     f.set_modified(SystemTime::now() - age).unwrap();
@@ -106,10 +138,16 @@ fn where_the_cache_is_and_why() {
     assert_eq!(f["details"]["path"], "~/hfh/hub");
     let c = Cache::new(&mut w);
     c.file("config.json", b"{}");
-    let (f, text) = w.outcome_with("hf-cache/ok", &["--only", "hf-cache", "--offline"]);
+    let clean = clean_outcome(&c.hub);
+    let (f, text) = w.outcome_with(clean, &["--only", "hf-cache", "--offline"]);
     assert_eq!(f["details"]["origin"], "HF_HUB_CACHE");
-    assert_eq!(f["details"]["repos"], "1");
-    assert!(text.contains("is writable by you: 1 repo, "), "{text}");
+    assert_eq!(f["details"]["path"], "~/hfcache");
+    if clean == "hf-cache/ok" {
+        assert_eq!(f["details"]["repos"], "1");
+        assert!(text.contains("is writable by you: 1 repo, "), "{text}");
+    } else {
+        eprintln!("this disk is under the 1 GiB floor: the floor stands in for ok");
+    }
 }
 
 #[test]
@@ -158,9 +196,16 @@ fn a_lock_a_process_holds_too_long() {
     // hfdoctor took nothing: the lock is still this test's, and free once it lets go.
     drop(held);
     let j = w.json(OFFLINE_REPO).json();
-    assert!(find(&j, "hf-cache/lock-held").is_none(), "{j}");
     // A lock nobody holds is no finding, however old (filelock takes it at once).
-    assert!(find(&j, "hf-cache/ok").is_some(), "{j}");
+    assert_eq!(
+        codes_but_the_floor(&j, &c.hub),
+        if under_the_floor(&c.hub) {
+            vec![]
+        } else {
+            vec![serde_json::Value::from("hf-cache/ok")]
+        },
+        "{j}"
+    );
 }
 
 #[test]
@@ -220,14 +265,8 @@ fn sizes_the_hub_disagrees_with() {
     assert_eq!(f["details"]["size"], "9");
     assert_eq!(f["details"]["want"], "22");
     let j = w.json(&["--only", "hf-cache", "--repo", "acme/llm"]).json();
-    let all: Vec<_> = j["checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["code"].clone())
-        .collect();
     assert_eq!(
-        all,
+        codes_but_the_floor(&j, &c.hub),
         vec!["hf-cache/size-mismatch"],
         "config.json agrees: {j}"
     );
