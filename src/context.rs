@@ -32,6 +32,8 @@ pub struct Options {
     pub target: Option<Target>,
     /// The user means to push or upload: write access is needed.
     pub write: bool,
+    /// `--verify-cache`: the bytes of cached blobs to read and hash, when asked.
+    pub verify_cache: Option<u64>,
 }
 
 impl Default for Options {
@@ -41,6 +43,7 @@ impl Default for Options {
             timeout: Duration::from_secs(5),
             target: None,
             write: false,
+            verify_cache: None,
         }
     }
 }

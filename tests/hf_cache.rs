@@ -46,6 +46,30 @@ impl Cache {
         self
     }
 
+    /// A file of `folder`'s snapshot at main whose blob is named as the client names it: the
+    /// sha256 of `named_by` for an LFS/Xet file (`lfs`), else its git blob sha1.
+    fn hashed(&self, folder: &str, name: &str, named_by: &[u8], bytes: &[u8], lfs: bool) -> String {
+        use sha1::Digest;
+        let hex = |d: &[u8]| d.iter().map(|b| format!("{b:02x}")).collect::<String>();
+        let etag = if lfs {
+            hex(&sha2::Sha256::digest(named_by))
+        } else {
+            let mut h = sha1::Sha1::new();
+            h.update(format!("blob {}\0", named_by.len()).as_bytes());
+            h.update(named_by);
+            hex(&h.finalize())
+        };
+        let repo = self.hub.join(folder);
+        std::fs::create_dir_all(repo.join("refs")).unwrap();
+        std::fs::write(repo.join("refs/main"), SHA).unwrap();
+        std::fs::create_dir_all(repo.join("blobs")).unwrap();
+        std::fs::write(repo.join("blobs").join(&etag), bytes).unwrap();
+        let link = repo.join("snapshots").join(SHA).join(name);
+        std::fs::create_dir_all(link.parent().unwrap()).unwrap();
+        std::os::unix::fs::symlink(format!("../../blobs/{etag}"), &link).unwrap();
+        etag
+    }
+
     fn broken(&self, name: &str) -> &Self {
         let link = self.repo().join("snapshots").join(SHA).join(name);
         std::fs::create_dir_all(link.parent().unwrap()).unwrap();
@@ -91,7 +115,11 @@ fn under_the_floor(p: &Path) -> bool {
     use std::os::unix::ffi::OsStrExt;
     let c = std::ffi::CString::new(p.as_os_str().as_bytes()).unwrap();
     let mut st: libc::statvfs = unsafe { std::mem::zeroed() };
-    assert_eq!(unsafe { libc::statvfs(c.as_ptr(), &mut st) }, 0, "statvfs {p:?}");
+    assert_eq!(
+        unsafe { libc::statvfs(c.as_ptr(), &mut st) },
+        0,
+        "statvfs {p:?}"
+    );
     (st.f_bavail as u64) * (st.f_frsize as u64) < 1 << 30
 }
 
@@ -270,6 +298,91 @@ fn sizes_the_hub_disagrees_with() {
         vec!["hf-cache/size-mismatch"],
         "config.json agrees: {j}"
     );
+}
+
+/// `--verify-cache`: blobs hashed against their names (sha256 for LFS/Xet files, git's blob
+/// sha1 for small ones), the target's first, within a byte budget.
+#[test]
+fn verifying_blobs_against_their_names() {
+    let mut w = World::new();
+    let c = Cache::new(&mut w);
+    let weights = vec![3u8; 300_000];
+    c.hashed(
+        "models--acme--llm",
+        "model.safetensors",
+        &weights,
+        &weights,
+        true,
+    );
+    c.hashed("models--acme--llm", "config.json", b"{}\n", b"{}\n", false);
+    let run = |w: &World, extra: &str| {
+        let mut a = OFFLINE_REPO.to_vec();
+        a.push(extra);
+        let j = w.json(&a).json();
+        a.extend_from_slice(&["--color", "never"]);
+        (j, w.run(&a).stdout)
+    };
+    // Nothing is hashed unless asked.
+    let j = w.json(OFFLINE_REPO).json();
+    assert!(find(&j, "hf-cache/verify-ok").is_none(), "{j}");
+    let (j, _) = run(&w, "--verify-cache");
+    let f = find(&j, "hf-cache/verify-ok").unwrap_or_else(|| panic!("{j}"));
+    assert_eq!(f["details"]["count"], "2");
+    assert_eq!(f["status"], "pass");
+    // A small budget leaves blobs unread: the small file fits, the 293 KiB weights do not.
+    let (j, text) = run(&w, "--verify-cache=1K");
+    let f = find(&j, "hf-cache/verify-partial").unwrap_or_else(|| panic!("{j}"));
+    assert_eq!(f["details"]["count"], "1");
+    assert_eq!(f["details"]["unread"], "1");
+    assert!(
+        text.contains("they do not fit in what is left of the --verify-cache budget"),
+        "{text}"
+    );
+    // Another repo's blob changed after its download.
+    let mut bad = b"{\"a\": 1}\n".to_vec();
+    let named = bad.clone();
+    bad[2] = b'b';
+    c.hashed(
+        "datasets--acme--data",
+        "data/train.json",
+        &named,
+        &bad,
+        false,
+    );
+    let (f, text) = w.outcome_with(
+        "hf-cache/verify-mismatch",
+        &["--only", "hf-cache", "--offline", "--verify-cache=all"],
+    );
+    assert_eq!(f["cause"], "cache-corrupt");
+    assert_eq!(f["details"]["repo"], "acme/data");
+    assert_eq!(f["details"]["file"], "data/train.json");
+    assert_eq!(f["details"]["algo"], "git-sha1");
+    assert_eq!(
+        fix_commands(&f),
+        vec![
+            "hf download acme/data data/train.json --force-download --repo-type dataset",
+            "hf cache verify acme/data --repo-type dataset"
+        ]
+    );
+    assert!(
+        text.contains("data/train.json of acme/data in the cache is not the file the Hub named"),
+        "{text}"
+    );
+    let mut zh = World::new();
+    zh.env = w.env.clone();
+    zh.set("LANG", "zh_CN.UTF-8");
+    let (_, text) = zh.outcome_with(
+        "hf-cache/verify-mismatch",
+        &["--only", "hf-cache", "--offline", "--verify-cache"],
+    );
+    assert!(
+        text.contains("缓存中 acme/data 的 data/train.json 不是 Hub 指定的那个文件"),
+        "{text}"
+    );
+    // A size that is not one is a usage error, on one line.
+    let r = w.run(&["--only", "hf-cache", "--verify-cache=lots"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("'lots' is not a size"), "{}", r.stderr);
 }
 
 #[test]

@@ -12,7 +12,9 @@ use crate::context::Context;
 use crate::checks::common::size;
 use crate::engine::finding::Found;
 use crate::engine::runner::CheckFuture;
+use crate::hub::repo::RepoType;
 use crate::local::cache::{self, CachePaths, Content, Scan};
+use crate::local::verify;
 
 crate::outcomes! {
     pub enum Outcome {
@@ -32,6 +34,10 @@ crate::outcomes! {
         OfflineUnlisted = "offline-unlisted",
         OfflineNoSnapshot = "offline-no-snapshot",
         OfflineMissing = "offline-missing",
+        VerifyOk = "verify-ok",
+        VerifyPartial = "verify-partial",
+        VerifyMismatch = "verify-mismatch",
+        VerifyUnreadable = "verify-unreadable",
     }
 }
 
@@ -125,6 +131,7 @@ async fn check(ctx: &Arc<Context>) -> Vec<Found> {
             out.push(
                 base(Outcome::FakeContent)
                     .with("repo", t.repo_id.clone())
+                    .with("type_flag", type_flag(t.repo_type))
                     .with("file", f.path.clone())
                     .with("size", size(f.size))
                     .with_msg("what", what),
@@ -139,6 +146,7 @@ async fn check(ctx: &Arc<Context>) -> Vec<Found> {
                     out.push(
                         base(Outcome::SizeMismatch)
                             .with("repo", t.repo_id.clone())
+                            .with("type_flag", type_flag(t.repo_type))
                             .with("file", f.path.clone())
                             .with("size", f.size.to_string())
                             .with("want", want.to_string()),
@@ -148,10 +156,16 @@ async fn check(ctx: &Arc<Context>) -> Vec<Found> {
         }
     }
     out.extend(offline_readiness(ctx, &disk, &base));
-    if out
-        .iter()
-        .all(|f| f.is(Outcome::OfflineReady) || f.is(Outcome::OfflineUnlisted))
-    {
+    if let Some(budget) = ctx.options.verify_cache {
+        out.extend(verify_blobs(ctx, &paths, budget, &base).await);
+    }
+    let notes = [
+        Outcome::OfflineReady,
+        Outcome::OfflineUnlisted,
+        Outcome::VerifyOk,
+        Outcome::VerifyPartial,
+    ];
+    if out.iter().all(|f| notes.iter().any(|n| f.is(*n))) {
         out.insert(
             0,
             base(Outcome::Ok)
@@ -162,6 +176,112 @@ async fn check(ctx: &Arc<Context>) -> Vec<Found> {
         );
     }
     out
+}
+
+/// `--verify-cache`: hash the cached blobs (the target's first, then every other repo's)
+/// within the budget and a little less than the check's time, and name each blob that does
+/// not match by the snapshot files that link to it.
+async fn verify_blobs(
+    ctx: &Context,
+    paths: &CachePaths,
+    budget: u64,
+    base: &(dyn Fn(Outcome) -> Found + Sync),
+) -> Vec<Found> {
+    let hub = paths.hub.clone();
+    let target = ctx
+        .target()
+        .map(|t| hub.join(cache::repo_folder(t.repo_type, &t.repo_id)));
+    // The rest of the run's time, less a margin to write the findings.
+    let deadline = ctx
+        .deadline()
+        .checked_sub(Duration::from_millis(300))
+        .unwrap_or_else(std::time::Instant::now);
+    let job = tokio::task::spawn_blocking(move || {
+        let mut dirs = cache::repo_dirs(&hub);
+        if let Some(t) = &target {
+            dirs.retain(|d| d != t);
+            if t.is_dir() {
+                dirs.insert(0, t.clone());
+            }
+        }
+        let blobs: Vec<(usize, verify::Blob)> = dirs
+            .iter()
+            .enumerate()
+            .flat_map(|(i, d)| verify::blobs_of(d).into_iter().map(move |b| (i, b)))
+            .collect();
+        let owner: std::collections::HashMap<std::path::PathBuf, usize> =
+            blobs.iter().map(|(i, b)| (b.path.clone(), *i)).collect();
+        let result = verify::verify(blobs.into_iter().map(|(_, b)| b).collect(), budget, deadline);
+        // Only the folders with a bad blob are walked for the files that link to it.
+        let mut named = Vec::new();
+        for (blob, verdict) in &result.read {
+            if *verdict == verify::Verdict::Matches {
+                continue;
+            }
+            let dir = &dirs[owner[&blob.path]];
+            let file = cache::links(dir)
+                .into_iter()
+                .find(|(_, name)| *name == blob.name)
+                .map(|(rel, _)| rel.split_once('/').map_or(rel.clone(), |(_, p)| p.to_string()));
+            let repo = dir
+                .file_name()
+                .and_then(|n| cache::repo_of_folder(&n.to_string_lossy()));
+            named.push((blob.clone(), verdict.clone(), repo, file));
+        }
+        (result, named)
+    });
+    let Ok((result, named)) = job.await else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (blob, verdict, repo, file) in named.iter().take(5) {
+        let (ty, repo) = repo.clone().unwrap_or((RepoType::Model, "?".into()));
+        let f = match verdict {
+            verify::Verdict::Differs { algo, actual } => base(Outcome::VerifyMismatch)
+                .with("algo", algo.label())
+                .with("got", actual.clone()),
+            verify::Verdict::Unreadable(e) => base(Outcome::VerifyUnreadable).with("error", e.clone()),
+            verify::Verdict::Matches => continue,
+        };
+        out.push(
+            f.with("blob", ctx.display_path(&blob.path))
+                .with("repo", repo)
+                .with("file", file.clone().unwrap_or_else(|| "?".into()))
+                .with("type_flag", type_flag(ty)),
+        );
+    }
+    if out.is_empty() {
+        let read: u64 = result.read.iter().map(|(b, _)| b.size).sum();
+        let done = base(if result.unread == 0 {
+            Outcome::VerifyOk
+        } else {
+            Outcome::VerifyPartial
+        })
+        .with("count", result.read.len().to_string())
+        .with("size", size(read));
+        out.push(if result.unread == 0 {
+            done
+        } else {
+            done.with("unread", result.unread.to_string())
+                .with("unread_size", size(result.unread_bytes))
+                .with_msg(
+                    "cut",
+                    match result.cut {
+                        Some(verify::Cut::Deadline) => "verify-cut-deadline",
+                        _ => "verify-cut-budget",
+                    },
+                )
+        });
+    }
+    out
+}
+
+/// ` --repo-type dataset` for `hf download` where the repo is not a model.
+fn type_flag(ty: RepoType) -> String {
+    match ty {
+        RepoType::Model => String::new(),
+        other => format!(" --repo-type {}", other.as_str()),
+    }
 }
 
 /// The target's files and sizes from the Hub (`?blobs=true`), when online with a target.

@@ -100,6 +100,19 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub offline: bool,
 
+    /// Also check each cached blob's bytes against its hash name (the target's first), reading
+    /// at most SIZE (e.g. 500M, 20G, all; default 2G) within --timeout.
+    #[arg(
+        long,
+        value_name = "SIZE",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "2G",
+        value_parser = crate::local::verify::parse_budget,
+        global = true
+    )]
+    pub verify_cache: Option<u64>,
+
     /// Seconds each check may take before it is reported as a timeout.
     #[arg(long, value_name = "SECS", default_value = "5", value_parser = parse_timeout, global = true)]
     pub timeout: Duration,
@@ -337,6 +350,7 @@ fn context_and_then(
         timeout: cli.timeout,
         target,
         write: cli.write || cli.require == Some(Access::Write),
+        verify_cache: cli.verify_cache,
     };
     let ctx = Context::from_process(options);
     // git's configuration (the remotes, the credential helpers) is read on a thread from now

@@ -95,6 +95,61 @@ pub fn repo_folder(repo_type: RepoType, id: &str) -> String {
     format!("{}s--{}", repo_type.as_str(), id.replace('/', "--"))
 }
 
+/// `models--org--name` back to its type and id; None for folders the client does not make.
+pub fn repo_of_folder(name: &str) -> Option<(RepoType, String)> {
+    let (kind, id) = name.split_once("--")?;
+    let ty = match kind {
+        "models" => RepoType::Model,
+        "datasets" => RepoType::Dataset,
+        "spaces" => RepoType::Space,
+        _ => return None,
+    };
+    Some((ty, id.replace("--", "/")))
+}
+
+/// Every snapshot entry of a repo folder that links to a blob: (`<commit>/<path>`, blob name).
+pub fn links(repo_dir: &Path) -> Vec<(String, String)> {
+    let root = repo_dir.join("snapshots");
+    let mut out = Vec::new();
+    let mut left = SCAN_BUDGET;
+    walk(&root, &mut left, &mut |e, kind| {
+        if !kind.is_symlink() {
+            return;
+        }
+        let p = e.path();
+        let Some(name) = std::fs::read_link(&p)
+            .ok()
+            .and_then(|t| blob_name(&t).map(|n| n.to_string_lossy().into_owned()))
+        else {
+            return;
+        };
+        let rel = p
+            .strip_prefix(&root)
+            .map(|r| r.to_string_lossy().replace('\\', "/"))
+            .unwrap_or_default();
+        out.push((rel, name));
+    });
+    out.sort();
+    out
+}
+
+/// The repo folders of a cache (`*--*` directories), sorted.
+pub fn repo_dirs(hub: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(hub) else {
+        return Vec::new();
+    };
+    let mut out: Vec<PathBuf> = entries
+        .flatten()
+        .filter(|e| {
+            e.file_name().to_string_lossy().contains("--")
+                && e.file_type().is_ok_and(|t| t.is_dir())
+        })
+        .map(|e| e.path())
+        .collect();
+    out.sort();
+    out
+}
+
 /// A file a killed or running download left.
 #[derive(Debug, Clone)]
 pub struct Leftover {
