@@ -202,7 +202,6 @@ fn leftovers_of_killed_jobs() {
 
 #[test]
 fn a_lock_a_process_holds_too_long() {
-    use std::os::unix::io::AsRawFd;
     let mut w = World::new();
     let c = Cache::new(&mut w);
     c.file("config.json", b"{}");
@@ -210,9 +209,23 @@ fn a_lock_a_process_holds_too_long() {
     std::fs::create_dir_all(&dir).unwrap();
     let lock = dir.join("abc.lock");
     std::fs::write(&lock, b"").unwrap();
-    // This test is the live process: it holds the lock while hfdoctor looks.
-    let held = std::fs::File::open(&lock).unwrap();
-    assert_eq!(unsafe { libc::flock(held.as_raw_fd(), libc::LOCK_EX) }, 0);
+    // A child process holds the lock while hfdoctor looks, as a hung download does: util-linux
+    // flock(1) takes it, says so on stdout, and holds it until its stdin closes.
+    let mut child = std::process::Command::new("flock")
+        .arg("-x")
+        .arg(&lock)
+        .args(["sh", "-c", "echo held; exec cat"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("flock(1)");
+    let mut said = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.take().unwrap()),
+        &mut said,
+    )
+    .unwrap();
+    assert_eq!(said.trim(), "held");
     set_age(&lock, Duration::from_secs(20 * 60));
     let (f, text) = w.outcome_with("hf-cache/lock-held", OFFLINE_REPO);
     assert_eq!(f["cause"], "cache-locked");
@@ -221,8 +234,9 @@ fn a_lock_a_process_holds_too_long() {
         text.contains("$ fuser -v ~/hfcache/.locks/models--acme--llm/abc.lock"),
         "{text}"
     );
-    // hfdoctor took nothing: the lock is still this test's, and free once it lets go.
-    drop(held);
+    // hfdoctor took nothing: the lock is still the child's, and free once it ends.
+    drop(child.stdin.take());
+    assert!(child.wait().unwrap().success());
     let j = w.json(OFFLINE_REPO).json();
     // A lock nobody holds is no finding, however old (filelock takes it at once).
     assert_eq!(
@@ -518,6 +532,114 @@ fn a_tiny_filesystem() {
     );
     assert_eq!(f["details"]["repo"], "acme/llm");
     assert!(text.contains("and acme/llm needs 3.0 MiB more"), "{text}");
+}
+
+/// A filesystem mounted for the test at `dir` (root only; otherwise None and the caller says
+/// SKIPPED), unmounted when dropped.
+struct Mount(PathBuf);
+
+impl Mount {
+    fn new(program: &str, args: &[&str], dir: &Path) -> Option<Mount> {
+        std::fs::create_dir_all(dir).unwrap();
+        std::process::Command::new(program)
+            .args(args)
+            .arg(dir)
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+            .then(|| Mount(dir.to_path_buf()))
+    }
+}
+
+impl Drop for Mount {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg(&self.0).status();
+    }
+}
+
+/// The filesystem under the cache and what it means: tmpfs and overlayfs (a container's layer)
+/// keep locks but not downloads; FUSE (sshfs, s3fs, gcsfuse, … here bindfs) may not keep locks.
+#[test]
+fn the_filesystem_under_the_cache() {
+    let mut w = World::new();
+    let cache_on = |w: &mut World, dir: &Path| {
+        std::fs::create_dir_all(dir.join("hub")).unwrap();
+        w.set("HF_HUB_CACHE", dir.join("hub").to_str().unwrap());
+    };
+    let ram = w.home.join("ram");
+    match Mount::new("mount", &["-t", "tmpfs", "-o", "size=4g", "tmpfs"], &ram) {
+        None => eprintln!("SKIPPED the_filesystem_under_the_cache (tmpfs): cannot mount here"),
+        Some(_m) => {
+            cache_on(&mut w, &ram);
+            let (f, text) =
+                w.outcome_with("hf-cache/ephemeral", &["--only", "hf-cache", "--offline"]);
+            assert_eq!(f["details"]["fs"], "tmpfs");
+            assert_eq!(f["status"], "pass");
+            assert!(
+                text.contains(
+                    "it lives in memory, counts against RAM and is gone at the next reboot"
+                ),
+                "{text}"
+            );
+            // Nothing else is wrong, so the cache is also ok (4 GiB free is over the floor).
+            let j = w.json(&["--only", "hf-cache", "--offline"]).json();
+            assert!(find(&j, "hf-cache/ok").is_some(), "{j}");
+        }
+    }
+    let (lower, upper, work) = (
+        w.home.join("lower"),
+        w.home.join("upper"),
+        w.home.join("ovl-work"),
+    );
+    for d in [&lower, &upper, &work] {
+        std::fs::create_dir_all(d).unwrap();
+    }
+    let opts = format!(
+        "lowerdir={},upperdir={},workdir={}",
+        lower.display(),
+        upper.display(),
+        work.display()
+    );
+    let merged = w.home.join("merged");
+    match Mount::new("mount", &["-t", "overlay", "overlay", "-o", &opts], &merged) {
+        None => eprintln!("SKIPPED the_filesystem_under_the_cache (overlay): cannot mount here"),
+        Some(_m) => {
+            cache_on(&mut w, &merged);
+            let mut zh = World::new();
+            zh.env = w.env.clone();
+            zh.set("LANG", "zh_TW.UTF-8");
+            let (f, text) =
+                zh.outcome_with("hf-cache/ephemeral", &["--only", "hf-cache", "--offline"]);
+            assert_eq!(f["details"]["fs"], "overlayfs");
+            assert!(text.contains("這是容器的可寫入層"), "{text}");
+        }
+    }
+    let bindfs_here = std::process::Command::new("bindfs")
+        .arg("--version")
+        .output()
+        .is_ok();
+    if !bindfs_here {
+        assert!(
+            std::env::var_os("HFDOCTOR_REQUIRE_FUSE").is_none(),
+            "HFDOCTOR_REQUIRE_FUSE is set but bindfs is not installed"
+        );
+        eprintln!("SKIPPED the_filesystem_under_the_cache (FUSE): no bindfs");
+        return;
+    }
+    let src = w.home.join("fuse-src");
+    std::fs::create_dir_all(&src).unwrap();
+    let fuse = w.home.join("fuse");
+    // The tool is required in CI; whether the sandbox lets a FUSE mount happen is its own.
+    let Some(_m) = Mount::new("bindfs", &[src.to_str().unwrap()], &fuse) else {
+        eprintln!("SKIPPED the_filesystem_under_the_cache (FUSE): bindfs cannot mount here");
+        return;
+    };
+    cache_on(&mut w, &fuse);
+    let (f, text) = w.outcome_with("hf-cache/network-fs", &["--only", "hf-cache", "--offline"]);
+    assert_eq!(f["details"]["fs"], "FUSE");
+    assert_eq!(f["cause"], "cache-locked");
+    assert!(text.contains("file locks may do nothing there"), "{text}");
+    assert_eq!(fix_commands(&f), vec!["pip install -U huggingface_hub"]);
 }
 
 /// The real client's own scan (`scan_cache_dir`) on the same cache agrees on what is

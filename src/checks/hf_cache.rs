@@ -15,6 +15,7 @@ use crate::engine::runner::CheckFuture;
 use crate::hub::repo::RepoType;
 use crate::local::cache::{self, CachePaths, Content, Scan};
 use crate::local::verify;
+use crate::local::windows_fs::{self, WindowsAnswers};
 
 crate::outcomes! {
     pub enum Outcome {
@@ -30,10 +31,13 @@ crate::outcomes! {
         FakeContent = "fake-content",
         SizeMismatch = "size-mismatch",
         NetworkFs = "network-fs",
+        Ephemeral = "ephemeral",
         OfflineReady = "offline-ready",
         OfflineUnlisted = "offline-unlisted",
         OfflineNoSnapshot = "offline-no-snapshot",
         OfflineMissing = "offline-missing",
+        NoSymlinks = "no-symlinks",
+        LongPaths = "long-paths",
         VerifyOk = "verify-ok",
         VerifyPartial = "verify-partial",
         VerifyMismatch = "verify-mismatch",
@@ -66,7 +70,8 @@ async fn check(ctx: &Arc<Context>) -> Vec<Found> {
         let target = ctx.target().map(|t| (t.repo_type, t.repo_id.clone()));
         tokio::task::spawn_blocking(move || cache::read(&paths, target, LOCK_AGE))
     };
-    let (sizes, local) = futures_util::future::join(sizes, local).await;
+    let windows = ask_windows(ctx.clone());
+    let (sizes, local, windows) = futures_util::future::join3(sizes, local, windows).await;
     let Ok(disk) = local else {
         return vec![base(Outcome::Ok)];
     };
@@ -99,6 +104,19 @@ async fn check(ctx: &Arc<Context>) -> Vec<Found> {
     if let Some(fs) = disk.fs.filter(|f| f.is_network()) {
         out.push(base(Outcome::NetworkFs).with("fs", fs.name()));
     }
+    // Locks work on these; what they change is how long the downloads last.
+    let ephemeral = match disk.fs {
+        Some(cache::FsKind::Tmpfs) => Some("fs-tmpfs-meaning"),
+        Some(cache::FsKind::Overlay) => Some("fs-overlay-meaning"),
+        _ => None,
+    };
+    if let (Some(meaning), Some(fs)) = (ephemeral, disk.fs) {
+        out.push(
+            base(Outcome::Ephemeral)
+                .with("fs", fs.name())
+                .with_msg("meaning", meaning),
+        );
+    }
     let need = sizes.as_ref().map(|s| {
         let cached: u64 = disk
             .snapshot
@@ -118,6 +136,24 @@ async fn check(ctx: &Arc<Context>) -> Vec<Found> {
             _ if free < LOW_SPACE => out.push(base(Outcome::LowSpaceFloor).with("free", size(free))),
             _ => {}
         }
+    }
+    if let Some(answers) = windows {
+        let files: Vec<String> = match (&sizes, &disk.snapshot) {
+            (Some(s), _) => s.iter().map(|(p, _)| p.clone()).collect(),
+            (None, Some(snap)) => snap.files.iter().map(|f| f.path.clone()).collect(),
+            _ => Vec::new(),
+        };
+        let target = ctx
+            .target()
+            .map(|t| (t.repo_id.clone(), cache::repo_folder(t.repo_type, &t.repo_id)));
+        let symlinks_off = ctx.env.non_empty("HF_HUB_DISABLE_SYMLINKS").is_some();
+        out.extend(windows_findings(
+            &answers,
+            &paths.hub.to_string_lossy(),
+            target.as_ref().map(|(id, folder)| (id.as_str(), folder.as_str(), files.as_slice())),
+            symlinks_off,
+            &base,
+        ));
     }
     leftovers(ctx, &disk.scan, &disk.held_locks, &base, &mut out);
     if let (Some(snap), Some(t)) = (&disk.snapshot, ctx.target()) {
@@ -160,6 +196,7 @@ async fn check(ctx: &Arc<Context>) -> Vec<Found> {
         out.extend(verify_blobs(ctx, &paths, budget, &base).await);
     }
     let notes = [
+        Outcome::Ephemeral,
         Outcome::OfflineReady,
         Outcome::OfflineUnlisted,
         Outcome::VerifyOk,
@@ -272,6 +309,66 @@ async fn verify_blobs(
                     },
                 )
         });
+    }
+    out
+}
+
+/// On Windows, what `reg query` and `whoami /groups` say (local::windows_fs); None elsewhere
+/// and where Windows gave no answer at all.
+async fn ask_windows(ctx: Arc<Context>) -> Option<WindowsAnswers> {
+    if !cfg!(windows) {
+        return None;
+    }
+    let deadline = ctx.options.timeout.mul_f64(0.5);
+    let job = tokio::task::spawn_blocking(move || {
+        let dword = |key: &str, value: &str| {
+            let out = ctx.run("reg", &["query", key, "/v", value], deadline).ok()?;
+            // An absent value is Windows' default: off for both.
+            Some(windows_fs::reg_dword(&out.stdout, value).unwrap_or(0) == 1)
+        };
+        let elevated = ctx
+            .run("whoami", &["/groups"], deadline)
+            .ok()
+            .and_then(|o| windows_fs::elevated(&o.stdout));
+        WindowsAnswers {
+            developer_mode: dword(windows_fs::DEV_MODE_KEY, windows_fs::DEV_MODE_VALUE),
+            elevated,
+            long_paths: dword(windows_fs::LONG_PATHS_KEY, windows_fs::LONG_PATHS_VALUE),
+        }
+    });
+    job.await.ok().filter(|a| *a != WindowsAnswers::default())
+}
+
+/// What Windows' answers mean for this cache: no symlinks (the client copies files, in more
+/// space) unless HF_HUB_DISABLE_SYMLINKS already says so; and, with LongPathsEnabled off, the
+/// target's longest snapshot path over MAX_PATH (the client prefixes `\\?\` for blobs and locks,
+/// not for the snapshot files others open; docs/notes/hf-cache.md, "Windows").
+fn windows_findings(
+    answers: &WindowsAnswers,
+    hub: &str,
+    target: Option<(&str, &str, &[String])>,
+    symlinks_off: bool,
+    base: &dyn Fn(Outcome) -> Found,
+) -> Vec<Found> {
+    let mut out = Vec::new();
+    if answers.symlinks() == Some(false) && !symlinks_off {
+        out.push(base(Outcome::NoSymlinks));
+    }
+    if let (Some(false), Some((repo, folder, files))) = (answers.long_paths, target) {
+        let commit = "0".repeat(40);
+        let longest = files
+            .iter()
+            .map(|f| (f, windows_fs::win_len(&windows_fs::snapshot_path(hub, folder, &commit, f))))
+            .max_by_key(|(_, n)| *n);
+        if let Some((file, n)) = longest.filter(|(_, n)| *n > windows_fs::MAX_PATH_CHARS) {
+            out.push(
+                base(Outcome::LongPaths)
+                    .with("repo", repo)
+                    .with("file", file.clone())
+                    .with("length", n.to_string())
+                    .with("max", windows_fs::MAX_PATH_CHARS.to_string()),
+            );
+        }
     }
     out
 }
@@ -390,5 +487,54 @@ fn age(d: Duration) -> (String, &'static str) {
         ((s / 3_600).to_string(), "unit-hours")
     } else {
         ((s / 60).to_string(), "unit-minutes")
+    }
+}
+
+#[cfg(test)]
+mod windows_tests {
+    use super::*;
+    use crate::engine::finding::Key;
+
+    fn base(o: Outcome) -> Found {
+        Found::new(o)
+    }
+
+    fn answers(dev: bool, elevated: bool, long_paths: bool) -> WindowsAnswers {
+        WindowsAnswers {
+            developer_mode: Some(dev),
+            elevated: Some(elevated),
+            long_paths: Some(long_paths),
+        }
+    }
+
+    const HUB: &str = r"C:\Users\alice\.cache\huggingface\hub";
+
+    #[test]
+    fn without_developer_mode_or_elevation_the_cache_copies() {
+        let f = windows_findings(&answers(false, false, true), HUB, None, false, &base);
+        assert_eq!(f.len(), 1);
+        assert!(f[0].is(Outcome::NoSymlinks));
+        assert!(windows_findings(&answers(true, false, true), HUB, None, false, &base).is_empty());
+        assert!(windows_findings(&answers(false, true, true), HUB, None, false, &base).is_empty());
+        // HF_HUB_DISABLE_SYMLINKS: the user chose copies already.
+        assert!(windows_findings(&answers(false, false, true), HUB, None, true, &base).is_empty());
+    }
+
+    #[test]
+    fn a_snapshot_path_over_max_path_with_long_paths_off() {
+        let deep = format!("{}model.safetensors", "very-long-folder-name/".repeat(8));
+        let files = vec!["config.json".to_string(), deep.clone()];
+        let target = Some(("acme/llm", "models--acme--llm", files.as_slice()));
+        let f = windows_findings(&answers(true, false, false), HUB, target, false, &base);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert!(f[0].is(Outcome::LongPaths));
+        assert_eq!(f[0].detail_of(Key("file")), Some(deep.as_str()));
+        let n: usize = f[0].detail_of(Key("length")).unwrap().parse().unwrap();
+        assert!(n > 259, "{n}");
+        // LongPathsEnabled on, or short paths: nothing to say.
+        assert!(windows_findings(&answers(true, false, true), HUB, target, false, &base).is_empty());
+        let short = vec!["config.json".to_string()];
+        let target = Some(("acme/llm", "models--acme--llm", short.as_slice()));
+        assert!(windows_findings(&answers(true, false, false), HUB, target, false, &base).is_empty());
     }
 }

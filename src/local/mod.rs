@@ -6,3 +6,4 @@ pub mod facts;
 pub mod python;
 pub mod rc_files;
 pub mod verify;
+pub mod windows_fs;
