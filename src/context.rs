@@ -82,6 +82,7 @@ pub struct Context {
     remotes: OnceLock<Vec<GitRemote>>,
     target: OnceLock<Option<Target>>,
     trace: OnceLock<tokio::sync::watch::Receiver<Option<Arc<crate::hub::trace::Trace>>>>,
+    pythons: OnceLock<crate::local::python::Pythons>,
     /// Commands started before a check asks for them (`run_early`), by program and args.
     early: std::sync::Mutex<Vec<EarlyRun>>,
 }
@@ -134,6 +135,7 @@ impl Context {
             remotes: OnceLock::new(),
             target: OnceLock::new(),
             trace: OnceLock::new(),
+            pythons: OnceLock::new(),
             early: Default::default(),
         })
     }
@@ -153,6 +155,21 @@ impl Context {
                 let _ = c.git_config();
             });
         }
+    }
+
+    /// The Pythons the user runs and what they hold (local::python::discover), found once for
+    /// python-env, the network check's TLS verdict and the report. Blocking (up to
+    /// `PROBE_DEADLINE`): call it from a blocking thread.
+    pub fn pythons(&self) -> &crate::local::python::Pythons {
+        self.pythons.get_or_init(|| {
+            let run = |program: &str, args: &[&str]| {
+                let out = self
+                    .run(program, args, crate::local::python::PROBE_DEADLINE)
+                    .ok()?;
+                out.ok().then_some(out.stdout)
+            };
+            crate::local::python::discover(&self.env, &self.cwd, self.home.as_deref(), &run)
+        })
     }
 
     /// The subprocess runner, its deadlines bounded by the run's.
@@ -253,6 +270,7 @@ impl Context {
             HubClient::new(
                 self.endpoint().clone(),
                 self.options.timeout,
+                self.deadline,
                 self.tls_roots().clone(),
                 self.proxies().clone(),
             )

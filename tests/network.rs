@@ -50,6 +50,82 @@ fn tls_interception_names_the_issuer() {
     assert!(cmds.contains(&"export REQUESTS_CA_BUNDLE=/path/to/company-ca.pem".to_string()));
 }
 
+/// The company CA sits in REQUESTS_CA_BUNDLE, which only huggingface_hub 0.x reads: hfdoctor
+/// connects again trusting that file alone (as SSL_CERT_FILE would make 1.x and 2.x do), and
+/// says which installed client trusts the host today.
+#[test]
+fn the_ca_only_an_old_client_reads() {
+    let tls = TestTls::new();
+    let hub = HubServer::start_tls(HubWorld::new(), &tls);
+    let url = hub.url.replace("127.0.0.1", "localhost");
+    let mut w = with_endpoint(&url);
+    let Some(old) = support::venv::venv(&w.home, "old", &[("huggingface_hub", "0.36.2", &[])])
+    else {
+        eprintln!("SKIPPED the_ca_only_an_old_client_reads: no python3 venv");
+        return;
+    };
+    let new = support::venv::venv(
+        &w.home,
+        "new",
+        &[("huggingface_hub", "2.4.0", &[]), ("hf_xet", "1.8.0", &[])],
+    )
+    .unwrap();
+    // `python3` runs the old client, `hf` the new one.
+    let hf = w.home.join("hf-bin");
+    std::fs::create_dir_all(&hf).unwrap();
+    std::fs::write(
+        hf.join("hf"),
+        format!("#!{}\nimport sys\n", new.join("python").display()),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(hf.join("hf"), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let path = std::env::join_paths([old.as_path(), hf.as_path()]).unwrap();
+    w.set("PATH", path.to_str().unwrap());
+    let ca = w.home.join("corp-ca.pem");
+    std::fs::write(&ca, &tls.ca_pem).unwrap();
+    w.set("REQUESTS_CA_BUNDLE", ca.to_str().unwrap());
+    let (f, text) = w.outcome_with("network/tls-ca-in-old-var", &["--only", "network"]);
+    assert_eq!(f["cause"], "tls");
+    assert_eq!(f["details"]["var"], "REQUESTS_CA_BUNDLE");
+    assert_eq!(f["details"]["path"], "~/corp-ca.pem");
+    let clients = f["details"]["clients"].as_str().unwrap();
+    assert!(
+        clients.contains("huggingface_hub 0.36.2 (~/old/bin/python"),
+        "{clients}"
+    );
+    assert!(clients.contains(": REQUESTS_CA_BUNDLE ✓"), "{clients}");
+    assert!(
+        clients.contains("huggingface_hub 2.4.0 (~/new/bin/python): OS store ✗"),
+        "{clients}"
+    );
+    assert!(
+        clients.contains("hf_xet 1.8.0 (~/new/bin/python): OS store ✗"),
+        "{clients}"
+    );
+    assert_eq!(
+        fix_commands(&f),
+        vec![format!("export SSL_CERT_FILE={}", ca.display())]
+    );
+    let j = w.json(&["--only", "network"]).json();
+    assert_eq!(j["diagnosis"][0]["verified"], true, "{j}");
+    assert!(text.contains("whose CA is in REQUESTS_CA_BUNDLE (~/corp-ca.pem), a variable only huggingface_hub 0.x reads"), "{text}");
+    // A file that does not hold the issuer is no fix: the plain verdict, with the clients.
+    std::fs::write(&ca, TestTls::new().ca_pem).unwrap();
+    let (f, _) = w.outcome_with("network/tls-untrusted", &["--only", "network"]);
+    let clients = f["details"]["clients"].as_str().unwrap();
+    assert!(clients.contains(": REQUESTS_CA_BUNDLE ✗"), "{clients}");
+    let mut zh = World::new();
+    zh.env = w.env.clone();
+    zh.set("LANG", "zh_CN.UTF-8");
+    std::fs::write(&ca, &tls.ca_pem).unwrap();
+    let (_, text) = zh.outcome_with("network/tls-ca-in-old-var", &["--only", "network"]);
+    assert!(
+        text.contains("但只有 huggingface_hub 0.x 会读取这个变量"),
+        "{text}"
+    );
+}
+
 #[test]
 fn closed_port() {
     let port = std::net::TcpListener::bind("127.0.0.1:0")

@@ -34,6 +34,7 @@ crate::outcomes! {
         NotHub = "not-hub",
         CaFileBad = "ca-file-bad",
         CaForOldClient = "ca-for-old-client",
+        TlsCaInOldVar = "tls-ca-in-old-var",
         FallbackUnresolved = "fallback-unresolved",
     }
 }
@@ -68,6 +69,10 @@ async fn check(ctx: &Arc<Context>) -> Vec<Found> {
     let mut failed = false;
     match endpoint_result {
         Ok(line) => lines.push(line),
+        Err(f) if f.is(Outcome::TlsUntrusted) => {
+            failed = true;
+            out.push(untrusted_by_client(ctx, &endpoint, step, f).await);
+        }
         Err(f) => {
             failed = true;
             out.push(f);
@@ -107,6 +112,102 @@ async fn check(ctx: &Arc<Context>) -> Vec<Found> {
         out.push(Found::new(Outcome::Ok).with("hosts", lines.join("; ")));
     }
     out
+}
+
+/// A certificate this machine does not trust, judged for each installed client by what it
+/// reads (docs/notes/tls.md, "The exact rules"): huggingface_hub 0.x reads REQUESTS_CA_BUNDLE
+/// or CURL_CA_BUNDLE instead of certifi; 1.x and 2.x read SSL_CERT_FILE or SSL_CERT_DIR instead
+/// of certifi (1.x) or the OS store (2.x); hf_xet reads the OS store, or SSL_CERT_FILE on Linux.
+/// hfdoctor's own handshake trusted the OS store and SSL_CERT_FILE/DIR, so those fail too. A
+/// file in REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE is tried as SSL_CERT_FILE would use it (its
+/// certificates alone): when the handshake then passes, pointing SSL_CERT_FILE at it is the
+/// fix, tested.
+async fn untrusted_by_client(
+    ctx: &Arc<Context>,
+    endpoint: &url::Url,
+    step: Duration,
+    untrusted: Found,
+) -> Found {
+    let pythons = {
+        let c = ctx.clone();
+        tokio::task::spawn_blocking(move || c.pythons().clone())
+            .await
+            .unwrap_or_default()
+    };
+    // What 0.x reads: the first of the two that is set.
+    let old_var = ["REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"]
+        .into_iter()
+        .find_map(|v| ctx.env.non_empty(v).map(|p| (v, p)));
+    let mut holder = None;
+    if let Some((var, path)) = &old_var {
+        let certs = crate::net::tls::certs_from(&ctx.absolute(std::path::Path::new(path)));
+        let mut only = rustls::RootCertStore::empty();
+        only.add_parsable_certificates(certs);
+        if !only.is_empty() && probe(ctx, endpoint.clone(), false, false, step, &only).await.is_ok() {
+            holder = Some((*var, path.clone()));
+        }
+    }
+    let mut clients = Vec::new();
+    let mut seen = Vec::new();
+    for env in pythons.probed.iter().flatten() {
+        if seen.contains(&env.prefix) {
+            continue;
+        }
+        seen.push(env.prefix.clone());
+        let at = ctx.display_path(std::path::Path::new(&env.executable));
+        if let Some(v) = env.version("huggingface_hub") {
+            let (reads, trusts) = if !crate::local::python::at_least(v, "1.0") {
+                match &old_var {
+                    Some((var, _)) => (var.to_string(), holder.is_some()),
+                    None => ("certifi".to_string(), false),
+                }
+            } else {
+                let store = if crate::local::python::at_least(v, "2.0") {
+                    "OS store"
+                } else {
+                    "certifi"
+                };
+                let reads = ["SSL_CERT_FILE", "SSL_CERT_DIR"]
+                    .into_iter()
+                    .find(|v| ctx.env.non_empty(v).is_some())
+                    .unwrap_or(store);
+                (reads.to_string(), false)
+            };
+            let mark = if trusts { "✓" } else { "✗" };
+            clients.push(format!("huggingface_hub {v} ({at}): {reads} {mark}"));
+        }
+        if let Some(x) = env.version("hf_xet") {
+            let reads = if ctx.env.non_empty("SSL_CERT_FILE").is_some() && cfg!(target_os = "linux") {
+                "SSL_CERT_FILE"
+            } else {
+                "OS store"
+            };
+            clients.push(format!("hf_xet {x} ({at}): {reads} ✗"));
+        }
+    }
+    let clients = if clients.is_empty() {
+        "-".to_string()
+    } else {
+        clients.join("; ")
+    };
+    let Some((var, path)) = holder else {
+        return untrusted.with("clients", clients);
+    };
+    let detail = |k: &'static str| {
+        untrusted
+            .detail_of(crate::engine::finding::Key(k))
+            .unwrap_or_default()
+            .to_string()
+    };
+    Found::new(Outcome::TlsCaInOldVar)
+        .with("host", detail("host"))
+        .with("port", detail("port"))
+        .with("issuer", detail("issuer"))
+        .with("var", var)
+        .with("path", ctx.display_path(std::path::Path::new(&path)))
+        .with("value", path)
+        .with("clients", clients)
+        .verified()
 }
 
 /// A host of the built-in fallback list that failed: a name that does not resolve may no

@@ -5,14 +5,12 @@
 //! huggingface_hub (or huggingface_hub's on hf_xet) the installed version does not meet; hf_xet
 //! missing; `huggingface-cli` that no longer works; variables the installed client ignores.
 
-use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
 
 use crate::context::{is_true_value, Context};
 use crate::engine::finding::Found;
 use crate::engine::runner::CheckFuture;
-use crate::local::python::{self, PyEnv, Shebang};
+use crate::local::python::{self, PyEnv};
 
 crate::outcomes! {
     pub enum Outcome {
@@ -29,9 +27,6 @@ crate::outcomes! {
     }
 }
 
-/// All probes together get this long (they run side by side).
-const PROBE_DEADLINE: Duration = Duration::from_secs(2);
-
 /// The packages whose declared requirement on huggingface_hub is checked.
 const DEPENDENTS: &[&str] = &["transformers", "diffusers", "datasets", "sentence-transformers"];
 
@@ -44,72 +39,12 @@ pub fn run(ctx: Arc<Context>) -> CheckFuture {
     })
 }
 
-/// Where each program runs from: (what the user types, the interpreter it runs).
-fn interpreters(ctx: &Context) -> Vec<(&'static str, PathBuf)> {
-    let path = ctx.env.get("PATH").unwrap_or_default();
-    // A pyenv shim stands for the version it would run (reading that version needs no shell).
-    let find = |name: &str| {
-        which::which_in(name, Some(&path), &ctx.cwd)
-            .ok()
-            .map(|p| python::pyenv_target(&p, &ctx.env, &ctx.cwd).unwrap_or(p))
-    };
-    let mut out = Vec::new();
-    for name in ["python3", "python"] {
-        if let Some(p) = find(name) {
-            out.push((name, p));
-        }
-    }
-    for name in ["hf", "huggingface-cli"] {
-        let Some(script) = find(name) else {
-            continue;
-        };
-        let interpreter = match python::shebang(&script) {
-            Some(Shebang::Path(p)) => Some(p),
-            Some(Shebang::OnPath(program)) => find(&program),
-            None => None,
-        };
-        if let Some(p) = interpreter {
-            out.push((name, p));
-        }
-    }
-    out
-}
-
 fn check(ctx: &Context) -> Vec<Found> {
-    let found = interpreters(ctx);
+    let pythons = ctx.pythons();
+    let (found, distinct, probed) = (&pythons.found, &pythons.distinct, &pythons.probed);
     if found.is_empty() {
         return vec![Found::new(Outcome::NoPython)];
     }
-    // One probe per distinct interpreter, side by side, under one deadline.
-    let mut distinct: Vec<PathBuf> = Vec::new();
-    for (_, p) in &found {
-        if !distinct.contains(p) {
-            distinct.push(p.clone());
-        }
-    }
-    let script = python::probe_script();
-    let probed: Vec<Option<PyEnv>> = std::thread::scope(|s| {
-        let handles: Vec<_> = distinct
-            .iter()
-            .map(|p| {
-                let script = &script;
-                s.spawn(move || {
-                    // Read from disk where sys.path can be told from the files; else the
-                    // interpreter answers the probe.
-                    if let Some(env) = python::read_from_disk(p, &ctx.env, ctx.home.as_deref()) {
-                        return Some(env);
-                    }
-                    let program = p.to_string_lossy().into_owned();
-                    let out = ctx.run(&program, &["-c", script], PROBE_DEADLINE).ok()?;
-                    out.ok().then(|| PyEnv::parse(&out.stdout)).flatten()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().ok().flatten())
-            .collect()
-    });
     // Each name the user types, with the environment it runs.
     let named: Vec<(&'static str, &PyEnv)> = found
         .iter()

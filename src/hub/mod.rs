@@ -595,6 +595,10 @@ pub struct HubClient {
     pub endpoint: Endpoint,
     proxies: crate::net::proxy::ProxySettings,
     deadline: Duration,
+    /// A request still running then is cut: a tenth of the check's time before the run's
+    /// deadline, so a request that starts late (behind a slow token discovery, on a loaded
+    /// machine) still ends as the check's own finding, not as the runner's bare timeout.
+    until: std::time::Instant,
     whoami: Mutex<HashMap<String, Arc<OnceCell<WhoamiResult>>>>,
     shared: Mutex<HashMap<(String, bool), SharedAnswer>>,
     /// Every request id the Hub returned, for reports.
@@ -609,10 +613,14 @@ impl HubClient {
     pub fn new(
         endpoint: Endpoint,
         check_deadline: Duration,
+        run_deadline: std::time::Instant,
         roots: Arc<rustls::RootCertStore>,
         proxies: crate::net::proxy::ProxySettings,
     ) -> Self {
         let deadline = check_deadline.mul_f64(0.8);
+        let until = run_deadline
+            .checked_sub(check_deadline.mul_f64(0.1))
+            .unwrap_or(run_deadline);
         let usable = matches!(endpoint.scheme.as_deref(), Some("http" | "https"));
         let http = usable
             .then(|| build_http(&endpoint, deadline, &roots, &proxies))
@@ -622,6 +630,7 @@ impl HubClient {
             endpoint,
             proxies,
             deadline,
+            until,
             whoami: Mutex::new(HashMap::new()),
             shared: Mutex::new(HashMap::new()),
             request_ids: Mutex::new(Vec::new()),
@@ -796,7 +805,10 @@ impl HubClient {
             }
             Ok(answer)
         };
-        let answer = tokio::time::timeout(self.deadline, send)
+        let left = self
+            .until
+            .saturating_duration_since(std::time::Instant::now());
+        let answer = tokio::time::timeout(self.deadline.min(left), send)
             .await
             .map_err(|_| CallError::Timeout)??;
         if let Some(id) = &answer.request_id {
@@ -976,6 +988,7 @@ mod tests {
             HubClient::new(
                 Endpoint::from_env(&env),
                 Duration::from_secs(1),
+                std::time::Instant::now() + Duration::from_secs(1),
                 Arc::new(rustls::RootCertStore::empty()),
                 crate::net::proxy::ProxySettings::from_env(&env),
             )

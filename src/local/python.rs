@@ -417,3 +417,93 @@ mod tests {
         assert!(probe_script().contains("[\"huggingface_hub\", \"hf_xet\""));
     }
 }
+
+/// The Pythons a user runs: each name they type with the interpreter behind it, each distinct
+/// interpreter once, and what each holds (None where neither the disk nor the interpreter
+/// told).
+#[derive(Debug, Clone, Default)]
+pub struct Pythons {
+    pub found: Vec<(&'static str, PathBuf)>,
+    pub distinct: Vec<PathBuf>,
+    pub probed: Vec<Option<PyEnv>>,
+}
+
+impl Pythons {
+    /// The environment a name runs (`hf`, `python3`, …).
+    pub fn by_name(&self, name: &str) -> Option<&PyEnv> {
+        let (_, p) = self.found.iter().find(|(n, _)| *n == name)?;
+        let i = self.distinct.iter().position(|d| d == p)?;
+        self.probed[i].as_ref()
+    }
+}
+
+/// All probes together get this long (they run side by side).
+pub const PROBE_DEADLINE: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// `python3`, `python`, and the interpreters behind `hf` and `huggingface-cli` (their
+/// shebang), pyenv shims followed; each read from disk where sys.path can be told from the
+/// files, else by `run(program, args)` (the interpreter answering the probe), side by side.
+pub fn discover(
+    env: &crate::world::env::Env,
+    cwd: &Path,
+    home: Option<&Path>,
+    run: &(dyn Fn(&str, &[&str]) -> Option<String> + Sync),
+) -> Pythons {
+    let path = env.get("PATH").unwrap_or_default();
+    // A pyenv shim stands for the version it would run (reading that version needs no shell).
+    let find = |name: &str| {
+        which::which_in(name, Some(&path), cwd)
+            .ok()
+            .map(|p| pyenv_target(&p, env, cwd).unwrap_or(p))
+    };
+    let mut found = Vec::new();
+    for name in ["python3", "python"] {
+        if let Some(p) = find(name) {
+            found.push((name, p));
+        }
+    }
+    for name in ["hf", "huggingface-cli"] {
+        let Some(script) = find(name) else {
+            continue;
+        };
+        let interpreter = match shebang(&script) {
+            Some(Shebang::Path(p)) => Some(p),
+            Some(Shebang::OnPath(program)) => find(&program),
+            None => None,
+        };
+        if let Some(p) = interpreter {
+            found.push((name, p));
+        }
+    }
+    let mut distinct: Vec<PathBuf> = Vec::new();
+    for (_, p) in &found {
+        if !distinct.contains(p) {
+            distinct.push(p.clone());
+        }
+    }
+    let script = probe_script();
+    let probed = std::thread::scope(|s| {
+        let handles: Vec<_> = distinct
+            .iter()
+            .map(|p| {
+                let script = &script;
+                s.spawn(move || {
+                    if let Some(e) = read_from_disk(p, env, home) {
+                        return Some(e);
+                    }
+                    let out = run(&p.to_string_lossy(), &["-c", script])?;
+                    PyEnv::parse(&out)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().ok().flatten())
+            .collect()
+    });
+    Pythons {
+        found,
+        distinct,
+        probed,
+    }
+}

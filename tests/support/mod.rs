@@ -6,6 +6,7 @@ pub mod harness;
 pub mod hub;
 pub mod proxy;
 pub mod storage;
+pub mod venv;
 
 #[allow(unused_imports)]
 pub use harness::{FindingExt, Harness};
