@@ -517,7 +517,13 @@ impl Context {
 
     /// The PEM certificates in a CA file, read through the same bounded door.
     pub fn certs_in(&self, path: &Path) -> usize {
-        crate::net::tls::certs_from(&self.absolute(path)).len()
+        self.certs(path).len()
+    }
+
+    /// The certificates themselves (a path relative to the current directory is taken as
+    /// the client takes it).
+    pub fn certs(&self, path: &Path) -> Vec<rustls::pki_types::CertificateDer<'static>> {
+        crate::net::tls::certs_from(&self.absolute(path))
     }
 }
 

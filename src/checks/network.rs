@@ -140,7 +140,7 @@ async fn untrusted_by_client(
         .find_map(|v| ctx.env.non_empty(v).map(|p| (v, p)));
     let mut holder = None;
     if let Some((var, path)) = &old_var {
-        let certs = crate::net::tls::certs_from(&ctx.absolute(std::path::Path::new(path)));
+        let certs = ctx.certs(std::path::Path::new(path));
         let mut only = rustls::RootCertStore::empty();
         only.add_parsable_certificates(certs);
         if !only.is_empty() && probe(ctx, endpoint.clone(), false, false, step, &only).await.is_ok() {
