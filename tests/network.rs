@@ -72,14 +72,7 @@ fn the_ca_only_an_old_client_reads() {
     .unwrap();
     // `python3` runs the old client, `hf` the new one.
     let hf = w.home.join("hf-bin");
-    std::fs::create_dir_all(&hf).unwrap();
-    std::fs::write(
-        hf.join("hf"),
-        format!("#!{}\nimport sys\n", new.join("python").display()),
-    )
-    .unwrap();
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(hf.join("hf"), std::fs::Permissions::from_mode(0o755)).unwrap();
+    support::venv::script(&hf, "hf", &new.join("python"));
     let path = std::env::join_paths([old.as_path(), hf.as_path()]).unwrap();
     w.set("PATH", path.to_str().unwrap());
     let ca = w.home.join("corp-ca.pem");

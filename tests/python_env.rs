@@ -7,7 +7,7 @@ mod support;
 
 use std::path::{Path, PathBuf};
 
-use support::venv::{venv, venv_with};
+use support::venv::{script, venv, venv_with};
 use support::*;
 
 const HUB_2: (&str, &str, &[&str]) = (
@@ -23,15 +23,6 @@ fn world_with_path(dirs: &[&Path]) -> World {
     let path = std::env::join_paths(dirs).unwrap();
     w.set("PATH", path.to_str().unwrap());
     w
-}
-
-/// `name` in `dir`, a script whose shebang runs `python`.
-fn script(dir: &Path, name: &str, python: &Path) {
-    std::fs::create_dir_all(dir).unwrap();
-    let p = dir.join(name);
-    std::fs::write(&p, format!("#!{}\nimport sys\n", python.display())).unwrap();
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
 }
 
 const ARGS: &[&str] = &["--only", "python-env", "--offline"];

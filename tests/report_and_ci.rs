@@ -16,6 +16,8 @@ fn stable(report: &str) -> String {
         (r"(?m)^- git: .*$", "- git: [git]"),
         (r"(?m)^- git-lfs: .*$", "- git-lfs: [git-lfs]"),
         (r"(?m)^- Python: .*$", "- Python: [python]"),
+        // The machine's own environments, one line each: as many as it has.
+        (r"(?m)^  - [^\n]* → [^\n]*\n", ""),
         (r"(?m)^- hfdoctor: .*$", "- hfdoctor: [version]"),
         (r"127\.0\.0\.1:\d+", "127.0.0.1:[port]"),
         (r"\| (\d+) \|", "| [ms] |"),
@@ -337,5 +339,47 @@ fn report_shows_the_client_settings() {
         r.stdout.contains("- Client settings as the environment sets them: cache ~/big/hub (HF_HUB_CACHE) · xet cache ~/.cache/huggingface/xet · HF_HUB_ETAG_TIMEOUT 10 s (default) · HF_HUB_DOWNLOAD_TIMEOUT 60 s · Xet off (HF_HUB_DISABLE_XET) · offline no"),
         "{}",
         r.stdout
+    );
+}
+
+/// The report's Python section: each environment once (its prefix), the names that run it,
+/// what it holds, and how huggingface_hub came into it (`hf env`'s installation method).
+#[test]
+fn report_shows_each_python_environment() {
+    let mut w = World::new();
+    let Some(sys) = support::venv::venv(&w.home, "sys", &[("transformers", "4.57.0", &[])]) else {
+        eprintln!("SKIPPED report_shows_each_python_environment: no python3 venv");
+        return;
+    };
+    let tool = support::venv::venv(
+        &w.home,
+        "hf-tool",
+        &[("huggingface_hub", "2.4.0", &[]), ("hf_xet", "1.8.0", &[])],
+    )
+    .unwrap();
+    // The installer script's venv leaves a marker in its prefix.
+    std::fs::write(w.home.join("hf-tool/.hf_installer_marker"), b"").unwrap();
+    let bin = w.home.join("bin");
+    support::venv::script(&bin, "hf", &tool.join("python"));
+    let path = std::env::join_paths([sys.as_path(), bin.as_path()]).unwrap();
+    w.set("PATH", path.to_str().unwrap());
+    let r = w.run(&["report", "--offline", "--skip", "git-lfs"]);
+    let out = &r.stdout;
+    assert!(
+        out.contains("- Python: hf "),
+        "downloads run in hf's environment:\n{out}"
+    );
+    let lines: Vec<&str> = out.lines().filter(|l| l.starts_with("  - ")).collect();
+    assert_eq!(lines.len(), 2, "{out}");
+    assert!(
+        lines[0].starts_with("  - python3, python → Python 3.")
+            && lines[0]
+                .contains("(~/sys/bin/python3): huggingface_hub -, hf_xet -, transformers 4.57.0"),
+        "{out}"
+    );
+    assert!(
+        lines[1].starts_with("  - hf → Python 3.")
+            && lines[1].ends_with("(~/hf-tool/bin/python): huggingface_hub 2.4.0, hf_xet 1.8.0, transformers -, installed by hf_installer"),
+        "{out}"
     );
 }

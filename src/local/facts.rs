@@ -26,6 +26,9 @@ pub struct Facts {
     pub python: Option<String>,
     /// (package, version or None when not installed)
     pub packages: Vec<(String, Option<String>)>,
+    /// Each distinct environment: the names that run it, its Python, where, what it holds,
+    /// and how huggingface_hub came into it.
+    pub pythons: Vec<String>,
     /// (variable, value as it may be shown)
     pub variables: Vec<(String, String)>,
 }
@@ -48,8 +51,6 @@ fn first_line(out: &str) -> Option<String> {
         .filter(|l| !l.is_empty())
 }
 
-const PY_PROBE: &str = "import sys, importlib.metadata as m\nprint(sys.version.split()[0])\nfor p in ('huggingface_hub', 'hf_xet', 'transformers'):\n    try:\n        print(p, m.version(p))\n    except Exception:\n        print(p, '-')\n";
-
 pub fn collect(m: &Machine) -> Facts {
     let short = Duration::from_secs(3);
     let run =
@@ -60,31 +61,22 @@ pub fn collect(m: &Machine) -> Facts {
             .filter(|o| o.ok())
             .and_then(|o| first_line(&o.stdout))
     };
-    // Read from disk where the interpreter's sys.path can be told from its files (as
-    // python-env does, local::python); else the interpreter answers the probe.
-    let python = |python: &'static str| {
-        if let Some(env) = from_disk(m, python) {
-            let mut stdout = format!("{}\n", env.python);
-            for p in ["huggingface_hub", "hf_xet", "transformers"] {
-                stdout.push_str(&format!("{p} {}\n", env.version(p).unwrap_or("-")));
-            }
-            return Some((python, stdout));
-        }
-        let out = run(python, &["-c", PY_PROBE]).ok()?;
-        out.ok().then_some((python, out.stdout))
-    };
-    // The probes run side by side: even when every one of them hangs, the report waits for one
+    // The Pythons as python-env finds them (local::python::discover: python3, python, and the
+    // interpreters behind hf and huggingface-cli, read from disk where that can tell); the
+    // probes run side by side with git's: even when every one hangs, the report waits for one
     // deadline, not the sum (docs/notes/processes.md).
+    let probe = |program: &str, args: &[&str]| {
+        let out = run(program, args).ok()?;
+        out.ok().then_some(out.stdout)
+    };
     let (git, git_lfs, pythons) = std::thread::scope(|s| {
         let git = s.spawn(|| version("git", &["--version"]));
         let lfs = s.spawn(|| version("git", &["lfs", "version"]));
-        let py3 = s.spawn(|| python("python3"));
-        let py = python("python");
-        let py3 = py3.join().ok().flatten();
+        let pythons = crate::local::python::discover(m.env, m.cwd, m.home, &probe);
         (
             git.join().ok().flatten(),
             lfs.join().ok().flatten(),
-            py3.or(py),
+            pythons,
         )
     });
     let mut facts = Facts {
@@ -94,27 +86,83 @@ pub fn collect(m: &Machine) -> Facts {
         git_lfs,
         ..Default::default()
     };
-    if let Some((python, stdout)) = pythons {
-        let mut lines = stdout.lines();
-        facts.python = lines.next().map(|v| format!("{python} {v}"));
-        for line in lines {
-            if let Some((name, v)) = line.split_once(' ') {
-                facts
-                    .packages
-                    .push((name.to_string(), (v != "-").then(|| v.to_string())));
-            }
+    // The first line is the environment downloads run in: hf's, else python3's, else python's.
+    let primary = ["hf", "python3", "python"]
+        .into_iter()
+        .find_map(|n| pythons.by_name(n).map(|e| (n, e)));
+    if let Some((name, env)) = primary {
+        facts.python = Some(format!("{name} {}", env.python));
+        for p in ["huggingface_hub", "hf_xet", "transformers"] {
+            facts
+                .packages
+                .push((p.to_string(), env.version(p).map(str::to_string)));
         }
     }
+    facts.pythons = python_lines(&pythons, m.home);
     facts.variables = variables(m.env, m.home);
     facts
 }
 
-/// `program` on the machine's PATH (a pyenv shim followed to its version), read from disk.
-fn from_disk(m: &Machine, program: &str) -> Option<crate::local::python::PyEnv> {
-    let path = m.env.get("PATH")?;
-    let found = which::which_in(program, Some(&path), m.cwd).ok()?;
-    let found = crate::local::python::pyenv_target(&found, m.env, m.cwd).unwrap_or(found);
-    crate::local::python::read_from_disk(&found, m.env, m.home)
+/// `hf, python3 → Python 3.12.1 (~/venv/bin/python3): huggingface_hub 2.4.0, hf_xet 1.8.0,
+/// transformers -, installed by pip`, one line per distinct environment.
+fn python_lines(p: &crate::local::python::Pythons, home: Option<&Path>) -> Vec<String> {
+    let shown = |path: &str| match home.and_then(|h| Path::new(path).strip_prefix(h).ok()) {
+        Some(rest) => format!("~/{}", rest.display()),
+        None => path.to_string(),
+    };
+    // One line per environment (its prefix): `python3` and `python` of a venv are one.
+    let key = |i: usize| match &p.probed[i] {
+        Some(e) => e.prefix.clone(),
+        None => p.distinct[i].to_string_lossy().into_owned(),
+    };
+    let mut lines = Vec::new();
+    let mut seen: Vec<String> = Vec::new();
+    for i in 0..p.distinct.len() {
+        let k = key(i);
+        if seen.contains(&k) {
+            continue;
+        }
+        seen.push(k.clone());
+        let names: Vec<&str> = p
+            .found
+            .iter()
+            .filter(|(_, q)| {
+                p.distinct
+                    .iter()
+                    .position(|d| d == q)
+                    .is_some_and(|j| key(j) == k)
+            })
+            .map(|(n, _)| *n)
+            .collect();
+        let names = names.join(", ");
+        let Some(env) = &p.probed[i] else {
+            lines.push(format!(
+                "{names} → {} (did not answer)",
+                shown(&p.distinct[i].to_string_lossy())
+            ));
+            continue;
+        };
+        let pkgs: Vec<String> = ["huggingface_hub", "hf_xet", "transformers"]
+            .iter()
+            .map(|k| format!("{k} {}", env.version(k).unwrap_or("-")))
+            .collect();
+        let how = env
+            .version("huggingface_hub")
+            .map(|_| {
+                format!(
+                    ", installed by {}",
+                    crate::local::python::install_method(Path::new(&env.prefix))
+                )
+            })
+            .unwrap_or_default();
+        lines.push(format!(
+            "{names} → Python {} ({}): {}{how}",
+            env.python,
+            shown(&env.executable),
+            pkgs.join(", ")
+        ));
+    }
+    lines
 }
 
 /// Is this variable's value a secret (token, password, key)?

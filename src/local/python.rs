@@ -507,3 +507,17 @@ pub fn discover(
         probed,
     }
 }
+
+/// How huggingface_hub came into the environment at `prefix`, as `hf env` says it
+/// (`_runtime.py::installation_method`, data-plane.md §5.1): the installer script leaves
+/// `.hf_installer_marker` in the prefix, Homebrew's prefix is under `Cellar/hf/`, anything else
+/// is pip.
+pub fn install_method(prefix: &Path) -> &'static str {
+    if prefix.join(".hf_installer_marker").exists() {
+        "hf_installer"
+    } else if prefix.to_string_lossy().contains("/Cellar/hf/") {
+        "brew"
+    } else {
+        "pip"
+    }
+}

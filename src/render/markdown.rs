@@ -122,6 +122,9 @@ pub fn report(ctx: &Context, words: &Words, facts: &Facts, findings: &[Finding])
             }
         ),
     );
+    for line in &facts.pythons {
+        w(&mut s, format!("  - {line}"));
+    }
     w(
         &mut s,
         format!(

@@ -47,3 +47,12 @@ pub fn venv_with(
     }
     Some(dir.join("bin"))
 }
+
+/// `name` in `dir`, a script whose shebang runs `python`.
+pub fn script(dir: &Path, name: &str, python: &Path) {
+    std::fs::create_dir_all(dir).unwrap();
+    let p = dir.join(name);
+    std::fs::write(&p, format!("#!{}\nimport sys\n", python.display())).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
