@@ -430,3 +430,51 @@ fn oidc_outcomes() {
     let (f, _) = w.outcome("env-conflicts/oidc");
     assert_eq!(f["details"]["id_token_from"], "HF_OIDC_ID_TOKEN");
 }
+
+/// The installed huggingface_hub is older than the rules hfdoctor follows: where that changes
+/// which token it sends, the check says how.
+#[test]
+fn an_installed_client_that_finds_the_token_otherwise() {
+    let mut w = World::new();
+    let Some(old) = support::venv::venv(&w.home, "old", &[("huggingface_hub", "0.22.2", &[])])
+    else {
+        eprintln!("SKIPPED an_installed_client_that_finds_the_token_otherwise: no python3 venv");
+        return;
+    };
+    w.set("PATH", old.to_str().unwrap());
+    w.write_token(TOKEN_A);
+    let elsewhere = w.home.join("tok");
+    std::fs::write(&elsewhere, TOKEN_B).unwrap();
+    w.set("HF_TOKEN_PATH", elsewhere.to_str().unwrap());
+    let (f, text) = w.outcome_with(
+        "env-conflicts/installed-client-differs",
+        &["--only", "env-conflicts", "--offline"],
+    );
+    assert_eq!(f["cause"], "client-outdated");
+    assert_eq!(f["details"]["version"], "0.22.2");
+    assert_eq!(f["details"]["how"], "resolve-no-token-path");
+    assert!(
+        text.contains("it does not read HF_TOKEN_PATH (0.23 and later)"),
+        "{text}"
+    );
+    assert_eq!(
+        fix_commands(&f),
+        vec!["~/old/bin/python3 -m pip install -U huggingface_hub"]
+    );
+    let mut zh = World::new();
+    zh.env = w.env.clone();
+    zh.set("LANG", "zh_TW.UTF-8");
+    let (_, text) = zh.outcome_with(
+        "env-conflicts/installed-client-differs",
+        &["--only", "env-conflicts", "--offline"],
+    );
+    assert!(text.contains("它不會讀取 HF_TOKEN_PATH"), "{text}");
+    // 2.x reads it: nothing to say.
+    let new = support::venv::venv(&w.home, "new", &[("huggingface_hub", "2.4.0", &[])]).unwrap();
+    w.set("PATH", new.to_str().unwrap());
+    let j = w.json(&["--only", "env-conflicts", "--offline"]).json();
+    assert!(
+        find(&j, "env-conflicts/installed-client-differs").is_none(),
+        "{j}"
+    );
+}

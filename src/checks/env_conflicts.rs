@@ -35,6 +35,7 @@ crate::outcomes! {
         EndpointMirror = "endpoint-mirror",
         EndpointCustom = "endpoint-custom",
         EndpointInsecure = "endpoint-insecure",
+        InstalledClientDiffers = "installed-client-differs",
     }
 }
 
@@ -54,6 +55,7 @@ pub fn run(ctx: &Context) -> Vec<Found> {
     }
     offline(ctx, &mut out);
     endpoint(ctx, disc, &mut out);
+    out.extend(installed_client_differs(ctx, disc));
     if out.is_empty() {
         let source = disc
             .in_effect
@@ -63,6 +65,41 @@ pub fn run(ctx: &Context) -> Vec<Found> {
         out.push(Found::new(Outcome::Ok).detail("source", source));
     }
     out
+}
+
+/// Where the installed huggingface_hub (the environment downloads run in: hf's, else
+/// python3's, else python's) resolves the token otherwise than the 2.x rules this check
+/// follows (docs/notes/token-discovery.md, "By version"; hub-semantics.md §1.4): OIDC from
+/// 1.19, HF_TOKEN_PATH from 0.23, HF_TOKEN from 0.19. Said only where the difference changes
+/// what is read here.
+fn installed_client_differs(ctx: &Context, disc: &TokenDiscovery) -> Vec<Found> {
+    let pythons = ctx.pythons();
+    let Some(env) = ["hf", "python3", "python"]
+        .into_iter()
+        .find_map(|n| pythons.by_name(n).filter(|e| e.version("huggingface_hub").is_some()))
+    else {
+        return Vec::new();
+    };
+    let version = env.version("huggingface_hub").unwrap_or_default();
+    let older = |floor: &str| !crate::local::python::at_least(version, floor);
+    let mut how = Vec::new();
+    if disc.oidc_resource.is_some() && older("1.19") {
+        how.push("resolve-no-oidc");
+    }
+    if ctx.env.is_set("HF_TOKEN_PATH") && older("0.23") {
+        how.push("resolve-no-token-path");
+    }
+    if disc.env_token("HF_TOKEN").is_some() && older("0.19") {
+        how.push("resolve-no-hf-token");
+    }
+    how.into_iter()
+        .map(|key| {
+            Found::new(Outcome::InstalledClientDiffers)
+                .with("version", version.to_string())
+                .with("python", ctx.display_path(std::path::Path::new(&env.executable)))
+                .with_msg("how", key)
+        })
+        .collect()
 }
 
 fn token_variables(ctx: &Context, disc: &TokenDiscovery, out: &mut Vec<Found>) {
