@@ -336,7 +336,15 @@ fn report_shows_the_client_settings() {
         .set("HF_HUB_DISABLE_XET", "1");
     let r = w.run(&["report", "--offline", "--skip", "git-lfs,python-env"]);
     assert!(
-        r.stdout.contains("- Client settings as the environment sets them: cache ~/big/hub (HF_HUB_CACHE) · xet cache ~/.cache/huggingface/xet · HF_HUB_ETAG_TIMEOUT 10 s (default) · HF_HUB_DOWNLOAD_TIMEOUT 60 s · Xet off (HF_HUB_DISABLE_XET) · offline no"),
+        r.stdout.contains("- Client settings as the environment sets them: cache ~/big/hub (HF_HUB_CACHE) · Xet cache ~/.cache/huggingface/xet · HF_HUB_ETAG_TIMEOUT 10 s (default) · HF_HUB_DOWNLOAD_TIMEOUT 60 s · Xet off (HF_HUB_DISABLE_XET) · offline off"),
+        "{}",
+        r.stdout
+    );
+    // In Chinese, the words are Chinese; values and variables stay as they are.
+    w.set("LANG", "zh_TW.UTF-8").set("HF_HUB_OFFLINE", "1");
+    let r = w.run(&["report", "--offline", "--skip", "git-lfs,python-env"]);
+    assert!(
+        r.stdout.contains("- 依環境變數推得的用戶端設定：快取 ~/big/hub（HF_HUB_CACHE） · `Xet` 快取 ~/.cache/huggingface/xet · HF_HUB_ETAG_TIMEOUT 10 s（預設） · HF_HUB_DOWNLOAD_TIMEOUT 60 s · Xet 關閉（HF_HUB_DISABLE_XET） · 離線模式開啟（HF_HUB_OFFLINE）"),
         "{}",
         r.stdout
     );
@@ -380,6 +388,12 @@ fn report_shows_each_python_environment() {
     assert!(
         lines[1].starts_with("  - hf → Python 3.")
             && lines[1].ends_with("(~/hf-tool/bin/python): huggingface_hub 2.4.0, hf_xet 1.8.0, transformers -, installed by hf_installer"),
+        "{out}"
+    );
+    w.set("LANG", "zh_CN.UTF-8");
+    let out = w.run(&["report", "--offline", "--skip", "git-lfs"]).stdout;
+    assert!(
+        out.contains("（~/hf-tool/bin/python）：huggingface_hub 2.4.0、hf_xet 1.8.0、transformers -，安装方式：hf_installer"),
         "{out}"
     );
 }

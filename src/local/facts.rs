@@ -28,7 +28,7 @@ pub struct Facts {
     pub packages: Vec<(String, Option<String>)>,
     /// Each distinct environment: the names that run it, its Python, where, what it holds,
     /// and how huggingface_hub came into it.
-    pub pythons: Vec<String>,
+    pub pythons: Vec<PyLine>,
     /// (variable, value as it may be shown)
     pub variables: Vec<(String, String)>,
 }
@@ -103,9 +103,21 @@ pub fn collect(m: &Machine) -> Facts {
     facts
 }
 
-/// `hf, python3 → Python 3.12.1 (~/venv/bin/python3): huggingface_hub 2.4.0, hf_xet 1.8.0,
-/// transformers -, installed by pip`, one line per distinct environment.
-fn python_lines(p: &crate::local::python::Pythons, home: Option<&Path>) -> Vec<String> {
+/// One Python environment of the report: `hf, python3`, `3.12.1`, `~/venv/bin/python3`,
+/// `huggingface_hub 2.4.0, hf_xet 1.8.0, transformers -`, installed by `pip`. `python` is None
+/// when the interpreter did not answer.
+#[derive(Debug, Clone, Default, serde::Serialize, PartialEq, Eq)]
+pub struct PyLine {
+    pub names: String,
+    pub at: String,
+    pub python: Option<String>,
+    /// (package, version or `-`)
+    pub packages: Vec<(String, String)>,
+    pub install: Option<&'static str>,
+}
+
+/// One line per distinct environment.
+fn python_lines(p: &crate::local::python::Pythons, home: Option<&Path>) -> Vec<PyLine> {
     let shown = |path: &str| match home.and_then(|h| Path::new(path).strip_prefix(h).ok()) {
         Some(rest) => format!("~/{}", rest.display()),
         None => path.to_string(),
@@ -136,31 +148,26 @@ fn python_lines(p: &crate::local::python::Pythons, home: Option<&Path>) -> Vec<S
             .collect();
         let names = names.join(", ");
         let Some(env) = &p.probed[i] else {
-            lines.push(format!(
-                "{names} → {} (did not answer)",
-                shown(&p.distinct[i].to_string_lossy())
-            ));
+            lines.push(PyLine {
+                names,
+                at: shown(&p.distinct[i].to_string_lossy()),
+                ..PyLine::default()
+            });
             continue;
         };
-        let pkgs: Vec<String> = ["huggingface_hub", "hf_xet", "transformers"]
+        let pkgs: Vec<(String, String)> = ["huggingface_hub", "hf_xet", "transformers"]
             .iter()
-            .map(|k| format!("{k} {}", env.version(k).unwrap_or("-")))
+            .map(|k| (k.to_string(), env.version(k).unwrap_or("-").to_string()))
             .collect();
-        let how = env
-            .version("huggingface_hub")
-            .map(|_| {
-                format!(
-                    ", installed by {}",
-                    crate::local::python::install_method(Path::new(&env.prefix))
-                )
-            })
-            .unwrap_or_default();
-        lines.push(format!(
-            "{names} → Python {} ({}): {}{how}",
-            env.python,
-            shown(&env.executable),
-            pkgs.join(", ")
-        ));
+        lines.push(PyLine {
+            names,
+            at: shown(&env.executable),
+            python: Some(env.python.clone()),
+            packages: pkgs,
+            install: env
+                .version("huggingface_hub")
+                .map(|_| crate::local::python::install_method(Path::new(&env.prefix))),
+        });
     }
     lines
 }
@@ -218,41 +225,93 @@ pub fn variables(env: &Env, home: Option<&Path>) -> Vec<(String, String)> {
     out
 }
 
-/// What `hf env` shows of the client's own settings, as this machine's environment sets them:
-/// the cache folders (and what decided them), the two timeouts, whether Xet is on, offline
-/// mode. (label, value) pairs, paths with the home as `~`.
-pub fn hub_settings(env: &Env, home: Option<&Path>, cwd: &Path) -> Vec<(&'static str, String)> {
+/// One client setting for the report: what it is, its value, and in words what decided it.
+/// `label` and `word` are catalog message keys (the report says them in its language); a
+/// variable name is shown as it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Setting {
+    pub label: Label,
+    pub value: Option<String>,
+    /// `setting-default`, `setting-on`, `setting-off`, `setting-yes`, `setting-no`.
+    pub word: Option<&'static str>,
+    /// The variable that decided it, where one did.
+    pub because: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Label {
+    Msg(&'static str),
+    Var(&'static str),
+}
+
+/// The settings `hf env` shows that decide a download: the cache and the Xet cache, the two
+/// timeouts, Xet on or off, offline mode; each with what decided it.
+pub fn hub_settings(env: &Env, home: Option<&Path>, cwd: &Path) -> Vec<Setting> {
     let paths = crate::local::cache::CachePaths::resolve(env, home, cwd);
     let shown = |p: &Path| crate::world::paths::display_path(home, p);
-    let timeout = |var: &str| match env.non_empty(var) {
-        Some(v) => format!("{v} s"),
-        None => "10 s (default)".to_string(),
+    let setting = |label, value: Option<String>, word, because: Option<String>| Setting {
+        label,
+        value,
+        word,
+        because,
     };
+    let timeout = |var: &'static str| match env.non_empty(var) {
+        Some(v) => setting(Label::Var(var), Some(format!("{v} s")), None, None),
+        None => setting(
+            Label::Var(var),
+            Some("10 s".into()),
+            Some("setting-default"),
+            None,
+        ),
+    };
+    let cache_origin = paths.origin.label();
     vec![
-        (
-            "cache",
-            format!("{} ({})", shown(&paths.hub), paths.origin.label()),
+        if cache_origin == "default" {
+            setting(
+                Label::Msg("setting-cache"),
+                Some(shown(&paths.hub)),
+                Some("setting-default"),
+                None,
+            )
+        } else {
+            setting(
+                Label::Msg("setting-cache"),
+                Some(shown(&paths.hub)),
+                None,
+                Some(cache_origin.to_string()),
+            )
+        },
+        setting(
+            Label::Msg("setting-xet-cache"),
+            Some(shown(&paths.xet)),
+            None,
+            None,
         ),
-        ("xet cache", shown(&paths.xet)),
-        ("HF_HUB_ETAG_TIMEOUT", timeout("HF_HUB_ETAG_TIMEOUT")),
-        (
-            "HF_HUB_DOWNLOAD_TIMEOUT",
-            timeout("HF_HUB_DOWNLOAD_TIMEOUT"),
-        ),
-        (
-            "Xet",
-            if env.is_true("HF_HUB_DISABLE_XET") {
-                "off (HF_HUB_DISABLE_XET)".to_string()
-            } else {
-                "on".to_string()
-            },
-        ),
-        (
-            "offline",
-            match env.offline_setting() {
-                Some((var, _)) if env.offline() => format!("yes ({var})"),
-                _ => "no".to_string(),
-            },
-        ),
+        timeout("HF_HUB_ETAG_TIMEOUT"),
+        timeout("HF_HUB_DOWNLOAD_TIMEOUT"),
+        if env.is_true("HF_HUB_DISABLE_XET") {
+            setting(
+                Label::Var("Xet"),
+                None,
+                Some("setting-off"),
+                Some("HF_HUB_DISABLE_XET".into()),
+            )
+        } else {
+            setting(Label::Var("Xet"), None, Some("setting-on"), None)
+        },
+        match env.offline_setting() {
+            Some((var, _)) if env.offline() => setting(
+                Label::Msg("setting-offline"),
+                None,
+                Some("setting-yes"),
+                Some(var.to_string()),
+            ),
+            _ => setting(
+                Label::Msg("setting-offline"),
+                None,
+                Some("setting-no"),
+                None,
+            ),
+        },
     ]
 }

@@ -82,6 +82,67 @@ fn diagnosis(s: &mut String, ctx: &Context, words: &Words, findings: &[Finding])
     }
 }
 
+/// `cache ~/.cache/huggingface/hub（預設）`: the label and words in the report's language,
+/// values and variables as they are.
+fn setting_text(words: &Words, st: &crate::local::facts::Setting) -> String {
+    use crate::local::facts::Label;
+    let mut out = match st.label {
+        Label::Msg(key) => words.msg(key).to_string(),
+        Label::Var(name) => name.to_string(),
+    };
+    if let Some(v) = &st.value {
+        out.push(' ');
+        out.push_str(v);
+    }
+    let note: Vec<String> = st
+        .word
+        .map(|k| words.msg(k).to_string())
+        .into_iter()
+        .chain(st.because.clone())
+        .collect();
+    match (st.value.is_some(), note.len()) {
+        (_, 0) => {}
+        // A value is followed by what decided it in brackets; a bare switch by its word.
+        (true, _) => out.push_str(&words.parenthesized(&note.join(", "))),
+        (false, _) => {
+            // No space between two Chinese words (離線模式開啟), one after a Latin one.
+            let cjk = |c: Option<char>| c.is_some_and(|c| c >= '\u{2e80}');
+            if !(cjk(out.chars().last()) && cjk(note[0].chars().next())) {
+                out.push(' ');
+            }
+            out.push_str(&note[0]);
+            if let Some(var) = note.get(1) {
+                out.push_str(&words.parenthesized(var));
+            }
+        }
+    }
+    out
+}
+
+/// `hf, python3 → Python 3.12.1 (~/venv/bin/python3): huggingface_hub 2.4.0, …, installed by pip`.
+fn python_line(words: &Words, p: &crate::local::facts::PyLine) -> String {
+    let Some(python) = &p.python else {
+        return format!(
+            "{} → {}{}",
+            p.names,
+            p.at,
+            words.parenthesized(&words.msg("python-no-answer"))
+        );
+    };
+    let install = p
+        .install
+        .map(|how| format!("{}{}", words.msg("python-installed-by"), how))
+        .unwrap_or_default();
+    let packages: Vec<String> = p.packages.iter().map(|(k, v)| format!("{k} {v}")).collect();
+    format!(
+        "{} → Python {python}{}{}{}{install}",
+        p.names,
+        words.parenthesized(&p.at),
+        words.colon(),
+        packages.join(words.punct(", ", "、"))
+    )
+}
+
 pub fn report(ctx: &Context, words: &Words, facts: &Facts, findings: &[Finding]) -> String {
     let mut s = String::new();
     let w = |s: &mut String, line: String| {
@@ -122,8 +183,8 @@ pub fn report(ctx: &Context, words: &Words, facts: &Facts, findings: &[Finding])
             }
         ),
     );
-    for line in &facts.pythons {
-        w(&mut s, format!("  - {line}"));
+    for p in &facts.pythons {
+        w(&mut s, format!("  - {}", python_line(words, p)));
     }
     w(
         &mut s,
@@ -137,8 +198,8 @@ pub fn report(ctx: &Context, words: &Words, facts: &Facts, findings: &[Finding])
     w(&mut s, format!("- {}", words.token_line(ctx, ctx.token())));
     let settings: Vec<String> =
         crate::local::facts::hub_settings(&ctx.env, ctx.home.as_deref(), &ctx.cwd)
-            .into_iter()
-            .map(|(k, v)| format!("{k} {v}"))
+            .iter()
+            .map(|st| setting_text(words, st))
             .collect();
     w(
         &mut s,

@@ -136,6 +136,14 @@ impl Words {
         self.punct(": ", "：")
     }
 
+    /// ` (text)` in English, `（text）` in Chinese.
+    pub fn parenthesized(&self, text: &str) -> String {
+        match self.lang {
+            Lang::En => format!(" ({text})"),
+            Lang::ZhTw | Lang::ZhCn => format!("（{text}）"),
+        }
+    }
+
     /// A shared message with its placeholders filled.
     pub fn msg_with(&self, key: &str, params: &[(&str, &str)]) -> String {
         fill(&self.msg(key), &|name| {
