@@ -515,6 +515,23 @@ impl Context {
         )
     }
 
+    /// `where_set`'s line as its file and 1-based line number, for `--fix`. Only a line that
+    /// sets the value itself: a computed one (`$(cat …)`) is not the user's token to edit.
+    pub fn where_set_at(&self, var: &str) -> Option<(PathBuf, usize)> {
+        let files = crate::local::rc_files::candidates(self.home.as_deref(), &self.cwd);
+        let in_effect = self.env.get(var).unwrap_or_default();
+        let read = |p: &Path| {
+            let read = self.read_file(p, 1 << 20).ok()?;
+            Some(String::from_utf8_lossy(&read.bytes).into_owned())
+        };
+        let (file, line) = crate::local::rc_files::find_assignment(&files, var, &in_effect, read)?;
+        let text = read(&file)?;
+        text.lines()
+            .nth(line - 1)
+            .is_some_and(|l| l.contains(in_effect.as_str()) && !in_effect.is_empty())
+            .then_some((file, line))
+    }
+
     /// The PEM certificates in a CA file, read through the same bounded door.
     pub fn certs_in(&self, path: &Path) -> usize {
         self.certs(path).len()

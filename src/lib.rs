@@ -27,9 +27,10 @@ pub mod engine;
 pub mod checks;
 
 // Layer 5: from findings to ordered root causes; from pasted text to causes, confirmed by
-// the checks.
+// the checks; from root causes to the local changes that fix them (`--fix`).
 pub mod diagnose;
 pub mod explain;
+pub mod fix;
 
 // Layer 6: every byte written, through one redaction boundary.
 pub mod render;

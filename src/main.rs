@@ -53,6 +53,7 @@ fn dispatch() -> i32 {
         _ if cli.require.is_some() => cli::require::run(&cli),
         Some(Command::Report) => cli::report::run(&cli),
         None if cli.format == Format::Markdown => cli::report::run(&cli),
+        None if cli.fix => cli::fix::run(&cli),
         None => cli::run::run(&cli),
     }
 }

@@ -23,6 +23,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("checks", 4),
     ("explain", 5),
     ("diagnose", 5),
+    ("fix", 5),
     ("render", 6),
     ("cli", 7),
 ];

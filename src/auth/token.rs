@@ -426,6 +426,14 @@ impl TokenDiscovery {
         self.env.iter().find(|t| t.name == name)
     }
 
+    /// Every token a source holds (the variables, the file, the stored ones), to mask them.
+    pub fn all_tokens(&self) -> Vec<&Secret> {
+        let mut out: Vec<&Secret> = self.env.iter().filter_map(|t| t.cleaned.as_ref()).collect();
+        out.extend(self.file.cleaned());
+        out.extend(self.stored.entries.iter().map(|e| &e.token));
+        out
+    }
+
     pub fn in_effect_token(&self) -> Option<&Secret> {
         self.in_effect.as_ref().and_then(|e| e.token.as_ref())
     }

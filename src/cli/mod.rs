@@ -5,6 +5,7 @@
 
 pub mod docs;
 pub mod explain;
+pub mod fix;
 pub mod list;
 pub mod report;
 pub mod require;
@@ -116,6 +117,20 @@ pub struct Cli {
     /// Seconds each check may take before it is reported as a timeout.
     #[arg(long, value_name = "SECS", default_value = "5", value_parser = parse_timeout, global = true)]
     pub timeout: Duration,
+
+    /// Apply the local fixes of the diagnosis (token file, a shadowing start-up line, the
+    /// cache's leftovers), each shown first, asked for on a terminal, kept in a backup, and
+    /// checked again afterwards.
+    #[arg(long)]
+    pub fix: bool,
+
+    /// With --fix: show every change and make none.
+    #[arg(long, requires = "fix")]
+    pub dry_run: bool,
+
+    /// With --fix: apply without asking (for scripts; never implied by CI).
+    #[arg(long, requires = "fix", conflicts_with = "dry_run")]
+    pub yes: bool,
 
     /// Warnings fail the run too (exit code 1).
     #[arg(long, global = true)]
@@ -377,6 +392,15 @@ pub fn prepare(cli: &Cli) -> Result<(Arc<Context>, Words, Vec<CheckDef>), i32> {
         }
     });
     Ok((ctx, words, selected))
+}
+
+/// A run of the checks prepared (`prepare`) with the runtime to run them on.
+pub type Prepared = (Arc<Context>, Words, Vec<CheckDef>, tokio::runtime::Runtime);
+
+/// `prepare` and `runtime` together, as every command that runs the checks needs them.
+pub fn prepare_run(cli: &Cli) -> Result<Prepared, i32> {
+    let (ctx, words, selected) = prepare(cli)?;
+    Ok((ctx, words, selected, runtime()?))
 }
 
 /// The checks to run after --only and --skip; an unknown id is a usage error.

@@ -13,12 +13,8 @@ use crate::render::text::{Spinner, Style, TextRenderer};
 use crate::render::{exit_code, github, json, Words};
 
 pub fn run(cli: &Cli) -> i32 {
-    let (ctx, words, selected) = match cli::prepare(cli) {
+    let (ctx, words, selected, runtime) = match cli::prepare_run(cli) {
         Ok(p) => p,
-        Err(code) => return code,
-    };
-    let runtime = match cli::runtime() {
-        Ok(rt) => rt,
         Err(code) => return code,
     };
     match cli.format {

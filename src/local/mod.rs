@@ -2,6 +2,7 @@
 //! support report needs (OS, git, Python and client versions, the variables that matter).
 
 pub mod cache;
+pub mod edit;
 pub mod facts;
 pub mod python;
 pub mod rc_files;

@@ -37,21 +37,33 @@ pub fn find_assignments(
     read: impl Fn(&Path) -> Option<String>,
     display: impl Fn(&Path) -> String,
 ) -> Vec<String> {
+    find_assignment(files, var, in_effect, read)
+        .map(|(file, line)| format!("{}:{line}", display(&file)))
+        .into_iter()
+        .collect()
+}
+
+/// `find_assignments`' line as the file and its 1-based line number.
+pub fn find_assignment(
+    files: &[PathBuf],
+    var: &str,
+    in_effect: &str,
+    read: impl Fn(&Path) -> Option<String>,
+) -> Option<(PathBuf, usize)> {
     let (mut exact, mut expanded) = (None, None);
     for file in files {
         let Some(text) = read(file) else {
             continue;
         };
         for (i, line) in text.lines().enumerate() {
-            let place = || format!("{}:{}", display(file), i + 1);
             match line_sets(line, var) {
-                Some(LineSets::Value(v)) if v == in_effect => exact = Some(place()),
-                Some(LineSets::Expansion) => expanded = Some(place()),
+                Some(LineSets::Value(v)) if v == in_effect => exact = Some((file.clone(), i + 1)),
+                Some(LineSets::Expansion) => expanded = Some((file.clone(), i + 1)),
                 _ => {}
             }
         }
     }
-    exact.or(expanded).into_iter().collect()
+    exact.or(expanded)
 }
 
 #[derive(Debug, PartialEq)]

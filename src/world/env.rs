@@ -52,6 +52,13 @@ impl Env {
         self.vars.iter()
     }
 
+    /// This environment without `names`: what a new shell has once a start-up line is gone.
+    pub fn without(&self, names: &[&str]) -> Env {
+        let mut vars = self.vars.clone();
+        vars.retain(|k, _| !names.contains(&k.as_str()));
+        Env { vars }
+    }
+
     pub fn is_set(&self, name: &str) -> bool {
         self.vars.contains_key(name)
     }

@@ -1,0 +1,346 @@
+//! `--fix` (docs/notes/fix.md): the local, reversible changes behind the diagnosis, planned
+//! from the findings and what the Context saw, applied only where the file or state is still
+//! what hfdoctor saw, each with a backup or a way back.
+//!
+//! What it may change: the token file (rewritten without BOM, quotes or surrounding
+//! whitespace, mode 600), the start-up file line that sets a shadowing token variable
+//! (commented out), the cache's leftovers (`.incomplete` files and broken snapshot links, moved
+//! into a trash folder in the cache). Nothing else; never a certificate store, a system file,
+//! a blob something references, or a token sent anywhere.
+
+use std::path::{Path, PathBuf};
+
+use crate::context::Context;
+use crate::engine::finding::Finding;
+use crate::local::edit::{self, Seen};
+
+/// One change, as planned.
+#[derive(Debug, Clone)]
+pub struct Change {
+    /// The finding it answers (`token-file/quoted`) and its check.
+    pub code: String,
+    pub check: &'static str,
+    /// What it does, as a catalog message key with its parameters.
+    pub what: &'static str,
+    pub params: Vec<(&'static str, String)>,
+    /// The change shown before it is made: a unified diff with every token masked, or the
+    /// paths it moves.
+    pub shown: String,
+    pub kind: Kind,
+}
+
+#[derive(Debug, Clone)]
+pub enum Kind {
+    /// Replace the file's bytes (and mode); a backup beside it.
+    Rewrite {
+        path: PathBuf,
+        seen: Seen,
+        new: Vec<u8>,
+        mode: u32,
+    },
+    /// Move these leftovers, each as it was found, into `trash` under the cache `root`.
+    Trash {
+        root: PathBuf,
+        files: Vec<(PathBuf, Fingerprint)>,
+    },
+}
+
+type Fingerprint = (u64, Option<std::time::SystemTime>, Option<PathBuf>);
+
+/// What became of a change.
+#[derive(Debug, Clone)]
+pub enum Done {
+    Applied {
+        /// Where the old state is kept, and the commands that put it back.
+        backup: String,
+        undo: Vec<String>,
+        /// What the user still has to do themselves (an `unset` for the current shell).
+        then: Vec<String>,
+        /// What may be deleted once the user is sure (the trash folder).
+        cleanup: Option<String>,
+        /// Variables a new shell no longer has: the re-check runs without them.
+        unset: Vec<String>,
+    },
+    /// Not applied: a message key saying why (changed since it was read, declined, …).
+    Skipped(&'static str),
+    /// Applied in part or not at all because the system refused: nothing was left half done.
+    Failed(String),
+}
+
+/// The changes for these findings, in the order given (the diagnosis order), each once.
+pub fn plan(ctx: &Context, findings: &[&Finding]) -> Vec<Change> {
+    let mut out: Vec<Change> = Vec::new();
+    for f in findings {
+        let code = f.code();
+        let change = match code.as_str() {
+            "token-file/bom" | "token-file/quoted" | "token-file/permissions" => token_file(ctx, f),
+            "env-conflicts/env-shadows-file" => shadowing_line(ctx, f),
+            "hf-cache/incomplete" | "hf-cache/broken-links" => cache_leftovers(ctx, f),
+            _ => None,
+        };
+        let Some(change) = change else { continue };
+        // Two findings about one file make one rewrite (a quoted token in a 644 file).
+        let same = out.iter().any(|c| match (&c.kind, &change.kind) {
+            (Kind::Rewrite { path: a, .. }, Kind::Rewrite { path: b, .. }) => a == b,
+            (Kind::Trash { .. }, Kind::Trash { .. }) => true,
+            _ => false,
+        });
+        if !same {
+            out.push(change);
+        }
+    }
+    out
+}
+
+/// The token file as `hf auth login` writes it: the token alone, no BOM, no quotes, no
+/// whitespace around it, mode 600 (docs/notes/token-discovery.md).
+fn token_file(ctx: &Context, f: &Finding) -> Option<Change> {
+    let path = ctx.absolute(&ctx.token().file.path);
+    let seen = edit::seen(&path)?;
+    let text = String::from_utf8(seen.bytes.clone()).ok()?;
+    let token = clean_token(&text)?;
+    let new = token.as_bytes().to_vec();
+    let mode = 0o600;
+    if new == seen.bytes && seen.mode == mode {
+        return None;
+    }
+    let shown_path = ctx.display_path(&path);
+    let masked = crate::secret::mask(&token);
+    let mut shown = format!(
+        "--- {shown_path}\n+++ {shown_path}\n-{}\n+{}\n",
+        visible(&text, &token, &masked),
+        masked
+    );
+    if seen.mode != mode {
+        shown.push_str(&format!("chmod {:03o} → {mode:03o}\n", seen.mode));
+    }
+    Some(Change {
+        code: f.code(),
+        check: f.check,
+        what: "fix-token-file",
+        params: vec![("path", shown_path)],
+        shown,
+        kind: Kind::Rewrite {
+            path,
+            seen,
+            new,
+            mode,
+        },
+    })
+}
+
+/// The token in a file's text: BOM, surrounding whitespace and one pair of matching quotes
+/// removed; None unless what is left has a token's shape (hf_ and letters/digits only).
+pub fn clean_token(text: &str) -> Option<String> {
+    let t = text.trim_start_matches('\u{feff}').trim();
+    let t = ['"', '\'']
+        .iter()
+        .find_map(|q| t.strip_prefix(*q).and_then(|r| r.strip_suffix(*q)))
+        .unwrap_or(t)
+        .trim();
+    let ok = t.starts_with("hf_")
+        && t.len() > 10
+        && t.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    ok.then(|| t.to_string())
+}
+
+/// The old content as one visible line: the token masked, a BOM, CR and LF written out.
+fn visible(text: &str, token: &str, masked: &str) -> String {
+    text.replace(token, masked)
+        .replace('\u{feff}', "<BOM>")
+        .replace('\r', "\\r")
+        .replace('\n', "\\n")
+}
+
+/// The start-up file line that exports the variable shadowing the token file, commented out
+/// (`# ` and a note), with a backup; the current shell keeps the variable until `unset`.
+fn shadowing_line(ctx: &Context, f: &Finding) -> Option<Change> {
+    let var = f.detail_of(crate::engine::finding::Key("var"))?.to_string();
+    let (path, line_no) = ctx.where_set_at(&var)?;
+    let seen = edit::seen(&path)?;
+    let text = String::from_utf8(seen.bytes.clone()).ok()?;
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let old = *lines.get(line_no - 1)?;
+    let body = old.trim_end_matches(['\n', '\r']);
+    let ending = &old[body.len()..];
+    let new_line = format!("# {body}  # commented out by hfdoctor --fix{ending}");
+    let mut new = String::new();
+    for (i, l) in lines.iter().enumerate() {
+        new.push_str(if i + 1 == line_no { &new_line } else { l });
+    }
+    let shown_path = ctx.display_path(&path);
+    let mask = |s: &str| mask_secrets(ctx, s.trim_end_matches(['\n', '\r']));
+    let shown = format!(
+        "--- {shown_path}\n+++ {shown_path}\n@@ -{line_no} +{line_no} @@\n-{}\n+{}\n",
+        mask(old),
+        mask(&new_line)
+    );
+    Some(Change {
+        code: f.code(),
+        check: f.check,
+        what: "fix-shadowing-line",
+        params: vec![
+            ("var", var),
+            ("path", shown_path),
+            ("line", line_no.to_string()),
+        ],
+        shown,
+        kind: Kind::Rewrite {
+            path,
+            mode: seen.mode,
+            seen,
+            new: new.into_bytes(),
+        },
+    })
+}
+
+/// Every token the run knows of, masked in `s`.
+fn mask_secrets(ctx: &Context, s: &str) -> String {
+    let disc = ctx.token();
+    let mut out = s.to_string();
+    for t in disc.all_tokens() {
+        out = out.replace(t.expose(), &t.masked());
+    }
+    out
+}
+
+/// The cache's leftovers the scan found (`.incomplete` files, broken snapshot links), each
+/// with its size, time and link target as found: moved into a trash folder in the cache.
+fn cache_leftovers(ctx: &Context, _f: &Finding) -> Option<Change> {
+    let paths = crate::local::cache::CachePaths::resolve(&ctx.env, ctx.home.as_deref(), &ctx.cwd);
+    let scan = crate::local::cache::scan(&paths.hub, crate::local::cache::SCAN_BUDGET);
+    let mut files: Vec<PathBuf> = scan.incomplete.iter().map(|l| l.path.clone()).collect();
+    files.extend(scan.broken_links.iter().cloned());
+    let files: Vec<(PathBuf, Fingerprint)> = files
+        .into_iter()
+        .filter_map(|p| edit::fingerprint(&p).map(|fp| (p, fp)))
+        .collect();
+    if files.is_empty() {
+        return None;
+    }
+    let shown: String = files
+        .iter()
+        .map(|(p, _)| format!("- {}\n", ctx.display_path(p)))
+        .collect();
+    Some(Change {
+        code: "hf-cache/leftovers".into(),
+        check: "hf-cache",
+        what: "fix-cache-leftovers",
+        params: vec![
+            ("count", files.len().to_string()),
+            ("path", ctx.display_path(&paths.hub)),
+        ],
+        shown,
+        kind: Kind::Trash {
+            root: paths.hub,
+            files,
+        },
+    })
+}
+
+/// Apply one change, if what it changes is still what the plan saw.
+pub fn apply(ctx: &Context, change: &Change) -> Done {
+    let stamp = edit::stamp();
+    match &change.kind {
+        Kind::Rewrite {
+            path,
+            seen,
+            new,
+            mode,
+        } => {
+            if edit::seen(path).as_ref() != Some(seen) {
+                return Done::Skipped("fix-skip-changed");
+            }
+            let backup = match edit::backup(path, seen, &stamp) {
+                Ok(b) => b,
+                Err(e) => return Done::Failed(e.to_string()),
+            };
+            if let Err(e) = edit::atomic_write(path, new, *mode) {
+                let _ = std::fs::remove_file(&backup);
+                return Done::Failed(e.to_string());
+            }
+            let (shown, at) = (ctx.display_path(&backup), ctx.display_path(path));
+            let mut undo = vec![format!("mv -f {shown} {at}")];
+            if seen.mode != 0o600 {
+                undo.push(format!("chmod {:03o} {at}", seen.mode));
+            }
+            let unset: Vec<String> = match change.what {
+                "fix-shadowing-line" => change
+                    .params
+                    .iter()
+                    .filter(|(k, _)| *k == "var")
+                    .map(|(_, v)| v.clone())
+                    .collect(),
+                _ => Vec::new(),
+            };
+            Done::Applied {
+                backup: shown,
+                undo,
+                then: unset.iter().map(|v| format!("unset {v}")).collect(),
+                cleanup: None,
+                unset,
+            }
+        }
+        Kind::Trash { root, files } => {
+            let trash = root.join(format!(".hfdoctor-trash-{stamp}"));
+            let mut moved: Vec<(PathBuf, PathBuf)> = Vec::new();
+            let mut changed = false;
+            for (file, fp) in files {
+                // Still as found (a download that resumed has grown it), and no live process
+                // holds the lock of its blob.
+                if edit::fingerprint(file).as_ref() != Some(fp) || lock_held_for(root, file) {
+                    changed = true;
+                    continue;
+                }
+                match edit::move_to_trash(file, root, &trash) {
+                    Ok(to) => moved.push((file.clone(), to)),
+                    Err(e) => {
+                        // Put back what was moved: all or nothing.
+                        for (from, to) in moved.iter().rev() {
+                            let _ = std::fs::rename(to, from);
+                        }
+                        return Done::Failed(e.to_string());
+                    }
+                }
+            }
+            if moved.is_empty() {
+                return Done::Skipped(if changed {
+                    "fix-skip-changed"
+                } else {
+                    "fix-skip-nothing"
+                });
+            }
+            let shown = ctx.display_path(&trash);
+            let undo = moved
+                .iter()
+                .map(|(from, to)| format!("mv {} {}", ctx.display_path(to), ctx.display_path(from)))
+                .collect();
+            Done::Applied {
+                then: Vec::new(),
+                cleanup: Some(format!("rm -rf {shown}")),
+                backup: shown,
+                undo,
+                unset: Vec::new(),
+            }
+        }
+    }
+}
+
+/// Whether a live process holds the lock of the blob `file` belongs to
+/// (`.locks/<repo folder>/<etag>.lock`).
+fn lock_held_for(root: &Path, file: &Path) -> bool {
+    let Ok(rel) = file.strip_prefix(root) else {
+        return false;
+    };
+    let mut parts = rel.components();
+    let Some(repo) = parts.next() else {
+        return false;
+    };
+    let name = file.file_name().unwrap_or_default().to_string_lossy();
+    let etag = name.split('.').next().unwrap_or_default();
+    let lock = root
+        .join(".locks")
+        .join(repo.as_os_str())
+        .join(format!("{etag}.lock"));
+    crate::local::cache::lock_held(&lock) == Some(true)
+}
