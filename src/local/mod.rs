@@ -5,3 +5,4 @@ pub mod cache;
 pub mod facts;
 pub mod python;
 pub mod rc_files;
+pub mod space_repo;
