@@ -198,7 +198,7 @@ fn config_error_and_no_app_file_fail_as_space_errors() {
         f["summary"]
             .as_str()
             .unwrap()
-            .contains("(the Hub gives no error message)"),
+            .contains(", with no error message from the Hub"),
         "{f}"
     );
 }

@@ -412,15 +412,13 @@ impl Clone {
         let exposed = space_repo::exposed_ports(dockerfile);
         if !exposed.iter().any(|(p, _)| *p == port) {
             problems += 1;
-            let found = base(Outcome::PortNotExposed)
-                .with("port", port.to_string())
-                .with(
-                    "app_port_line",
-                    front
-                        .app_port
-                        .as_ref()
-                        .map_or("-".to_string(), |f| f.line.to_string()),
-                );
+            let found = base(Outcome::PortNotExposed).with("port", port.to_string());
+            let found = match &front.app_port {
+                Some(f) => found
+                    .with("app_port_line", f.line.to_string())
+                    .with_msg("port_from", "space-port-set"),
+                None => found.with_msg("port_from", "space-port-default"),
+            };
             out.push(match exposed.as_slice() {
                 [(other, line)] => found
                     .with("exposed", other.to_string())
