@@ -204,6 +204,29 @@ pub fn providers(body: &[u8]) -> Option<Vec<Provider>> {
     }
 }
 
+/// The retired serverless Inference API's host (data-plane.md §6; `constants.INFERENCE_ENDPOINT`
+/// still defaults to it).
+pub const LEGACY_INFERENCE_HOST: &str = "api-inference.huggingface.co";
+
+/// The variables whose value points at the retired Inference API: `HF_INFERENCE_ENDPOINT`, or
+/// a base URL another client reads (`OPENAI_BASE_URL=https://api-inference.huggingface.co/v1`).
+/// Names only, sorted; a value is never kept.
+pub fn legacy_inference_vars(env: &crate::world::env::Env) -> Vec<String> {
+    let mut out: Vec<String> = env
+        .iter()
+        .filter(|(_, v)| {
+            let v = v.to_string_lossy().to_ascii_lowercase();
+            url::Url::parse(v.trim())
+                .ok()
+                .and_then(|u| u.host_str().map(|h| h == LEGACY_INFERENCE_HOST))
+                .unwrap_or(false)
+        })
+        .map(|(k, _)| k.clone())
+        .collect();
+    out.sort();
+    out
+}
+
 impl HubClient {
     /// `GET /api/spaces/{id}/runtime`.
     pub async fn space_runtime(
