@@ -111,7 +111,9 @@ async fn token_finding(ctx: &Context) -> Found {
                 found(Outcome::NoPermission)
             }
         }
-        ("read" | "write" | "admin", _) => found(Outcome::TokenOk).with("how", format!("role {role}")),
+        ("read" | "write" | "admin", _) => {
+            found(Outcome::TokenOk).with("how", format!("role {role}"))
+        }
         // An OAuth or app token, or a role the Hub added: not guessed at.
         _ => found(Outcome::TokenUnsure),
     }

@@ -125,8 +125,15 @@ async fn check(ctx: &Arc<Context>) -> Vec<Found> {
     // The log that says why, read within what is left of the check's deadline.
     let logs = match stage.failing_log() {
         Some(kind) => {
-            let left = ctx.options.timeout.mul_f64(0.8).saturating_sub(started.elapsed());
-            Some(hub.space_logs(&space, kind, token, LogLimits::within(left)).await)
+            let left = ctx
+                .options
+                .timeout
+                .mul_f64(0.8)
+                .saturating_sub(started.elapsed());
+            Some(
+                hub.space_logs(&space, kind, token, LogLimits::within(left))
+                    .await,
+            )
         }
         None => None,
     };
@@ -141,7 +148,9 @@ async fn check(ctx: &Arc<Context>) -> Vec<Found> {
         }
     }
     // The mismatch that explains an error leads: its fix is the line to change.
-    let problems = out.iter().any(|f| !f.is(Outcome::ConfigMatches) && !f.is(Outcome::Unpushed));
+    let problems = out
+        .iter()
+        .any(|f| !f.is(Outcome::ConfigMatches) && !f.is(Outcome::Unpushed));
     if problems {
         out.push(stage_found);
     } else {
@@ -186,7 +195,12 @@ fn stage_finding(
             "sleep_time",
             rt.gc_timeout.map_or_else(none, |s| s.to_string()),
         );
-    match rt.error_message.as_deref().map(str::trim).filter(|m| !m.is_empty()) {
+    match rt
+        .error_message
+        .as_deref()
+        .map(str::trim)
+        .filter(|m| !m.is_empty())
+    {
         Some(m) => found
             .with("error_message", one_line(m, 400))
             .with_msg("error", "space-error-said"),
@@ -251,9 +265,9 @@ struct Clone {
 /// not one, or git cannot say what was pushed.
 fn read_clone(ctx: &Context, space: &str) -> Option<Clone> {
     let remote = ctx.hub_remotes().into_iter().find(|r| {
-        r.parsed.as_ref().is_some_and(|p| {
-            p.repo_type == RepoType::Space && p.repo_id.as_deref() == Some(space)
-        })
+        r.parsed
+            .as_ref()
+            .is_some_and(|p| p.repo_type == RepoType::Space && p.repo_id.as_deref() == Some(space))
     })?;
     let git = ctx.git();
     let top = tree::top_level(&git)?;
@@ -272,8 +286,18 @@ fn read_clone(ctx: &Context, space: &str) -> Option<Clone> {
     let code = ["*.py", "*.js", "*.mjs", "*.cjs", "*.ts"];
     let mut env: Vec<(String, String)> = Vec::new();
     let mut optional: Vec<String> = Vec::new();
-    for hit in tree::grep(&git, &pushed, r"environ|getenv|process\.env", &code, GREP_CAP, deadline) {
-        for EnvRead { name, has_default, .. } in space_repo::env_reads(&hit.text) {
+    for hit in tree::grep(
+        &git,
+        &pushed,
+        r"environ|getenv|process\.env",
+        &code,
+        GREP_CAP,
+        deadline,
+    ) {
+        for EnvRead {
+            name, has_default, ..
+        } in space_repo::env_reads(&hit.text)
+        {
             if has_default || space_repo::provided_by_runtime(&name) {
                 optional.push(name);
             } else if !env.iter().any(|(n, _)| *n == name) {
@@ -289,11 +313,19 @@ fn read_clone(ctx: &Context, space: &str) -> Option<Clone> {
     if python_sdk && !has("requirements.txt") {
         let own = |m: &str| {
             files.iter().any(|f| {
-                f.strip_suffix(".py").is_some_and(|s| s.rsplit('/').next() == Some(m))
+                f.strip_suffix(".py")
+                    .is_some_and(|s| s.rsplit('/').next() == Some(m))
                     || f.split('/').next() == Some(m) && f.contains('/')
             })
         };
-        for hit in tree::grep(&git, &pushed, r"^\s*(import|from)\s", &["*.py"], GREP_CAP, deadline) {
+        for hit in tree::grep(
+            &git,
+            &pushed,
+            r"^\s*(import|from)\s",
+            &["*.py"],
+            GREP_CAP,
+            deadline,
+        ) {
             for m in space_repo::python_imports(&hit.text) {
                 if !space_repo::preinstalled_in_gradio_image(&m)
                     && m != "streamlit"
@@ -367,7 +399,9 @@ impl Clone {
                 .with("line_text", app.text.clone())
                 .param("app_file_q", crate::shell::quote(&app.value));
                 out.push(match self.candidate_app_file() {
-                    Some(c) => found.with("candidate", c).with_msg("change", "space-change-app-file"),
+                    Some(c) => found
+                        .with("candidate", c)
+                        .with_msg("change", "space-change-app-file"),
                     None => found.with_msg("change", "space-add-app-file"),
                 });
             }
@@ -402,7 +436,12 @@ impl Clone {
     }
 
     /// A Docker Space: its Dockerfile, the port it exposes, the requirements it copies.
-    fn docker(&self, base: &(dyn Fn(Outcome) -> Found + Sync), front: &FrontMatter, out: &mut Vec<Found>) -> usize {
+    fn docker(
+        &self,
+        base: &(dyn Fn(Outcome) -> Found + Sync),
+        front: &FrontMatter,
+        out: &mut Vec<Found>,
+    ) -> usize {
         let Some(dockerfile) = &self.dockerfile else {
             out.push(base(Outcome::DockerfileMissing).with("pushed", self.pushed.clone()));
             return 1;
@@ -546,7 +585,10 @@ mod tests {
         let list: Vec<(String, String)> = (0..10)
             .map(|i| (format!("N{i}"), format!("a.py:{i}")))
             .collect();
-        assert_eq!(names(&list, |(n, _)| n.clone()), "N0, N1, N2, N3, N4, N5, N6, N7, +2");
+        assert_eq!(
+            names(&list, |(n, _)| n.clone()),
+            "N0, N1, N2, N3, N4, N5, N6, N7, +2"
+        );
         assert_eq!(one_line("a\n  b", 10), "a b");
         assert_eq!(one_line("abcdef", 3), "abc…");
     }
