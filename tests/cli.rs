@@ -217,8 +217,9 @@ fn only_and_skip_select_checks() {
         .iter()
         .map(|c| c["id"].as_str().unwrap())
         .collect();
+    // inference-access runs only when asked (--inference).
     let expected: Vec<&str> = hfdoctor::checks::ids()
-        .filter(|id| !["token-file", "token-valid"].contains(id))
+        .filter(|id| !["token-file", "token-valid", "inference-access"].contains(id))
         .collect();
     assert_eq!(ids, expected);
 }

@@ -147,15 +147,21 @@ fn pages_for_a_check_and_a_cause() {
     // Chinese labels take the full-width colon.
     assert!(r.stdout.contains("由這些檢查判定："), "{}", r.stdout);
     assert!(!r.stdout.contains("判定:"), "{}", r.stdout);
-    // A cause no check decides yet says so, and lists the families that recognise it.
+    // A cause's page lists the check that decides it and the families that recognise it
+    // (space-error was the last cause no check decided, until space-status).
     let r = w.run(&["explain", "space-error"]);
     assert!(
-        r.stdout.contains("no check decides this yet"),
+        r.stdout.contains("decided by: space-status"),
         "{}",
         r.stdout
     );
-    assert!(!r.stdout.contains("decided by"), "{}", r.stdout);
     assert!(r.stdout.contains("family/space-error: "), "{}", r.stdout);
+    let r = w.run(&["explain", "no-provider"]);
+    assert!(
+        r.stdout.contains("decided by: inference-access"),
+        "{}",
+        r.stdout
+    );
     // The local causes are decided by the cache check now.
     let r = w.run(&["explain", "disk-full"]);
     assert!(r.stdout.contains("decided by: hf-cache"), "{}", r.stdout);

@@ -30,16 +30,7 @@ fn world(hub: &HubServer, secret: &str, token_file: &str) -> World {
     w.set("HF_ENDPOINT", &hub.url);
     w.write_token(token_file);
     w.git_repo(Some(&format!("{}/acme/model", hub.url)));
-    w.git(&["config", "--global", "credential.helper", "store"]);
-    // One request per pack: no chunked upload.
-    w.git(&["config", "--global", "http.postBuffer", "524288000"]);
-    let host = hub.url.trim_start_matches("http://");
-    w.git_with_input(
-        &["credential", "approve"],
-        Some(&format!(
-            "protocol=http\nhost={host}\nusername=hf_user\npassword={secret}\n\n"
-        )),
-    );
+    w.git_credential_store(&hub.url, "hf_user", secret);
     w
 }
 

@@ -67,6 +67,7 @@ pub enum Request<'a> {
     WriteCheck(&'a str),
     AccessCheck(&'a str),
     PushDiscovery(&'a str),
+    SpaceRuntime(&'a str),
 }
 
 /// A 5xx: the Hub, or a gateway or proxy in front of it, failed. The message says what came
@@ -79,6 +80,7 @@ pub fn server_error(ctx: &Context, request: Request, answer: &Answer) -> Found {
         Request::WriteCheck(r) => ("request-write-check", Some(r)),
         Request::AccessCheck(r) => ("request-access-check", Some(r)),
         Request::PushDiscovery(r) => ("request-push-discovery", Some(r)),
+        Request::SpaceRuntime(r) => ("request-space-runtime", Some(r)),
     };
     let found = Found::new(Outcome::ServerError)
         .with("endpoint", ctx.endpoint().url.clone())

@@ -52,6 +52,8 @@ registry! {
     token_valid => "token-valid", Async, [Network];
     repo_access => "repo-access", Async, [Network, Target];
     gated_access => "gated-access", Async, [Network, Target];
+    space_status => "space-status", Async, [Network, Target];
+    inference_access => "inference-access", Async, [Network];
     git_remote => "git-remote", Async, [Git];
     git_credential => "git-credential", Async, [];
     git_ssh => "git-ssh", Async, [Git];

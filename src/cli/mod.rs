@@ -97,6 +97,11 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub write: bool,
 
+    /// Also check Inference Providers: may the token call them, which providers serve --repo
+    /// (a model), whether a retired inference endpoint is configured.
+    #[arg(long, global = true)]
+    pub inference: bool,
+
     /// Make no network request; checks that need the network say skip.
     #[arg(long, global = true)]
     pub offline: bool,
@@ -417,8 +422,15 @@ pub fn select(cli: &Cli) -> Result<Vec<CheckDef>, String> {
             ));
         }
     }
+    // inference-access runs only when asked (--inference, or named in --only).
+    let asked = |c: &CheckDef| {
+        c.id != crate::checks::id::<crate::checks::inference_access::Outcome>()
+            || cli.inference
+            || cli.only.iter().any(|o| o == c.id)
+    };
     Ok(REGISTRY
         .iter()
+        .filter(|c| asked(c))
         .filter(|c| cli.only.is_empty() || cli.only.iter().any(|o| o == c.id))
         .filter(|c| !cli.skip.iter().any(|s| s == c.id))
         .copied()

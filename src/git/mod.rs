@@ -6,6 +6,7 @@
 //! which every git check shares instead of asking git again for each key.
 
 pub mod remote;
+pub mod tree;
 
 use std::path::Path;
 use std::time::Duration;

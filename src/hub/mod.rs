@@ -11,6 +11,7 @@ pub mod download;
 pub mod endpoint;
 pub mod repo;
 pub mod route;
+pub mod space;
 pub mod trace;
 
 use std::collections::HashMap;
@@ -775,25 +776,7 @@ impl HubClient {
     ) -> Result<Answer, CallError> {
         let send = async {
             let mut response = request.send().await.map_err(call_error)?;
-            let header = |name: &str| response.headers().get(name).map(header_text);
-            let request_id = header("x-request-id")
-                .or_else(|| header("x-amzn-trace-id"))
-                .or_else(|| header("x-amz-cf-id"));
-            let mut answer = Answer {
-                status: response.status().as_u16(),
-                error_code: header("x-error-code"),
-                error_message: header("x-error-message"),
-                reset_secs: header("ratelimit").and_then(|v| parse_reset(&v)),
-                request_id,
-                body: Vec::new(),
-                authorized,
-                repo_commit: header("x-repo-commit"),
-                headers: DOWNLOAD_HEADERS
-                    .iter()
-                    .filter_map(|n| header(n).map(|v| (n.to_string(), v)))
-                    .collect(),
-                secret_header: header("x-xet-access-token").map(Secret::new),
-            };
+            let mut answer = answer_head(&response, authorized);
             while let Some(chunk) = response.chunk().await.map_err(call_error)? {
                 let room = MAX_BODY - answer.body.len();
                 answer
@@ -910,6 +893,29 @@ fn build_http(
         builder = builder.proxy(proxy);
     }
     builder.build().ok()
+}
+
+/// An answer's status and headers, before its body is read.
+fn answer_head(response: &reqwest::Response, authorized: bool) -> Answer {
+    let header = |name: &str| response.headers().get(name).map(header_text);
+    let request_id = header("x-request-id")
+        .or_else(|| header("x-amzn-trace-id"))
+        .or_else(|| header("x-amz-cf-id"));
+    Answer {
+        status: response.status().as_u16(),
+        error_code: header("x-error-code"),
+        error_message: header("x-error-message"),
+        reset_secs: header("ratelimit").and_then(|v| parse_reset(&v)),
+        request_id,
+        body: Vec::new(),
+        authorized,
+        repo_commit: header("x-repo-commit"),
+        headers: DOWNLOAD_HEADERS
+            .iter()
+            .filter_map(|n| header(n).map(|v| (n.to_string(), v)))
+            .collect(),
+        secret_header: header("x-xet-access-token").map(Secret::new),
+    }
 }
 
 fn call_error(e: reqwest::Error) -> CallError {

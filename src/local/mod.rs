@@ -6,5 +6,6 @@ pub mod edit;
 pub mod facts;
 pub mod python;
 pub mod rc_files;
+pub mod space_repo;
 pub mod verify;
 pub mod windows_fs;

@@ -47,6 +47,10 @@ pub struct Repo {
     pub access: HashMap<String, String>,
     /// Files whose bytes live on a storage stand-in (`support::storage`), by name.
     pub stored: Vec<(String, Stored)>,
+    /// A Space's runtime, logs and settings (`Repo::runtime`).
+    pub space: Option<SpaceState>,
+    /// A model's Inference Providers: (provider, status, task).
+    pub providers: Vec<(String, String, String)>,
 }
 
 /// Where a file's bytes are (data-plane.md §1.2–1.3).
@@ -388,6 +392,9 @@ struct Answer {
     status: u16,
     headers: Vec<(String, String)>,
     body: Vec<u8>,
+    /// A stream (server-sent events): no `Content-Length`, and after the body the connection
+    /// stays open this long with keep-alive events, as the Hub's log stream does.
+    hold: Option<Duration>,
 }
 
 impl Answer {
@@ -399,6 +406,7 @@ impl Answer {
                 "application/json; charset=utf-8".into(),
             )],
             body: body.to_string().into_bytes(),
+            hold: None,
         }
     }
     /// An error as the Hub sends it: JSON `{"error": …}`, `X-Error-Message`, maybe a code.
@@ -421,6 +429,7 @@ impl Answer {
             status,
             headers: vec![("Content-Type".into(), "text/plain; charset=utf-8".into())],
             body: body.as_bytes().to_vec(),
+            hold: None,
         }
     }
 }
@@ -555,10 +564,11 @@ fn serve_one<S: Read + Write>(world: &HubWorld, log: &Mutex<Vec<Logged>>, stream
     for (k, v) in &answer.headers {
         head.push_str(&format!("{k}: {v}\r\n"));
     }
-    if !answer
-        .headers
-        .iter()
-        .any(|(k, _)| k.eq_ignore_ascii_case("content-length"))
+    if answer.hold.is_none()
+        && !answer
+            .headers
+            .iter()
+            .any(|(k, _)| k.eq_ignore_ascii_case("content-length"))
     {
         head.push_str(&format!("Content-Length: {}\r\n", answer.body.len()));
     }
@@ -568,6 +578,9 @@ fn serve_one<S: Read + Write>(world: &HubWorld, log: &Mutex<Vec<Logged>>, stream
         let _ = stream.write_all(&answer.body);
     }
     let _ = stream.flush();
+    if let Some(hold) = answer.hold {
+        keep_alive(stream, hold);
+    }
 }
 
 enum Caller<'a> {
@@ -619,6 +632,8 @@ const ANONYMOUS: &str = "Invalid username or password.";
 
 fn route(world: &HubWorld, method: &str, path: &str, auth: Option<&str>, host: &str) -> Answer {
     let blobs = path.contains("blobs=true");
+    let expand_providers = path.contains("expand=inferenceProviderMapping")
+        || path.contains("expand%5B%5D=inferenceProviderMapping");
     let path = path.split('?').next().unwrap_or_default();
     if let Some((_, location)) = world.redirects.iter().find(|(p, _)| path.starts_with(p)) {
         let mut a = Answer::text(307, "");
@@ -694,6 +709,14 @@ fn route(world: &HubWorld, method: &str, path: &str, auth: Option<&str>, host: &
             Some(("spaces", r)) => ("space", r),
             _ => return Answer::error(404, None, "Not Found"),
         };
+        if kind == "space" {
+            if let Some(answer) = space_api(world, &who, rest) {
+                return answer;
+            }
+        }
+        if kind == "model" && expand_providers {
+            return provider_mapping(world, &who, rest);
+        }
         if let Some((id, _rev)) = rest.split_once("/preupload/") {
             return preupload(world, &who, kind, id, method);
         }
@@ -883,6 +906,7 @@ fn git_http(
         status: 200,
         headers: Vec::new(),
         body: raw[split.1..].to_vec(),
+        hold: None,
     };
     for line in head.lines() {
         let Some((k, v)) = line.split_once(':') else {
@@ -957,6 +981,7 @@ fn git_refs(world: &HubWorld, repo_part: &str, auth: Option<&str>) -> Answer {
                     "application/x-git-receive-pack-advertisement".into(),
                 )],
                 body: b"001f# service=git-receive-pack\n0000".to_vec(),
+                hold: None,
             },
         },
     }
@@ -1342,4 +1367,224 @@ fn with_sizes(mut a: Answer, world: &HubWorld, kind: &str, id: &str) -> Answer {
     }
     a.body = v.to_string().into_bytes();
     a
+}
+
+// ---------------------------------------------------------------------------------------------
+// Spaces (data-plane.md §6; huggingface_hub `get_space_runtime`, `fetch_space_logs`,
+// `get_space_secrets`, `get_space_variables`) and Inference Providers (`model_info(expand=
+// ["inferenceProviderMapping"])`).
+
+/// What the runtime of a Space says, and what its logs and settings hold.
+#[derive(Clone, Debug)]
+pub struct SpaceState {
+    pub stage: String,
+    pub hardware: Option<String>,
+    pub requested: Option<String>,
+    pub sdk: String,
+    pub sdk_version: Option<String>,
+    pub error: Option<String>,
+    pub gc_timeout: Option<i64>,
+    pub build_log: Vec<String>,
+    pub run_log: Vec<String>,
+    pub secrets: Vec<String>,
+    pub variables: Vec<(String, String)>,
+    /// How long the log stream stays open after its lines (keep-alives only).
+    pub log_hold: Duration,
+}
+
+impl Repo {
+    /// A Space in `stage` on cpu-basic, Gradio 4.44.0, with nothing in its logs or settings.
+    pub fn runtime(mut self, stage: &str) -> Self {
+        self.space = Some(SpaceState {
+            stage: stage.into(),
+            hardware: Some("cpu-basic".into()),
+            requested: Some("cpu-basic".into()),
+            sdk: "gradio".into(),
+            sdk_version: Some("4.44.0".into()),
+            error: None,
+            gc_timeout: Some(172800),
+            build_log: vec![],
+            run_log: vec![],
+            secrets: vec![],
+            variables: vec![],
+            log_hold: Duration::ZERO,
+        });
+        self
+    }
+    fn state(&mut self) -> &mut SpaceState {
+        if self.space.is_none() {
+            *self = std::mem::take(self).runtime("RUNNING");
+        }
+        self.space.as_mut().unwrap()
+    }
+    pub fn hardware(mut self, current: Option<&str>, requested: Option<&str>) -> Self {
+        let s = self.state();
+        s.hardware = current.map(str::to_string);
+        s.requested = requested.map(str::to_string);
+        self
+    }
+    pub fn sdk(mut self, sdk: &str, version: Option<&str>) -> Self {
+        let s = self.state();
+        s.sdk = sdk.into();
+        s.sdk_version = version.map(str::to_string);
+        self
+    }
+    pub fn error_message(mut self, message: &str) -> Self {
+        self.state().error = Some(message.into());
+        self
+    }
+    pub fn build_log(mut self, lines: &[&str]) -> Self {
+        self.state().build_log = lines.iter().map(|l| l.to_string()).collect();
+        self
+    }
+    pub fn run_log(mut self, lines: &[&str]) -> Self {
+        self.state().run_log = lines.iter().map(|l| l.to_string()).collect();
+        self
+    }
+    /// The log stream stays open this long after its lines, sending only keep-alives.
+    pub fn log_hold(mut self, hold: Duration) -> Self {
+        self.state().log_hold = hold;
+        self
+    }
+    pub fn secrets(mut self, names: &[&str]) -> Self {
+        self.state().secrets = names.iter().map(|n| n.to_string()).collect();
+        self
+    }
+    pub fn variables(mut self, vars: &[(&str, &str)]) -> Self {
+        self.state().variables = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        self
+    }
+    /// A provider of a model's mapping: `status` live, staging or error.
+    pub fn provider(mut self, name: &str, status: &str, task: &str) -> Self {
+        self.providers
+            .push((name.into(), status.into(), task.into()));
+        self
+    }
+}
+
+/// `/api/spaces/{id}/runtime`, `/logs/{build|run}`, `/secrets`, `/variables`; None for any
+/// other Space route.
+fn space_api(world: &HubWorld, who: &Caller, rest: &str) -> Option<Answer> {
+    let (id, what) = [
+        "/runtime",
+        "/logs/build",
+        "/logs/run",
+        "/secrets",
+        "/variables",
+    ]
+    .iter()
+    .find_map(|suffix| rest.strip_suffix(suffix).map(|id| (id, *suffix)))?;
+    let Some(repo) = find_repo(world, "space", id).filter(|r| can_see(world, who, r)) else {
+        return Some(not_found(who));
+    };
+    let state = repo
+        .space
+        .clone()
+        .unwrap_or_else(|| Repo::space(id).runtime("RUNNING").space.unwrap());
+    if what == "/runtime" {
+        let mut body = json!({
+            "stage": state.stage,
+            "hardware": { "current": state.hardware, "requested": state.requested },
+            "storage": null,
+            "gcTimeout": state.gc_timeout,
+            "replicas": { "current": 1, "requested": 1 },
+            "devMode": false,
+            "domains": [{ "domain": format!("{}.hf.space", id.replace('/', "-")), "stage": "READY" }],
+            "sdk": state.sdk,
+            "sdkVersion": state.sdk_version,
+        });
+        if let Some(e) = &state.error {
+            body["errorMessage"] = json!(e);
+        }
+        return Some(Answer::json(200, body));
+    }
+    // Logs and settings: the Space's writers only (the Hub's own refusal text is not
+    // documented; hfdoctor reads only the status).
+    if write_check(world, who, repo).status != 200 {
+        return Some(match who {
+            Caller::Anonymous => Answer::error(401, None, ANONYMOUS),
+            _ => Answer::error(403, None, "You don't have write access to this Space"),
+        });
+    }
+    Some(match what {
+        "/secrets" => Answer::json(
+            200,
+            Value::Object(
+                state
+                    .secrets
+                    .iter()
+                    .map(|k| (k.clone(), json!({"description": "", "updatedAt": "2026-01-02T03:04:05.000Z"})))
+                    .collect(),
+            ),
+        ),
+        "/variables" => Answer::json(
+            200,
+            Value::Object(
+                state
+                    .variables
+                    .iter()
+                    .map(|(k, v)| (k.clone(), json!({"value": v, "description": "", "updatedAt": "2026-01-02T03:04:05.000Z"})))
+                    .collect(),
+            ),
+        ),
+        _ => {
+            let lines = if what == "/logs/build" { &state.build_log } else { &state.run_log };
+            // A keep-alive first, then one event per line (`fetch_space_logs` reads
+            // `data: {"data": …, "timestamp": …}` and skips empty `data:`).
+            let mut body = String::from("data: \n\n");
+            for (i, line) in lines.iter().enumerate() {
+                let event = json!({"data": format!("{line}\n"), "timestamp": format!("2026-01-02T03:04:{:02}.000Z", i % 60)});
+                body.push_str(&format!("data: {event}\n\n"));
+            }
+            Answer {
+                status: 200,
+                headers: vec![
+                    ("Content-Type".into(), "text/event-stream".into()),
+                    ("Cache-Control".into(), "no-cache".into()),
+                ],
+                body: body.into_bytes(),
+                hold: Some(state.log_hold),
+            }
+        }
+    })
+}
+
+/// Keep a stream open with keep-alive events for `hold` (or until the client goes away).
+fn keep_alive<S: Write>(stream: &mut S, hold: Duration) {
+    let until = std::time::Instant::now() + hold;
+    while std::time::Instant::now() < until {
+        std::thread::sleep(Duration::from_millis(100));
+        if stream
+            .write_all(b"data: \n\n")
+            .and_then(|_| stream.flush())
+            .is_err()
+        {
+            return;
+        }
+    }
+}
+
+/// `GET /api/models/{id}?expand=inferenceProviderMapping`: the id and the mapping, a dict by
+/// provider as `model_info` gets it.
+fn provider_mapping(world: &HubWorld, who: &Caller, id: &str) -> Answer {
+    let Some(repo) = find_repo(world, "model", id).filter(|r| can_see(world, who, r)) else {
+        return not_found(who);
+    };
+    let mapping: serde_json::Map<String, Value> = repo
+        .providers
+        .iter()
+        .map(|(p, status, task)| {
+            (
+                p.clone(),
+                json!({"status": status, "providerId": format!("{}-{p}", repo.id.to_lowercase()), "task": task}),
+            )
+        })
+        .collect();
+    Answer::json(
+        200,
+        json!({"_id": "65f0c0ffee0123456789abcd", "id": repo.id, "inferenceProviderMapping": mapping}),
+    )
 }

@@ -187,6 +187,21 @@ impl World {
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
+    /// git keeps `secret` for the stand-in at `hub_url` in its store helper (as `hf auth login
+    /// --add-to-git-credential` leaves things), and sends each pack in one request.
+    pub fn git_credential_store(&self, hub_url: &str, user: &str, secret: &str) {
+        self.git(&["config", "--global", "credential.helper", "store"]);
+        // One request per pack: no chunked upload.
+        self.git(&["config", "--global", "http.postBuffer", "524288000"]);
+        let host = hub_url.trim_start_matches("http://");
+        self.git_with_input(
+            &["credential", "approve"],
+            Some(&format!(
+                "protocol=http\nhost={host}\nusername={user}\npassword={secret}\n\n"
+            )),
+        );
+    }
+
     /// A git repository in the current directory with one commit and this origin.
     pub fn git_repo(&self, origin: Option<&str>) {
         self.git(&["init", "-q", "-b", "main"]);
