@@ -230,6 +230,7 @@ fn report(title: &str, p: &Part, name_misses: bool) -> String {
 const SHORT_OF_TEXTS: &[(&str, usize)] = &[
     ("env-conflict", 3),
     ("git-password-auth", 7),
+    ("inference-credits", 1),
     ("read-only-token", 7),
     ("stale-git-credential", 2),
     ("wrong-repo-type", 6),

@@ -320,3 +320,68 @@ fn a_file_that_changes_before_the_answer_is_left_alone() {
         .count();
     assert_eq!(backups, 0, "nothing was written");
 }
+
+/// A Space cloned without /spaces/: the remote's URL set to the one git-remote tested, with
+/// `.git/config` backed up; checked again, the finding is gone; undone, the config is as it was.
+#[test]
+fn a_remote_without_its_type_gets_the_url_the_hub_has() {
+    use support::hub::{HubServer, HubWorld, Repo};
+    let hub = HubServer::start(
+        HubWorld::new()
+            .user("alice", &[("acme", "write")])
+            .token(TOKEN_A, "alice", "write")
+            .repo(Repo::space("acme/demo")),
+    );
+    let mut w = World::new();
+    w.set("HF_ENDPOINT", &hub.url);
+    w.write_token(TOKEN_A);
+    w.git_repo(Some(&format!("{}/acme/demo", hub.url)));
+    let config = w.cwd.join(".git/config");
+    let original = std::fs::read(&config).unwrap();
+    let j = w.json(&["--only", "git-remote", "--fix", "--yes"]).json();
+    let c = change(&j, "git-remote/wrong-repo-type");
+    assert_eq!(c["state"], "applied", "{c}");
+    let want = format!("{}/spaces/acme/demo", hub.url);
+    assert!(c["shown"]
+        .as_str()
+        .unwrap()
+        .contains(&format!("$ git remote set-url origin {want}")));
+    assert_eq!(w.git(&["remote", "get-url", "origin"]).trim(), want);
+    assert_eq!(c["recheck"]["gone"], true, "{c}");
+    let backup = c["backup"].as_str().unwrap();
+    assert!(backup.contains(".git/config.hfdoctor-"), "{backup}");
+    undo(&w, c["undo"].as_array().unwrap());
+    assert_eq!(std::fs::read(&config).unwrap(), original);
+}
+
+/// git-lfs installed but its filters not set up, in a repo that pushes to the Hub:
+/// `git lfs install --skip-repo` writes the global config only (not the repo's hooks).
+#[test]
+fn git_lfs_filters_are_set_up_in_the_global_config_only() {
+    if !have_git_lfs() {
+        return;
+    }
+    let w = World::new();
+    w.git_repo(Some("https://huggingface.co/acme/model"));
+    let global = w.home.join(".gitconfig");
+    let before_global = std::fs::read(&global).ok();
+    let hooks = snapshot(&w.cwd.join(".git/hooks"));
+    let j = w
+        .json(&["--only", "git-lfs", "--offline", "--fix", "--yes"])
+        .json();
+    let c = change(&j, "git-lfs/not-initialised");
+    assert_eq!(c["state"], "applied", "{c}");
+    assert_eq!(c["recheck"]["gone"], true, "{c}");
+    if before_global.is_none() {
+        assert_eq!(c["backup"], serde_json::Value::Null, "nothing to back up");
+    }
+    let now = std::fs::read_to_string(&global).unwrap();
+    assert!(now.contains("[filter \"lfs\"]"), "{now}");
+    assert_eq!(
+        snapshot(&w.cwd.join(".git/hooks")),
+        hooks,
+        "the repo's hooks are untouched"
+    );
+    undo(&w, c["undo"].as_array().unwrap());
+    assert_eq!(std::fs::read(&global).ok(), before_global);
+}

@@ -4,21 +4,6 @@ mod support;
 
 use support::*;
 
-fn have_lfs() -> bool {
-    let ok = std::process::Command::new("git-lfs")
-        .arg("version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok {
-        assert!(
-            std::env::var_os("HFDOCTOR_REQUIRE_GIT_LFS").is_none(),
-            "HFDOCTOR_REQUIRE_GIT_LFS is set but git-lfs is not installed"
-        );
-        eprintln!("SKIPPED git-lfs test: git-lfs is not installed (apt-get install git-lfs)");
-    }
-    ok
-}
-
 /// A PATH with git but without git-lfs.
 fn path_without_lfs(w: &World) -> String {
     let bin = w.home.join("bin-no-lfs");
@@ -57,7 +42,7 @@ fn missing_with_and_without_a_hub_remote() {
 
 #[test]
 fn installed_but_not_set_up_then_set_up() {
-    if !have_lfs() {
+    if !have_git_lfs() {
         return;
     }
     let w = World::new();
@@ -77,7 +62,7 @@ fn installed_but_not_set_up_then_set_up() {
 
 #[test]
 fn large_and_binary_files_in_the_history_are_named_with_their_commit() {
-    if !have_lfs() {
+    if !have_git_lfs() {
         return;
     }
     let w = World::new();
@@ -135,7 +120,7 @@ fn large_and_binary_files_in_the_history_are_named_with_their_commit() {
 
 #[test]
 fn only_commits_not_on_the_remote_are_scanned() {
-    if !have_lfs() {
+    if !have_git_lfs() {
         return;
     }
     let w = World::new();

@@ -25,9 +25,11 @@ fn fine(perms: &[&str]) -> Fine {
     }
 }
 
+/// alice pays (a payment method on file), so that only the finding a test is about is new.
 fn world() -> HubWorld {
     HubWorld::new()
         .user("alice", &[])
+        .pays("alice")
         .fine_grained(
             WITH,
             "alice",
@@ -196,9 +198,12 @@ fn only_when_asked() {
         codes(&j).iter().any(|c| c == "inference-access/served"),
         "{j}"
     );
-    // Without a model target: the token alone.
+    // Without a model target: the token, and who pays past the included credits.
     let j = w.json(&["--only", "inference-access"]).json();
-    assert_eq!(codes(&j), ["inference-access/token-ok"]);
+    assert_eq!(
+        codes(&j),
+        ["inference-access/token-ok", "inference-access/pays"]
+    );
     let (f, _) = w.outcome_with(
         "inference-access/skipped-offline",
         &["--only", "inference-access", "--offline"],
@@ -265,4 +270,73 @@ fn explain_confirms_the_router_refusal_with_this_check() {
             .any(|c| c["code"] == "inference-access/token-ok"),
         "{j}"
     );
+}
+
+/// Who pays past the included monthly credits: the account, an organization of it, or nobody
+/// (then the router's 402 is the next thing a heavy user sees); and explain on that 402.
+#[test]
+fn who_pays_past_the_included_credits() {
+    let hub = HubServer::start(world());
+    let w = world_with(&hub, Some(READ));
+    let (f, _) = w.outcome_with("inference-access/pays", &args(MODEL));
+    assert_eq!(f["status"], "pass");
+    let free = HubServer::start(
+        HubWorld::new()
+            .user("carol", &[("acme", "write"), ("hobby", "read")])
+            .pays("acme")
+            .token(READ, "carol", "read")
+            .repo(Repo::model(MODEL).provider("together", "live", "conversational")),
+    );
+    let w = world_with(&free, Some(READ));
+    let (f, text) = w.outcome_with("inference-access/org-pays", &args(MODEL));
+    assert_eq!(f["cause"], "inference-credits");
+    assert_eq!(f["details"]["orgs"], "acme");
+    assert!(text.contains("billed to acme they go on"), "{text}");
+    assert!(text.contains("bill_to=\"acme\""), "{text}");
+    let nobody = HubServer::start(
+        HubWorld::new()
+            .user("dave", &[])
+            .token(READ, "dave", "read")
+            .repo(Repo::model(MODEL).provider("together", "live", "conversational")),
+    );
+    let mut w = world_with(&nobody, Some(READ));
+    let (f, text) = w.outcome_with("inference-access/no-payment", &args(MODEL));
+    assert_eq!(f["status"], "warn");
+    assert!(
+        text.contains("Inference Providers answer 402 Payment Required until next month"),
+        "{text}"
+    );
+    // The 402 pasted: explain names the cause and runs the check that speaks to it.
+    w.set("LANG", "en_US.UTF-8");
+    let r = w.run(&[
+        "explain",
+        "--format",
+        "json",
+        "402 Client Error: Payment Required for url: https://router.huggingface.co/together/v1/chat/completions (Request ID: Root=1-abc)\n\nYou have exceeded your monthly included credits for Inference Providers. Subscribe to PRO to get 20x more monthly included credits.",
+    ]);
+    let j = r.json();
+    assert_eq!(j["matches"][0]["cause"], "inference-credits", "{j}");
+    assert_eq!(
+        j["matches"][0]["checks"],
+        serde_json::json!(["inference-access"])
+    );
+    // The check says who pays, not that the credits are spent: a warning beside the text,
+    // not a confirmation (only a failing check confirms).
+    let codes: Vec<_> = j["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["code"].clone())
+        .collect();
+    assert!(
+        codes.contains(&serde_json::json!("inference-access/no-payment")),
+        "{j}"
+    );
+    assert_eq!(j["confirmed_cause"], serde_json::Value::Null);
+    let mut zh = World::new();
+    zh.env = w.env.clone();
+    zh.set("LANG", "zh_CN.UTF-8");
+    zh.write_token(READ);
+    let (_, text) = zh.outcome_with("inference-access/no-payment", &args(MODEL));
+    assert!(text.contains("每月包含额度用完后"), "{text}");
 }

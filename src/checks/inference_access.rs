@@ -30,6 +30,9 @@ crate::outcomes! {
         MappingUnsure = "mapping-unsure",
         LegacyEndpoint = "legacy-endpoint",
         LegacyBaseUrl = "legacy-base-url",
+        Pays = "pays",
+        OrgPays = "org-pays",
+        NoPayment = "no-payment",
     }
 }
 
@@ -46,6 +49,9 @@ pub fn run(ctx: Arc<Context>) -> CheckFuture {
 async fn check(ctx: &Context) -> Vec<Found> {
     let mut out = Vec::new();
     out.push(token_finding(ctx).await);
+    if let Some(WhoamiResult::Valid(who, _)) = ctx.whoami_in_effect().await {
+        out.extend(billing_finding(&who));
+    }
     // The provider mapping of a model target.
     if let Some(t) = ctx.target().filter(|t| t.repo_type == RepoType::Model) {
         out.push(mapping_finding(ctx, &t.repo_id).await);
@@ -116,6 +122,36 @@ async fn token_finding(ctx: &Context) -> Found {
         }
         // An OAuth or app token, or a role the Hub added: not guessed at.
         _ => found(Outcome::TokenUnsure),
+    }
+}
+
+/// Who pays once the account's included monthly credits are spent (whoami-v2 `canPay`, of the
+/// user and of each org; hub-semantics.md §3.2): nobody means the router answers 402 Payment
+/// Required until the next month (docs/notes/inference-access.md, "Credits"). How much of the
+/// credits is left is not in any answer hfdoctor may ask for: it is not guessed.
+fn billing_finding(who: &crate::hub::Whoami) -> Option<Found> {
+    let account = who.name.clone();
+    let orgs: Vec<&str> = who
+        .orgs
+        .iter()
+        .filter(|o| o.can_pay == Some(true))
+        .map(|o| o.name.as_str())
+        .collect();
+    let pro = if who.is_pro == Some(true) { "PRO" } else { "-" };
+    match who.can_pay? {
+        true => Some(Found::new(Outcome::Pays).with("account", account)),
+        false if !orgs.is_empty() => Some(
+            Found::new(Outcome::OrgPays)
+                .with("account", account)
+                .with("orgs", orgs.join(", "))
+                .with("org", orgs[0].to_string())
+                .with("plan", pro),
+        ),
+        false => Some(
+            Found::new(Outcome::NoPayment)
+                .with("account", account)
+                .with("plan", pro),
+        ),
     }
 }
 

@@ -229,6 +229,10 @@ fn show_change(words: &Words, n: usize, change: &Change) -> String {
 
 fn show_done(words: &Words, done: &Done) -> String {
     match done {
+        // A file that did not exist before has no backup: the undo removes it.
+        Done::Applied { backup, .. } if backup == "-" => {
+            format!("   {}", words.msg("fix-applied-new"))
+        }
         Done::Applied { backup, .. } => {
             format!(
                 "   {}",
@@ -315,7 +319,7 @@ fn fix_json(words: &Words, consent: Consent, outcomes: &[Outcome]) -> serde_json
                 }) => (
                     "applied",
                     None,
-                    Some(backup.clone()),
+                    Some(backup.clone()).filter(|b| b != "-"),
                     undo.clone(),
                     then.clone(),
                 ),

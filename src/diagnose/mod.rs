@@ -87,6 +87,7 @@ const PRECEDENCE: &[Cause] = &[
     Cause::NoNamespaceRights,
     Cause::GatedNotAccepted,
     Cause::NoProvider,
+    Cause::InferenceCredits,
     Cause::StorageBlocked,
     Cause::CacheUnwritable,
     Cause::DiskFull,

@@ -85,11 +85,12 @@ pub enum Cause {
     CacheLocked,
     SpaceError,
     NoProvider,
+    InferenceCredits,
     ServerError,
 }
 
 impl Cause {
-    pub const ALL: [Cause; 28] = [
+    pub const ALL: [Cause; 29] = [
         Cause::InvalidToken,
         Cause::NoToken,
         Cause::ReadOnlyToken,
@@ -117,6 +118,7 @@ impl Cause {
         Cause::CacheLocked,
         Cause::SpaceError,
         Cause::NoProvider,
+        Cause::InferenceCredits,
         Cause::ServerError,
     ];
 

@@ -5,8 +5,9 @@
 //! What it may change: the token file (rewritten without BOM, quotes or surrounding
 //! whitespace, mode 600), the start-up file line that sets a shadowing token variable
 //! (commented out), the cache's leftovers (`.incomplete` files and broken snapshot links, moved
-//! into a trash folder in the cache). Nothing else; never a certificate store, a system file,
-//! a blob something references, or a token sent anywhere.
+//! into a trash folder in the cache), a remote's URL to the type the Hub has the repo as, and
+//! git-lfs's filters in the global git config. Nothing else; never a certificate store, a
+//! system file, a blob something references, or a token sent anywhere.
 
 use std::path::{Path, PathBuf};
 
@@ -43,6 +44,14 @@ pub enum Kind {
         root: PathBuf,
         files: Vec<(PathBuf, Fingerprint)>,
     },
+    /// Run `git args` in `dir`, which changes the config `file` (seen as `seen`, None where
+    /// it does not exist yet); the file is backed up first and put back if git fails.
+    Git {
+        dir: PathBuf,
+        args: Vec<String>,
+        file: PathBuf,
+        seen: Option<Seen>,
+    },
 }
 
 type Fingerprint = (u64, Option<std::time::SystemTime>, Option<PathBuf>);
@@ -76,6 +85,8 @@ pub fn plan(ctx: &Context, findings: &[&Finding]) -> Vec<Change> {
             "token-file/bom" | "token-file/quoted" | "token-file/permissions" => token_file(ctx, f),
             "env-conflicts/env-shadows-file" => shadowing_line(ctx, f),
             "hf-cache/incomplete" | "hf-cache/broken-links" => cache_leftovers(ctx, f),
+            "git-remote/wrong-repo-type" => remote_url(ctx, f),
+            "git-lfs/not-initialised" => lfs_install(ctx, f),
             _ => None,
         };
         let Some(change) = change else { continue };
@@ -83,6 +94,7 @@ pub fn plan(ctx: &Context, findings: &[&Finding]) -> Vec<Change> {
         let same = out.iter().any(|c| match (&c.kind, &change.kind) {
             (Kind::Rewrite { path: a, .. }, Kind::Rewrite { path: b, .. }) => a == b,
             (Kind::Trash { .. }, Kind::Trash { .. }) => true,
+            (Kind::Git { args: a, .. }, Kind::Git { args: b, .. }) => a == b,
             _ => false,
         });
         if !same {
@@ -238,6 +250,86 @@ fn cache_leftovers(ctx: &Context, _f: &Finding) -> Option<Change> {
     })
 }
 
+/// How long one git command of a fix may take.
+const GIT_DEADLINE: std::time::Duration = std::time::Duration::from_secs(10);
+
+fn git(ctx: &Context, dir: &Path, args: &[&str]) -> Option<String> {
+    use crate::world::proc::{ProcRunner, Real, Spec};
+    let out = Real
+        .run(&ctx.env, &Spec::new("git", args, dir, GIT_DEADLINE))
+        .ok()?;
+    out.ok().then(|| out.stdout.trim().to_string())
+}
+
+/// `git remote set-url REMOTE URL` to the URL git-remote found and tested under the right
+/// type (`/spaces/`, `/datasets/`); it changes the repository's `.git/config`.
+fn remote_url(ctx: &Context, f: &Finding) -> Option<Change> {
+    use crate::engine::finding::Key;
+    let remote = f.detail_of(Key("remote"))?.to_string();
+    let url = f.detail_of(Key("right_url"))?.to_string();
+    let git_dir = git(ctx, &ctx.cwd, &["rev-parse", "--absolute-git-dir"])?;
+    let file = PathBuf::from(git_dir).join("config");
+    let seen = Some(edit::seen(&file)?);
+    let old = f.detail_of(Key("url")).unwrap_or("?").to_string();
+    Some(Change {
+        code: f.code(),
+        check: f.check,
+        what: "fix-remote-url",
+        params: vec![("remote", remote.clone()), ("url", url.clone())],
+        shown: format!("$ git remote set-url {remote} {url}\n  ({old} → {url})\n"),
+        kind: Kind::Git {
+            dir: ctx.cwd.clone(),
+            args: vec!["remote".into(), "set-url".into(), remote, url],
+            file,
+            seen,
+        },
+    })
+}
+
+/// `git lfs install --skip-repo`: the LFS filters in the global git config only (not this
+/// repository's hooks, which git lfs would also write when run inside one).
+fn lfs_install(ctx: &Context, f: &Finding) -> Option<Change> {
+    let file = global_git_config(ctx)?;
+    let seen = edit::seen(&file);
+    if seen.is_none() && file.exists() {
+        return None;
+    }
+    Some(Change {
+        code: f.code(),
+        check: f.check,
+        what: "fix-lfs-install",
+        params: vec![("path", ctx.display_path(&file))],
+        shown: "$ git lfs install --skip-repo\n".to_string(),
+        kind: Kind::Git {
+            dir: ctx.cwd.clone(),
+            args: vec!["lfs".into(), "install".into(), "--skip-repo".into()],
+            file,
+            seen,
+        },
+    })
+}
+
+/// The file `git config --global` writes: GIT_CONFIG_GLOBAL, else `~/.gitconfig`, unless that
+/// does not exist and `$XDG_CONFIG_HOME/git/config` (or `~/.config/git/config`) does.
+fn global_git_config(ctx: &Context) -> Option<PathBuf> {
+    if let Some(p) = ctx.env.non_empty("GIT_CONFIG_GLOBAL") {
+        return Some(ctx.absolute(Path::new(&p)));
+    }
+    let home = ctx.home.clone()?;
+    let dot = home.join(".gitconfig");
+    let xdg = ctx
+        .env
+        .non_empty("XDG_CONFIG_HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| home.join(".config"))
+        .join("git/config");
+    Some(if !dot.exists() && xdg.exists() {
+        xdg
+    } else {
+        dot
+    })
+}
+
 /// Apply one change, if what it changes is still what the plan saw.
 pub fn apply(ctx: &Context, change: &Change) -> Done {
     let stamp = edit::stamp();
@@ -279,6 +371,55 @@ pub fn apply(ctx: &Context, change: &Change) -> Done {
                 then: unset.iter().map(|v| format!("unset {v}")).collect(),
                 cleanup: None,
                 unset,
+            }
+        }
+        Kind::Git {
+            dir,
+            args,
+            file,
+            seen,
+        } => {
+            if edit::seen(file) != *seen || (seen.is_none() && file.exists()) {
+                return Done::Skipped("fix-skip-changed");
+            }
+            let at = ctx.display_path(file);
+            let (backup, mut undo) = match seen {
+                Some(seen) => match edit::backup(file, seen, &stamp) {
+                    Ok(b) => {
+                        let shown = ctx.display_path(&b);
+                        let mut undo = vec![format!("mv -f {shown} {at}")];
+                        if seen.mode != 0o600 {
+                            undo.push(format!("chmod {:03o} {at}", seen.mode));
+                        }
+                        (Some(b), undo)
+                    }
+                    Err(e) => return Done::Failed(e.to_string()),
+                },
+                None => (None, vec![format!("rm {at}")]),
+            };
+            let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+            if git(ctx, dir, &argv).is_none() {
+                // Put the file back as it was: git may have written part of it.
+                match (seen, &backup) {
+                    (Some(seen), Some(b)) => {
+                        let _ = edit::atomic_write(file, &seen.bytes, seen.mode);
+                        let _ = std::fs::remove_file(b);
+                    }
+                    _ => {
+                        let _ = std::fs::remove_file(file);
+                    }
+                }
+                return Done::Failed(format!("git {} failed", args.join(" ")));
+            }
+            if backup.is_none() {
+                undo = vec![format!("rm {at}")];
+            }
+            Done::Applied {
+                backup: backup.map_or_else(|| "-".to_string(), |b| ctx.display_path(&b)),
+                undo,
+                then: Vec::new(),
+                cleanup: None,
+                unset: Vec::new(),
             }
         }
         Kind::Trash { root, files } => {

@@ -453,6 +453,11 @@ pub struct Whoami {
     pub kind: String,
     pub orgs: Vec<Org>,
     pub auth: Auth,
+    /// A payment method is on file: Inference Providers go on past the included credits.
+    #[serde(rename = "canPay")]
+    pub can_pay: Option<bool>,
+    #[serde(rename = "isPro")]
+    pub is_pro: Option<bool>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -461,6 +466,8 @@ pub struct Org {
     pub name: String,
     #[serde(rename = "roleInOrg")]
     pub role_in_org: Option<String>,
+    #[serde(rename = "canPay")]
+    pub can_pay: Option<bool>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

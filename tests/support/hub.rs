@@ -143,6 +143,8 @@ pub struct Logged {
 pub struct HubWorld {
     /// user → [(org, roleInOrg)]
     pub users: HashMap<String, Vec<(String, String)>>,
+    /// Users and orgs with a payment method (whoami-v2 `canPay: true`).
+    pub paying: Vec<String>,
     pub tokens: Vec<Token>,
     pub repos: Vec<Repo>,
     pub latency: Duration,
@@ -167,6 +169,11 @@ pub struct HubWorld {
 impl HubWorld {
     pub fn new() -> Self {
         Self::default()
+    }
+    /// `name` (a user or an org) has a payment method on file.
+    pub fn pays(mut self, name: &str) -> Self {
+        self.paying.push(name.into());
+        self
     }
     pub fn user(mut self, name: &str, orgs: &[(&str, &str)]) -> Self {
         self.users.insert(
@@ -1000,7 +1007,8 @@ fn whoami(world: &HubWorld, who: &Caller) -> Answer {
         .map(|(org, role)| {
             json!({
                 "type": "org", "id": format!("{:024x}", org.len()), "name": org,
-                "fullname": org.to_uppercase(), "email": null, "canPay": false,
+                "fullname": org.to_uppercase(), "email": null,
+                "canPay": world.paying.contains(&org),
                 "avatarUrl": "/avatars/x.svg", "periodEnd": null, "roleInOrg": role
             })
         })
@@ -1012,7 +1020,8 @@ fn whoami(world: &HubWorld, who: &Caller) -> Answer {
     });
     let mut body = json!({
         "type": "user", "id": "62f264b9f3c90f4b6514a269", "name": token.user,
-        "fullname": format!("{} Example", token.user), "canPay": false, "isPro": false,
+        "fullname": format!("{} Example", token.user),
+        "canPay": world.paying.contains(&token.user), "isPro": false,
         "periodEnd": null, "avatarUrl": "/avatars/934b830e9fdaa879487852f79eef7165.svg",
         "billingMode": "postpaid", "orgs": orgs,
     });

@@ -291,6 +291,23 @@ impl World {
     }
 }
 
+/// Whether git-lfs runs here; where it does not, the caller says SKIPPED, unless
+/// HFDOCTOR_REQUIRE_GIT_LFS is set (CI), where its absence fails the test.
+pub fn have_git_lfs() -> bool {
+    let ok = std::process::Command::new("git-lfs")
+        .arg("version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        assert!(
+            std::env::var_os("HFDOCTOR_REQUIRE_GIT_LFS").is_none(),
+            "HFDOCTOR_REQUIRE_GIT_LFS is set but git-lfs is not installed"
+        );
+        eprintln!("SKIPPED git-lfs test: git-lfs is not installed (apt-get install git-lfs)");
+    }
+    ok
+}
+
 /// The real huggingface_hub 2.x to compare with: `HFDOCTOR_HF_PYTHON`, else the venv that
 /// scripts/setup-hf-venv.sh makes. None (the caller says SKIPPED) where there is none, unless
 /// HFDOCTOR_REQUIRE_DIFFERENTIAL is set (CI), where its absence fails the test.
