@@ -385,3 +385,92 @@ fn git_lfs_filters_are_set_up_in_the_global_config_only() {
     undo(&w, c["undo"].as_array().unwrap());
     assert_eq!(std::fs::read(&global).ok(), before_global);
 }
+
+/// git's helper holds a revoked token: replaced, through git's own helper, by the token in
+/// effect (valid, role write); checked again, git's credential passes; undone, the helper's
+/// file is as it was, byte for byte; no token in full anywhere in the output.
+#[test]
+fn a_revoked_token_in_gits_helper_is_replaced_by_the_one_in_effect() {
+    use support::hub::{HubServer, HubWorld, Repo};
+    const REVOKED: &str = "hf_revokedaaaaaaaaaaaaaaaaaaaaaaaRevk";
+    let hub = HubServer::start(
+        HubWorld::new()
+            .user("alice", &[("acme", "write")])
+            .token(TOKEN_A, "alice", "write")
+            .revoked(REVOKED, "alice")
+            .repo(Repo::model("acme/public")),
+    );
+    let mut w = World::new();
+    w.set("HF_ENDPOINT", &hub.url);
+    w.git_repo(Some(&format!("{}/acme/public", hub.url)));
+    w.write_token(TOKEN_A);
+    w.git_credential_store(&hub.url, "hf_user", REVOKED);
+    let store = w.home.join(".git-credentials");
+    let original = std::fs::read(&store).unwrap();
+    let r = w.json(&["--only", "git-credential,token-valid", "--fix", "--yes"]);
+    let j = r.json();
+    let c = change(&j, "git-credential/invalid");
+    assert_eq!(c["state"], "applied", "{c}");
+    for t in [TOKEN_A, REVOKED] {
+        assert!(
+            !r.stdout.contains(t) && !r.stderr.contains(t),
+            "a token in the output"
+        );
+    }
+    let now = std::fs::read_to_string(&store).unwrap();
+    assert!(now.contains(TOKEN_A) && !now.contains(REVOKED), "{now}");
+    assert_eq!(c["recheck"]["gone"], true, "{c}");
+    assert_eq!(c["recheck"]["after"], "pass", "{c}");
+    let backup = c["backup"].as_str().unwrap();
+    assert!(backup.starts_with("~/.hfdoctor-git-credential-") && !backup.contains("hf_"));
+    assert_eq!(
+        mode_of(&w.home.join(backup.trim_start_matches("~/"))),
+        0o600
+    );
+    for u in c["undo"].as_array().unwrap() {
+        let u = u.as_str().unwrap().replace('~', w.home.to_str().unwrap());
+        let ok = std::process::Command::new("sh")
+            .args(["-c", &u])
+            .env("HOME", &w.home)
+            .env("GIT_CONFIG_GLOBAL", w.home.join(".gitconfig"))
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .current_dir(&w.cwd)
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "{u}");
+    }
+    assert_eq!(std::fs::read(&store).unwrap(), original);
+}
+
+/// The same for fish (`set -gx`) and a project's `.env`: `#` comments the line out in both.
+#[test]
+fn fish_and_dotenv_lines_are_commented_out_too() {
+    for (file, line) in [
+        (
+            ".config/fish/config.fish",
+            format!("set -gx HF_TOKEN {TOKEN_B}\n"),
+        ),
+        ("work/.env", format!("HF_TOKEN={TOKEN_B}\n")),
+    ] {
+        let mut w = World::new();
+        w.write_token(TOKEN_A);
+        let rc = w.home.join(file);
+        std::fs::create_dir_all(rc.parent().unwrap()).unwrap();
+        std::fs::write(&rc, &line).unwrap();
+        w.set("HF_TOKEN", TOKEN_B);
+        let j = w
+            .json(&["--only", "env-conflicts", "--offline", "--fix", "--yes"])
+            .json();
+        let c = change(&j, "env-conflicts/env-shadows-file");
+        assert_eq!(c["state"], "applied", "{file}: {c}");
+        let now = std::fs::read_to_string(&rc).unwrap();
+        assert_eq!(
+            now,
+            format!("# {}  # commented out by hfdoctor --fix\n", line.trim_end()),
+            "{file}"
+        );
+        undo(&w, c["undo"].as_array().unwrap());
+        assert_eq!(std::fs::read_to_string(&rc).unwrap(), line, "{file}");
+    }
+}

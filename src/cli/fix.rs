@@ -63,12 +63,21 @@ pub fn run(cli: &Cli) -> i32 {
         let findings = crate::checks::run(ctx.clone(), &selected, |_, _| {}).await;
         cli::learn_findings(&findings);
         let ordered = in_diagnosis_order(&ctx, &findings);
+        // What the Hub said of the token in effect (asked once already by the checks).
+        let who = if ctx.options.offline {
+            None
+        } else {
+            match ctx.whoami_in_effect().await {
+                Some(crate::hub::WhoamiResult::Valid(w, _)) => Some(w),
+                _ => None,
+            }
+        };
         let plan = {
             let c = ctx.clone();
             let ordered: Vec<Finding> = ordered.into_iter().cloned().collect();
             tokio::task::spawn_blocking(move || {
                 let refs: Vec<&Finding> = ordered.iter().collect();
-                fix::plan(&c, &refs)
+                fix::plan(&c, &refs, who.as_deref())
             })
             .await
             .unwrap_or_default()

@@ -44,6 +44,17 @@ pub enum Kind {
         root: PathBuf,
         files: Vec<(PathBuf, Fingerprint)>,
     },
+    /// Replace git's stored credential for `protocol`/`host` (whose password was `old` when the
+    /// plan was made) with the token in effect, through git's own helper: `git credential
+    /// reject`, then `approve`. The old credential is kept in `backup_dir` (mode 600).
+    Credential {
+        protocol: String,
+        host: String,
+        old: crate::secret::Secret,
+        username: String,
+        new: crate::secret::Secret,
+        backup_dir: PathBuf,
+    },
     /// Run `git args` in `dir`, which changes the config `file` (seen as `seen`, None where
     /// it does not exist yet); the file is backed up first and put back if git fails.
     Git {
@@ -77,7 +88,12 @@ pub enum Done {
 }
 
 /// The changes for these findings, in the order given (the diagnosis order), each once.
-pub fn plan(ctx: &Context, findings: &[&Finding]) -> Vec<Change> {
+/// `in_effect` is what the Hub said of the token in effect, where it said it is valid.
+pub fn plan(
+    ctx: &Context,
+    findings: &[&Finding],
+    in_effect: Option<&crate::hub::Whoami>,
+) -> Vec<Change> {
     let mut out: Vec<Change> = Vec::new();
     for f in findings {
         let code = f.code();
@@ -87,6 +103,9 @@ pub fn plan(ctx: &Context, findings: &[&Finding]) -> Vec<Change> {
             "hf-cache/incomplete" | "hf-cache/broken-links" => cache_leftovers(ctx, f),
             "git-remote/wrong-repo-type" => remote_url(ctx, f),
             "git-lfs/not-initialised" => lfs_install(ctx, f),
+            "git-credential/invalid" | "git-credential/other-account" => {
+                credential(ctx, f, in_effect)
+            }
             _ => None,
         };
         let Some(change) = change else { continue };
@@ -95,6 +114,7 @@ pub fn plan(ctx: &Context, findings: &[&Finding]) -> Vec<Change> {
             (Kind::Rewrite { path: a, .. }, Kind::Rewrite { path: b, .. }) => a == b,
             (Kind::Trash { .. }, Kind::Trash { .. }) => true,
             (Kind::Git { args: a, .. }, Kind::Git { args: b, .. }) => a == b,
+            (Kind::Credential { .. }, Kind::Credential { .. }) => true,
             _ => false,
         });
         if !same {
@@ -286,6 +306,70 @@ fn remote_url(ctx: &Context, f: &Finding) -> Option<Change> {
     })
 }
 
+/// What git's helper answers for `protocol`/`host` now: (username, password).
+fn filled(ctx: &Context, protocol: &str, host: &str) -> Option<(String, crate::secret::Secret)> {
+    use crate::world::proc::{ProcRunner, Real, Spec};
+    let input = format!("protocol={protocol}\nhost={host}\n\n");
+    let spec =
+        Spec::new("git", &["credential", "fill"], &ctx.cwd, GIT_DEADLINE).input(input.as_bytes());
+    // Never a prompt: a helper that has nothing answers nothing.
+    let env = ctx.env.with("GIT_TERMINAL_PROMPT", "0");
+    let out = Real.run(&env, &spec).ok().filter(|o| o.ok())?;
+    let field = |k: &str| {
+        out.stdout
+            .lines()
+            .find_map(|l| l.strip_prefix(&format!("{k}=")))
+            .map(str::to_string)
+    };
+    Some((
+        field("username")?,
+        crate::secret::Secret::new(field("password")?),
+    ))
+}
+
+/// git's stored credential refused by the Hub, or another account's: replaced by the token in
+/// effect, only where the Hub said that token is valid, and, when the run is about writing,
+/// that its role may write (a fine-grained token's rights per repo stay the user's call).
+fn credential(ctx: &Context, f: &Finding, who: Option<&crate::hub::Whoami>) -> Option<Change> {
+    let (protocol, host) = ctx.git_credential_host()?;
+    let token = ctx.token().in_effect_token()?.clone();
+    let who = who?.clone();
+    let role = who.role().unwrap_or("-");
+    if ctx.needs_write() && !matches!(role, "write" | "admin") {
+        return None;
+    }
+    let (_, old) = filled(ctx, &protocol, &host)?;
+    if old == token {
+        return None;
+    }
+    let home = ctx.home.clone()?;
+    Some(Change {
+        code: f.code(),
+        check: f.check,
+        what: "fix-git-credential",
+        params: vec![
+            ("host", host.clone()),
+            ("old", old.masked()),
+            ("new", token.masked()),
+            ("account", who.name.clone()),
+        ],
+        shown: format!(
+            "$ git credential reject   (protocol={protocol} host={host}: {})\n$ git credential approve  (protocol={protocol} host={host} username={}: {})\n",
+            old.masked(),
+            who.name,
+            token.masked()
+        ),
+        kind: Kind::Credential {
+            protocol,
+            host,
+            old,
+            username: who.name,
+            new: token,
+            backup_dir: home,
+        },
+    })
+}
+
 /// `git lfs install --skip-repo`: the LFS filters in the global git config only (not this
 /// repository's hooks, which git lfs would also write when run inside one).
 fn lfs_install(ctx: &Context, f: &Finding) -> Option<Change> {
@@ -371,6 +455,61 @@ pub fn apply(ctx: &Context, change: &Change) -> Done {
                 then: unset.iter().map(|v| format!("unset {v}")).collect(),
                 cleanup: None,
                 unset,
+            }
+        }
+        Kind::Credential {
+            protocol,
+            host,
+            old,
+            username,
+            new,
+            backup_dir,
+        } => {
+            use crate::world::proc::{ProcRunner, Real, Spec};
+            let Some((old_user, now)) = filled(ctx, protocol, host) else {
+                return Done::Skipped("fix-skip-changed");
+            };
+            if now != *old {
+                return Done::Skipped("fix-skip-changed");
+            }
+            // The old credential, in git's own format, for the undo to give back to git.
+            let kept = format!(
+                "protocol={protocol}\nhost={host}\nusername={old_user}\npassword={}\n",
+                old.expose()
+            );
+            let backup = backup_dir.join(format!(".hfdoctor-git-credential-{stamp}"));
+            if let Err(e) = edit::atomic_write(&backup, kept.as_bytes(), 0o600) {
+                return Done::Failed(e.to_string());
+            }
+            let git = |args: &[&str], input: String| {
+                let spec = Spec::new("git", args, &ctx.cwd, GIT_DEADLINE).input(input.as_bytes());
+                Real.run(&ctx.env, &spec).is_ok_and(|o| o.ok())
+            };
+            let fresh = format!(
+                "protocol={protocol}\nhost={host}\nusername={username}\npassword={}\n\n",
+                new.expose()
+            );
+            if !git(&["credential", "reject"], format!("{kept}\n"))
+                || !git(&["credential", "approve"], fresh)
+            {
+                // Give git back what it had.
+                git(&["credential", "approve"], format!("{kept}\n"));
+                let _ = std::fs::remove_file(&backup);
+                return Done::Failed("git credential reject/approve failed".into());
+            }
+            let shown = ctx.display_path(&backup);
+            Done::Applied {
+                undo: vec![
+                    format!(
+                        "printf 'protocol={protocol}\\nhost={host}\\n\\n' | git credential reject"
+                    ),
+                    format!("git credential approve < {shown}"),
+                    format!("rm {shown}"),
+                ],
+                backup: shown,
+                then: Vec::new(),
+                cleanup: None,
+                unset: Vec::new(),
             }
         }
         Kind::Git {

@@ -52,6 +52,13 @@ impl Env {
         self.vars.iter()
     }
 
+    /// This environment with `name` set to `value`.
+    pub fn with(&self, name: &str, value: &str) -> Env {
+        let mut vars = self.vars.clone();
+        vars.insert(name.to_string(), value.into());
+        Env { vars }
+    }
+
     /// This environment without `names`: what a new shell has once a start-up line is gone.
     pub fn without(&self, names: &[&str]) -> Env {
         let mut vars = self.vars.clone();
