@@ -644,6 +644,41 @@ fn the_filesystem_under_the_cache() {
     assert_eq!(fix_commands(&f), vec!["pip install -U huggingface_hub"]);
 }
 
+/// A cache outside the home (a shared one) that no other user may read; with the group's read
+/// bits it is fine. The ok finding names the Xet and assets caches beside it.
+#[test]
+fn a_shared_cache_others_cannot_read() {
+    use std::os::unix::fs::PermissionsExt;
+    let mut w = World::new();
+    let shared = w.dir.path().join("shared/hub");
+    std::fs::create_dir_all(shared.join(".locks")).unwrap();
+    w.set("HF_HUB_CACHE", shared.to_str().unwrap());
+    std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o700)).unwrap();
+    let (f, text) = w.outcome_with(
+        "hf-cache/shared-not-readable",
+        &["--only", "hf-cache", "--offline"],
+    );
+    assert_eq!(f["details"]["mode"], "700");
+    assert!(text.contains("lets no other user read it"), "{text}");
+    assert_eq!(
+        fix_commands(&f)[0],
+        format!("chmod -R g+rX {}", shared.display())
+    );
+    std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o750)).unwrap();
+    let j = w.json(&["--only", "hf-cache", "--offline"]).json();
+    assert!(find(&j, "hf-cache/shared-not-readable").is_none(), "{j}");
+    // Under the home, a private mode is the user's choice.
+    let mut home = World::new();
+    let c = Cache::new(&mut home);
+    std::fs::set_permissions(&c.hub, std::fs::Permissions::from_mode(0o700)).unwrap();
+    let j = home.json(&["--only", "hf-cache", "--offline"]).json();
+    assert!(find(&j, "hf-cache/shared-not-readable").is_none(), "{j}");
+    if let Some(ok) = find(&j, "hf-cache/ok") {
+        assert_eq!(ok["details"]["xet"], "~/.cache/huggingface/xet");
+        assert_eq!(ok["details"]["assets"], "~/.cache/huggingface/assets");
+    }
+}
+
 /// The real client's own scan (`scan_cache_dir`) on the same cache agrees on what is
 /// incomplete and what is broken.
 #[test]

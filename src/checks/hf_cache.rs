@@ -31,6 +31,7 @@ crate::outcomes! {
         FakeContent = "fake-content",
         SizeMismatch = "size-mismatch",
         NetworkFs = "network-fs",
+        SharedNotReadable = "shared-not-readable",
         Ephemeral = "ephemeral",
         OfflineReady = "offline-ready",
         OfflineUnlisted = "offline-unlisted",
@@ -103,6 +104,16 @@ async fn check(ctx: &Arc<Context>) -> Vec<Found> {
     }
     if let Some(fs) = disk.fs.filter(|f| f.is_network()) {
         out.push(base(Outcome::NetworkFs).with("fs", fs.name()));
+    }
+    // A cache outside the home was put there to be shared (a team's /data/hf-cache): others
+    // need to read and enter it, which a mode without group and other bits forbids.
+    let outside_home = ctx.home.as_ref().is_some_and(|h| !paths.hub.starts_with(h));
+    if let Some((_, mode)) = owner.filter(|(_, m)| outside_home && m & 0o055 == 0) {
+        out.push(
+            base(Outcome::SharedNotReadable)
+                .with("mode", format!("{:03o}", mode & 0o777))
+                .with("owner", owner_text.clone()),
+        );
     }
     // Locks work on these; what they change is how long the downloads last.
     let ephemeral = match disk.fs {
@@ -206,6 +217,8 @@ async fn check(ctx: &Arc<Context>) -> Vec<Found> {
         out.insert(
             0,
             base(Outcome::Ok)
+                .detail("xet", ctx.display_path(&paths.xet))
+                .detail("assets", ctx.display_path(&paths.assets))
                 .with("repos", disk.scan.repos.to_string())
                 .with("free", disk.free.map_or("?".into(), size))
                 .with("fs", disk.fs.map_or("?", |f| f.name()))
