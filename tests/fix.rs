@@ -226,8 +226,34 @@ fn the_caches_leftovers_move_to_a_trash_folder_and_back() {
     std::fs::write(repo.join("refs/main"), sha).unwrap();
     let part = repo.join(format!("blobs/{:064x}.1a2b3c4d.incomplete", 9));
     std::fs::write(&part, vec![1u8; 4096]).unwrap();
+    // Its lock, held by nobody (a killed job's), goes with it.
+    let lock = hub.join(format!(".locks/models--acme--llm/{:064x}.lock", 9));
+    std::fs::create_dir_all(lock.parent().unwrap()).unwrap();
+    std::fs::write(&lock, b"").unwrap();
     let link = repo.join("snapshots").join(sha).join("model.safetensors");
     std::os::unix::fs::symlink("../../blobs/gone", &link).unwrap();
+    // A download that is still running: its lock is held (by flock(1), until its stdin
+    // closes), so its unfinished blob stays where it is.
+    let live = repo.join(format!("blobs/{:064x}.5e6f7a8b.incomplete", 3));
+    std::fs::write(&live, vec![2u8; 1024]).unwrap();
+    let live_lock = hub.join(format!(".locks/models--acme--llm/{:064x}.lock", 3));
+    std::fs::create_dir_all(live_lock.parent().unwrap()).unwrap();
+    std::fs::write(&live_lock, b"").unwrap();
+    let mut holder = std::process::Command::new("flock")
+        .arg("-x")
+        .arg(&live_lock)
+        .args(["sh", "-c", "echo held; exec cat"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("flock(1)");
+    let mut said = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(holder.stdout.take().unwrap()),
+        &mut said,
+    )
+    .unwrap();
+    assert_eq!(said.trim(), "held");
     let kept = repo.join("blobs").join(format!("{:064x}", 5));
     std::fs::write(&kept, b"{}").unwrap();
     std::os::unix::fs::symlink(
@@ -242,11 +268,33 @@ fn the_caches_leftovers_move_to_a_trash_folder_and_back() {
     let c = change(&j, "hf-cache/leftovers");
     assert_eq!(c["state"], "applied", "{c}");
     assert!(!part.exists() && std::fs::symlink_metadata(&link).is_err());
+    assert!(
+        !lock.exists(),
+        "the unheld lock of the unfinished blob moves with it"
+    );
+    assert!(
+        live.exists() && live_lock.exists(),
+        "a live download is left alone"
+    );
+    drop(holder.stdin.take());
+    holder.wait().unwrap();
     assert!(kept.exists(), "a blob a snapshot links to is never touched");
     let trash = c["backup"].as_str().unwrap();
     assert!(trash.starts_with("~/hfcache/.hfdoctor-trash-"), "{trash}");
-    assert_eq!(c["recheck"]["gone"], true, "{c}");
+    // Checked again, the live download's unfinished blob is still reported, as it should be.
+    assert_eq!(c["recheck"]["gone"], false, "{c}");
     assert_eq!(c["cleanup"], format!("rm -rf {trash}"));
+    // Once that download has ended (killed, its lock gone with it), the next --fix takes its
+    // leftover too, and the check passes. (Same second, same trash: a stamp per second.)
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let j2 = w
+        .json(&["--only", "hf-cache", "--offline", "--fix", "--yes"])
+        .json();
+    let c2 = change(&j2, "hf-cache/leftovers");
+    assert_eq!(c2["state"], "applied", "{c2}");
+    assert_eq!(c2["recheck"]["gone"], true, "{c2}");
+    assert!(!live.exists());
+    undo(&w, c2["undo"].as_array().unwrap());
     undo(&w, c["undo"].as_array().unwrap());
     let mut after = snapshot(&w.home);
     // What is left of the trash is its empty folders.

@@ -320,19 +320,25 @@ fn who_pays_past_the_included_credits() {
         j["matches"][0]["checks"],
         serde_json::json!(["inference-access"])
     );
-    // The check says who pays, not that the credits are spent: a warning beside the text,
-    // not a confirmation (only a failing check confirms).
-    let codes: Vec<_> = j["checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["code"].clone())
-        .collect();
-    assert!(
-        codes.contains(&serde_json::json!("inference-access/no-payment")),
-        "{j}"
+    // The check says who pays, not that the credits are spent; with the text that says they
+    // are, an account nothing pays for confirms it.
+    assert_eq!(j["confirmed_cause"], "inference-credits", "{j}");
+    // An account that pays does not: the 402 then has another story (a bill-to org's limit).
+    let hub_pays = HubServer::start(world());
+    let mut w2 = world_with(&hub_pays, Some(READ));
+    w2.set("LANG", "en_US.UTF-8");
+    let r = w2.run(&[
+        "explain",
+        "--format",
+        "json",
+        "You have exceeded your monthly included credits for Inference Providers.",
+    ]);
+    assert_eq!(
+        r.json()["confirmed_cause"],
+        serde_json::Value::Null,
+        "{}",
+        r.stdout
     );
-    assert_eq!(j["confirmed_cause"], serde_json::Value::Null);
     let mut zh = World::new();
     zh.env = w.env.clone();
     zh.set("LANG", "zh_CN.UTF-8");

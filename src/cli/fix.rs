@@ -91,7 +91,8 @@ pub fn run(cli: &Cli) -> i32 {
             let before = findings
                 .iter()
                 .find(|f| {
-                    f.code() == change.code || f.check == change.check && f.status != Status::Pass
+                    change.answers.contains(&f.code())
+                        || f.check == change.check && f.status != Status::Pass
                 })
                 .map_or(Status::Fail, |f| f.status);
             if text {
@@ -164,7 +165,7 @@ pub fn run(cli: &Cli) -> i32 {
                     .filter(|s| *s != Status::Skip)
                     .max()
                     .unwrap_or(Status::Pass);
-                let gone = !mine.iter().any(|f| f.code() == o.change.code);
+                let gone = !mine.iter().any(|f| o.change.answers.contains(&f.code()));
                 o.recheck = Some((o.before, worst, gone));
             }
         }

@@ -71,11 +71,20 @@ pub async fn confirm(
     // the text looked like (a 403 on push is a stale git credential when git's token is the
     // one refused); else the most likely candidate the diagnosis holds; else what the checks
     // found that fails (an error text from elsewhere can still point at the machine's problem).
+    // A warning confirms only the cause the text itself names: the machine then says what
+    // the text says, where alone it could not say it happened (a 402 and an account that
+    // nothing pays for: docs/notes/inference-access.md, "Credits").
     let mut intent = crate::diagnose::Intent::of(&ctx);
     let mut ds = crate::diagnose::diagnose(&findings, &intent);
+    let named =
+        |d: &crate::diagnose::Diagnosis| candidates.iter().any(|c| Some(c.cause) == d.cause);
     let failing: Vec<&crate::diagnose::Diagnosis> = ds
         .iter()
-        .filter(|d| d.cause.is_some() && matches!(d.status, Status::Fail | Status::Timeout))
+        .filter(|d| {
+            d.cause.is_some()
+                && (matches!(d.status, Status::Fail | Status::Timeout)
+                    || d.status == Status::Warn && named(d))
+        })
         .collect();
     let chosen = failing
         .iter()

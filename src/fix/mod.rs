@@ -20,6 +20,9 @@ use crate::local::edit::{self, Seen};
 pub struct Change {
     /// The finding it answers (`token-file/quoted`) and its check.
     pub code: String,
+    /// The findings whose absence afterwards says it worked (the code itself, or for the
+    /// cache's leftovers the two findings they come from).
+    pub answers: Vec<String>,
     pub check: &'static str,
     /// What it does, as a catalog message key with its parameters.
     pub what: &'static str,
@@ -148,6 +151,7 @@ fn token_file(ctx: &Context, f: &Finding) -> Option<Change> {
     }
     Some(Change {
         code: f.code(),
+        answers: vec![f.code()],
         check: f.check,
         what: "fix-token-file",
         params: vec![("path", shown_path)],
@@ -209,6 +213,7 @@ fn shadowing_line(ctx: &Context, f: &Finding) -> Option<Change> {
     );
     Some(Change {
         code: f.code(),
+        answers: vec![f.code()],
         check: f.check,
         what: "fix-shadowing-line",
         params: vec![
@@ -242,7 +247,15 @@ fn cache_leftovers(ctx: &Context, _f: &Finding) -> Option<Change> {
     let paths = crate::local::cache::CachePaths::resolve(&ctx.env, ctx.home.as_deref(), &ctx.cwd);
     let scan = crate::local::cache::scan(&paths.hub, crate::local::cache::SCAN_BUDGET);
     let mut files: Vec<PathBuf> = scan.incomplete.iter().map(|l| l.path.clone()).collect();
+    // The lock file of each unfinished blob goes with it (checked again, unheld, before it
+    // moves; the client makes a new one when it next downloads the blob).
+    let locks: Vec<PathBuf> = files
+        .iter()
+        .filter_map(|f| lock_of(&paths.hub, f))
+        .filter(|l| l.exists())
+        .collect();
     files.extend(scan.broken_links.iter().cloned());
+    files.extend(locks);
     let files: Vec<(PathBuf, Fingerprint)> = files
         .into_iter()
         .filter_map(|p| edit::fingerprint(&p).map(|fp| (p, fp)))
@@ -256,6 +269,7 @@ fn cache_leftovers(ctx: &Context, _f: &Finding) -> Option<Change> {
         .collect();
     Some(Change {
         code: "hf-cache/leftovers".into(),
+        answers: vec!["hf-cache/incomplete".into(), "hf-cache/broken-links".into()],
         check: "hf-cache",
         what: "fix-cache-leftovers",
         params: vec![
@@ -293,6 +307,7 @@ fn remote_url(ctx: &Context, f: &Finding) -> Option<Change> {
     let old = f.detail_of(Key("url")).unwrap_or("?").to_string();
     Some(Change {
         code: f.code(),
+        answers: vec![f.code()],
         check: f.check,
         what: "fix-remote-url",
         params: vec![("remote", remote.clone()), ("url", url.clone())],
@@ -345,6 +360,7 @@ fn credential(ctx: &Context, f: &Finding, who: Option<&crate::hub::Whoami>) -> O
     let home = ctx.home.clone()?;
     Some(Change {
         code: f.code(),
+        answers: vec![f.code()],
         check: f.check,
         what: "fix-git-credential",
         params: vec![
@@ -380,6 +396,7 @@ fn lfs_install(ctx: &Context, f: &Finding) -> Option<Change> {
     }
     Some(Change {
         code: f.code(),
+        answers: vec![f.code()],
         check: f.check,
         what: "fix-lfs-install",
         params: vec![("path", ctx.display_path(&file))],
@@ -606,21 +623,24 @@ pub fn apply(ctx: &Context, change: &Change) -> Done {
     }
 }
 
-/// Whether a live process holds the lock of the blob `file` belongs to
-/// (`.locks/<repo folder>/<etag>.lock`).
+/// The lock of the blob `file` belongs to: `.locks/<repo folder>/<etag>.lock`; a lock file is
+/// its own.
+fn lock_of(root: &Path, file: &Path) -> Option<PathBuf> {
+    let rel = file.strip_prefix(root).ok()?;
+    let repo = rel.components().next()?;
+    if repo.as_os_str() == ".locks" {
+        return Some(file.to_path_buf());
+    }
+    let name = file.file_name()?.to_string_lossy();
+    let etag = name.split('.').next()?;
+    Some(
+        root.join(".locks")
+            .join(repo.as_os_str())
+            .join(format!("{etag}.lock")),
+    )
+}
+
+/// Whether a live process holds the lock of `file` (a blob, or a lock file itself).
 fn lock_held_for(root: &Path, file: &Path) -> bool {
-    let Ok(rel) = file.strip_prefix(root) else {
-        return false;
-    };
-    let mut parts = rel.components();
-    let Some(repo) = parts.next() else {
-        return false;
-    };
-    let name = file.file_name().unwrap_or_default().to_string_lossy();
-    let etag = name.split('.').next().unwrap_or_default();
-    let lock = root
-        .join(".locks")
-        .join(repo.as_os_str())
-        .join(format!("{etag}.lock"));
-    crate::local::cache::lock_held(&lock) == Some(true)
+    lock_of(root, file).is_some_and(|lock| crate::local::cache::lock_held(&lock) == Some(true))
 }
