@@ -211,23 +211,8 @@ fn a_lock_a_process_holds_too_long() {
     std::fs::create_dir_all(&dir).unwrap();
     let lock = dir.join("abc.lock");
     std::fs::write(&lock, b"").unwrap();
-    // A child process holds the lock while hfdoctor looks, as a hung download does: util-linux
-    // flock(1) takes it, says so on stdout, and holds it until its stdin closes.
-    let mut child = std::process::Command::new("flock")
-        .arg("-x")
-        .arg(&lock)
-        .args(["sh", "-c", "echo held; exec cat"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("flock(1)");
-    let mut said = String::new();
-    std::io::BufRead::read_line(
-        &mut std::io::BufReader::new(child.stdout.take().unwrap()),
-        &mut said,
-    )
-    .unwrap();
-    assert_eq!(said.trim(), "held");
+    // A child process holds the lock while hfdoctor looks, as a hung download does.
+    let child = LockHolder::new(&lock);
     set_age(&lock, Duration::from_secs(20 * 60));
     let (f, text) = w.outcome_with("hf-cache/lock-held", OFFLINE_REPO);
     assert_eq!(f["cause"], "cache-locked");
@@ -237,8 +222,7 @@ fn a_lock_a_process_holds_too_long() {
         "{text}"
     );
     // hfdoctor took nothing: the lock is still the child's, and free once it ends.
-    drop(child.stdin.take());
-    assert!(child.wait().unwrap().success());
+    drop(child);
     let j = w.json(OFFLINE_REPO).json();
     // A lock nobody holds is no finding, however old (filelock takes it at once).
     assert_eq!(

@@ -307,14 +307,12 @@ fn who_pays_past_the_included_credits() {
         "{text}"
     );
     // The 402 pasted: explain names the cause and runs the check that speaks to it.
+    let explain = |w: &World, text: &str| w.run(&["explain", "--format", "json", text]).json();
     w.set("LANG", "en_US.UTF-8");
-    let r = w.run(&[
-        "explain",
-        "--format",
-        "json",
+    let j = explain(
+        &w,
         "402 Client Error: Payment Required for url: https://router.huggingface.co/together/v1/chat/completions (Request ID: Root=1-abc)\n\nYou have exceeded your monthly included credits for Inference Providers. Subscribe to PRO to get 20x more monthly included credits.",
-    ]);
-    let j = r.json();
+    );
     assert_eq!(j["matches"][0]["cause"], "inference-credits", "{j}");
     assert_eq!(
         j["matches"][0]["checks"],
@@ -325,20 +323,12 @@ fn who_pays_past_the_included_credits() {
     assert_eq!(j["confirmed_cause"], "inference-credits", "{j}");
     // An account that pays does not: the 402 then has another story (a bill-to org's limit).
     let hub_pays = HubServer::start(world());
-    let mut w2 = world_with(&hub_pays, Some(READ));
-    w2.set("LANG", "en_US.UTF-8");
-    let r = w2.run(&[
-        "explain",
-        "--format",
-        "json",
+    let w2 = world_with(&hub_pays, Some(READ));
+    let j = explain(
+        &w2,
         "You have exceeded your monthly included credits for Inference Providers.",
-    ]);
-    assert_eq!(
-        r.json()["confirmed_cause"],
-        serde_json::Value::Null,
-        "{}",
-        r.stdout
     );
+    assert_eq!(j["confirmed_cause"], serde_json::Value::Null, "{j}");
     let mut zh = World::new();
     zh.env = w.env.clone();
     zh.set("LANG", "zh_CN.UTF-8");

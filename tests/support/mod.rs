@@ -291,6 +291,39 @@ impl World {
     }
 }
 
+/// A child process holding an exclusive flock on `path`, as a running download holds its
+/// lock: util-linux flock(1) takes it, says so, and holds it until this is dropped (its stdin
+/// closes).
+pub struct LockHolder(std::process::Child);
+
+impl LockHolder {
+    pub fn new(path: &std::path::Path) -> LockHolder {
+        let mut child = std::process::Command::new("flock")
+            .arg("-x")
+            .arg(path)
+            .args(["sh", "-c", "echo held; exec cat"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("flock(1)");
+        let mut said = String::new();
+        std::io::BufRead::read_line(
+            &mut std::io::BufReader::new(child.stdout.take().unwrap()),
+            &mut said,
+        )
+        .unwrap();
+        assert_eq!(said.trim(), "held");
+        LockHolder(child)
+    }
+}
+
+impl Drop for LockHolder {
+    fn drop(&mut self) {
+        drop(self.0.stdin.take());
+        let _ = self.0.wait();
+    }
+}
+
 /// Whether git-lfs runs here; where it does not, the caller says SKIPPED, unless
 /// HFDOCTOR_REQUIRE_GIT_LFS is set (CI), where its absence fails the test.
 pub fn have_git_lfs() -> bool {
