@@ -34,19 +34,31 @@ pub fn seen(path: &Path) -> Option<Seen> {
     })
 }
 
-/// `<path>.hfdoctor-<stamp>` beside the file, with its exact bytes, mode 600.
+/// `<path>.hfdoctor-<stamp>` beside the file (`-2`, `-3`, … after it when a backup of the same
+/// second is there: a backup is never overwritten), with its exact bytes, mode 600.
 pub fn backup(path: &Path, seen: &Seen, stamp: &str) -> std::io::Result<PathBuf> {
-    let mut name = path.file_name().unwrap_or_default().to_os_string();
-    name.push(format!(".hfdoctor-{stamp}"));
-    let to = path.with_file_name(name);
-    let mut f = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode_600()
-        .open(&to)?;
-    f.write_all(&seen.bytes)?;
-    f.sync_all()?;
-    Ok(to)
+    for n in 1.. {
+        let mut name = path.file_name().unwrap_or_default().to_os_string();
+        name.push(format!(".hfdoctor-{stamp}"));
+        if n > 1 {
+            name.push(format!("-{n}"));
+        }
+        let to = path.with_file_name(name);
+        let mut f = match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode_600()
+            .open(&to)
+        {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && n < 100 => continue,
+            Err(e) => return Err(e),
+        };
+        f.write_all(&seen.bytes)?;
+        f.sync_all()?;
+        return Ok(to);
+    }
+    unreachable!("the loop returns")
 }
 
 trait Mode600 {
@@ -132,11 +144,14 @@ mod tests {
         assert_eq!(b.file_name().unwrap(), "token.hfdoctor-20261201T000000Z");
         assert_eq!(std::fs::read(&b).unwrap(), before.bytes);
         assert_eq!(seen(&b).unwrap().mode, 0o600);
+        // A second backup in the same second does not overwrite the first.
+        let b2 = backup(&p, &before, "20261201T000000Z").unwrap();
+        assert_eq!(b2.file_name().unwrap(), "token.hfdoctor-20261201T000000Z-2");
         atomic_write(&p, b"hf_x", 0o600).unwrap();
         assert_eq!(std::fs::read(&p).unwrap(), b"hf_x");
         assert_eq!(seen(&p).unwrap().mode, 0o600);
         let left: Vec<_> = std::fs::read_dir(d.path()).unwrap().collect();
-        assert_eq!(left.len(), 2, "no temporary file is left");
+        assert_eq!(left.len(), 3, "no temporary file is left");
         assert!(!format!("{before:?}").contains("hf_x"));
     }
 
