@@ -39,12 +39,17 @@ fn mode_of(p: &Path) -> u32 {
     std::fs::metadata(p).unwrap().permissions().mode() & 0o777
 }
 
-/// Run the undo commands a fix printed, as the user would paste them (in the world's HOME).
+/// Run the undo commands a fix printed, as the user would paste them: in the world's HOME,
+/// with its git configuration, from its work folder.
 fn undo(w: &World, commands: &[serde_json::Value]) {
     for c in commands {
         let c = c.as_str().unwrap().replace('~', w.home.to_str().unwrap());
         let ok = std::process::Command::new("sh")
             .args(["-c", &c])
+            .env("HOME", &w.home)
+            .env("GIT_CONFIG_GLOBAL", w.home.join(".gitconfig"))
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .current_dir(&w.cwd)
             .status()
             .unwrap()
             .success();
@@ -459,19 +464,7 @@ fn a_revoked_token_in_gits_helper_is_replaced_by_the_one_in_effect() {
         mode_of(&w.home.join(backup.trim_start_matches("~/"))),
         0o600
     );
-    for u in c["undo"].as_array().unwrap() {
-        let u = u.as_str().unwrap().replace('~', w.home.to_str().unwrap());
-        let ok = std::process::Command::new("sh")
-            .args(["-c", &u])
-            .env("HOME", &w.home)
-            .env("GIT_CONFIG_GLOBAL", w.home.join(".gitconfig"))
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .current_dir(&w.cwd)
-            .status()
-            .unwrap()
-            .success();
-        assert!(ok, "{u}");
-    }
+    undo(&w, c["undo"].as_array().unwrap());
     assert_eq!(std::fs::read(&store).unwrap(), original);
 }
 

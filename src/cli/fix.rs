@@ -279,13 +279,22 @@ fn summary(words: &Words, outcomes: &[Outcome]) -> String {
         return s;
     }
     // What the user still has to do, what may go once they are sure, and how to undo it all.
-    let lists: [(&str, Vec<String>); 3] = [
-        ("fix-then", each(&applied, |d| d.0.clone())),
-        (
-            "fix-cleanup",
-            each(&applied, |d| d.1.iter().cloned().collect()),
-        ),
-        ("fix-undo", each(&applied, |d| d.2.clone())),
+    let parts: Vec<(&[String], Option<&String>, &[String])> = applied
+        .iter()
+        .filter_map(|o| match &o.done {
+            Some(Done::Applied {
+                then,
+                cleanup,
+                undo,
+                ..
+            }) => Some((then.as_slice(), cleanup.as_ref(), undo.as_slice())),
+            _ => None,
+        })
+        .collect();
+    let lists: [(&str, Vec<&String>); 3] = [
+        ("fix-then", parts.iter().flat_map(|p| p.0).collect()),
+        ("fix-cleanup", parts.iter().filter_map(|p| p.1).collect()),
+        ("fix-undo", parts.iter().flat_map(|p| p.2).collect()),
     ];
     for (key, lines) in lists {
         if lines.is_empty() {
@@ -297,25 +306,6 @@ fn summary(words: &Words, outcomes: &[Outcome]) -> String {
         }
     }
     s
-}
-
-type Parts = (Vec<String>, Option<String>, Vec<String>);
-
-/// One list of lines from every applied change: (then, cleanup, undo) picked by `pick`.
-fn each(applied: &[&Outcome], pick: impl Fn(&Parts) -> Vec<String>) -> Vec<String> {
-    applied
-        .iter()
-        .filter_map(|o| match &o.done {
-            Some(Done::Applied {
-                then,
-                cleanup,
-                undo,
-                ..
-            }) => Some(pick(&(then.clone(), cleanup.clone(), undo.clone()))),
-            _ => None,
-        })
-        .flatten()
-        .collect()
 }
 
 fn fix_json(words: &Words, consent: Consent, outcomes: &[Outcome]) -> serde_json::Value {

@@ -287,11 +287,20 @@ fn cache_leftovers(ctx: &Context, _f: &Finding) -> Option<Change> {
 /// How long one git command of a fix may take.
 const GIT_DEADLINE: std::time::Duration = std::time::Duration::from_secs(10);
 
+/// git in `dir` with the run's environment. Not the Context's runner: its deadline is the
+/// checks', over by the time a change is applied.
+fn git_in<'a>(env: &'a crate::world::env::Env, dir: &'a Path) -> crate::git::Git<'a> {
+    crate::git::Git {
+        proc: &crate::world::proc::Real,
+        env,
+        dir,
+        deadline: GIT_DEADLINE,
+    }
+}
+
+/// `git args` in `dir`: its trimmed stdout when it succeeds.
 fn git(ctx: &Context, dir: &Path, args: &[&str]) -> Option<String> {
-    use crate::world::proc::{ProcRunner, Real, Spec};
-    let out = Real
-        .run(&ctx.env, &Spec::new("git", args, dir, GIT_DEADLINE))
-        .ok()?;
+    let out = git_in(&ctx.env, dir).run(args).ok()?;
     out.ok().then(|| out.stdout.trim().to_string())
 }
 
@@ -323,13 +332,13 @@ fn remote_url(ctx: &Context, f: &Finding) -> Option<Change> {
 
 /// What git's helper answers for `protocol`/`host` now: (username, password).
 fn filled(ctx: &Context, protocol: &str, host: &str) -> Option<(String, crate::secret::Secret)> {
-    use crate::world::proc::{ProcRunner, Real, Spec};
     let input = format!("protocol={protocol}\nhost={host}\n\n");
-    let spec =
-        Spec::new("git", &["credential", "fill"], &ctx.cwd, GIT_DEADLINE).input(input.as_bytes());
     // Never a prompt: a helper that has nothing answers nothing.
     let env = ctx.env.with("GIT_TERMINAL_PROMPT", "0");
-    let out = Real.run(&env, &spec).ok().filter(|o| o.ok())?;
+    let out = git_in(&env, &ctx.cwd)
+        .run_with_input(&["credential", "fill"], input.as_bytes(), GIT_DEADLINE)
+        .ok()
+        .filter(|o| o.ok())?;
     let field = |k: &str| {
         out.stdout
             .lines()
@@ -449,7 +458,7 @@ pub fn apply(ctx: &Context, change: &Change) -> Done {
                 Err(e) => return Done::Failed(e.to_string()),
             };
             if let Err(e) = edit::atomic_write(path, new, *mode) {
-                let _ = std::fs::remove_file(&backup);
+                edit::remove(&backup);
                 return Done::Failed(e.to_string());
             }
             let (shown, at) = (ctx.display_path(&backup), ctx.display_path(path));
@@ -482,7 +491,6 @@ pub fn apply(ctx: &Context, change: &Change) -> Done {
             new,
             backup_dir,
         } => {
-            use crate::world::proc::{ProcRunner, Real, Spec};
             let Some((old_user, now)) = filled(ctx, protocol, host) else {
                 return Done::Skipped("fix-skip-changed");
             };
@@ -499,8 +507,9 @@ pub fn apply(ctx: &Context, change: &Change) -> Done {
                 return Done::Failed(e.to_string());
             }
             let git = |args: &[&str], input: String| {
-                let spec = Spec::new("git", args, &ctx.cwd, GIT_DEADLINE).input(input.as_bytes());
-                Real.run(&ctx.env, &spec).is_ok_and(|o| o.ok())
+                git_in(&ctx.env, &ctx.cwd)
+                    .run_with_input(args, input.as_bytes(), GIT_DEADLINE)
+                    .is_ok_and(|o| o.ok())
             };
             let fresh = format!(
                 "protocol={protocol}\nhost={host}\nusername={username}\npassword={}\n\n",
@@ -511,7 +520,7 @@ pub fn apply(ctx: &Context, change: &Change) -> Done {
             {
                 // Give git back what it had.
                 git(&["credential", "approve"], format!("{kept}\n"));
-                let _ = std::fs::remove_file(&backup);
+                edit::remove(&backup);
                 return Done::Failed("git credential reject/approve failed".into());
             }
             let shown = ctx.display_path(&backup);
@@ -559,10 +568,10 @@ pub fn apply(ctx: &Context, change: &Change) -> Done {
                 match (seen, &backup) {
                     (Some(seen), Some(b)) => {
                         let _ = edit::atomic_write(file, &seen.bytes, seen.mode);
-                        let _ = std::fs::remove_file(b);
+                        edit::remove(b);
                     }
                     _ => {
-                        let _ = std::fs::remove_file(file);
+                        edit::remove(file);
                     }
                 }
                 return Done::Failed(format!("git {} failed", args.join(" ")));
@@ -594,7 +603,7 @@ pub fn apply(ctx: &Context, change: &Change) -> Done {
                     Err(e) => {
                         // Put back what was moved: all or nothing.
                         for (from, to) in moved.iter().rev() {
-                            let _ = std::fs::rename(to, from);
+                            edit::move_back(to, from);
                         }
                         return Done::Failed(e.to_string());
                     }

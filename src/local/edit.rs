@@ -116,6 +116,17 @@ pub fn move_to_trash(file: &Path, root: &Path, trash: &Path) -> std::io::Result<
     Ok(to)
 }
 
+/// Undo a step of a change that failed part-way: remove what it made. Best effort: the
+/// failure that led here is the one reported.
+pub fn remove(path: &Path) {
+    let _ = std::fs::remove_file(path);
+}
+
+/// Put a trashed file back where it was (the undo of `move_to_trash`), best effort.
+pub fn move_back(trashed: &Path, to: &Path) {
+    let _ = std::fs::rename(trashed, to);
+}
+
 /// A file's length and modification time, or for a symlink its target: what a leftover was
 /// when it was found.
 pub fn fingerprint(path: &Path) -> Option<(u64, Option<std::time::SystemTime>, Option<PathBuf>)> {
