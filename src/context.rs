@@ -501,35 +501,28 @@ impl Context {
     /// Where `var` is set in the shell start-up files (and `./.env`): `~/.bashrc:3`, each read
     /// up to 1 MiB through the bounded door.
     pub fn where_set(&self, var: &str) -> Vec<String> {
-        let files = crate::local::rc_files::candidates(self.home.as_deref(), &self.cwd);
-        let in_effect = self.env.get(var).unwrap_or_default();
-        crate::local::rc_files::find_assignments(
-            &files,
-            var,
-            &in_effect,
-            |p| {
-                let read = self.read_file(p, 1 << 20).ok()?;
-                Some(String::from_utf8_lossy(&read.bytes).into_owned())
-            },
-            |p| self.display_path(p),
-        )
+        self.assignment(var)
+            .map(|a| format!("{}:{}", self.display_path(&a.file), a.line))
+            .into_iter()
+            .collect()
     }
 
     /// `where_set`'s line as its file and 1-based line number, for `--fix`. Only a line that
     /// sets the value itself: a computed one (`$(cat …)`) is not the user's token to edit.
     pub fn where_set_at(&self, var: &str) -> Option<(PathBuf, usize)> {
+        self.assignment(var)
+            .filter(|a| a.exact)
+            .map(|a| (a.file, a.line))
+    }
+
+    /// The start-up file line that sets `var` to the value it has (local::rc_files).
+    fn assignment(&self, var: &str) -> Option<crate::local::rc_files::Assignment> {
         let files = crate::local::rc_files::candidates(self.home.as_deref(), &self.cwd);
         let in_effect = self.env.get(var).unwrap_or_default();
-        let read = |p: &Path| {
+        crate::local::rc_files::find_assignment(&files, var, &in_effect, |p| {
             let read = self.read_file(p, 1 << 20).ok()?;
             Some(String::from_utf8_lossy(&read.bytes).into_owned())
-        };
-        let (file, line) = crate::local::rc_files::find_assignment(&files, var, &in_effect, read)?;
-        let text = read(&file)?;
-        text.lines()
-            .nth(line - 1)
-            .is_some_and(|l| l.contains(in_effect.as_str()) && !in_effect.is_empty())
-            .then_some((file, line))
+        })
     }
 
     /// The PEM certificates in a CA file, read through the same bounded door.

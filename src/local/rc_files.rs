@@ -25,40 +25,40 @@ pub fn candidates(home: Option<&Path>, cwd: &Path) -> Vec<PathBuf> {
     files
 }
 
+/// The line that sets a variable: its file, its 1-based number, and whether it sets the value
+/// itself (`exact`) rather than computing it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Assignment {
+    pub file: PathBuf,
+    pub line: usize,
+    pub exact: bool,
+}
+
 /// The start-up file line that sets `var` to `in_effect`, the value the process has: the last
 /// such line, in the order of `files`. A line that sets another value, unsets it or is a
 /// comment is not where it is set; a value built from an expansion (`$(cat …)`, `$OTHER`)
 /// cannot be checked and counts only when no line sets the value itself. `read` gives a
 /// file's text or `None` (the caller bounds the read).
-pub fn find_assignments(
-    files: &[PathBuf],
-    var: &str,
-    in_effect: &str,
-    read: impl Fn(&Path) -> Option<String>,
-    display: impl Fn(&Path) -> String,
-) -> Vec<String> {
-    find_assignment(files, var, in_effect, read)
-        .map(|(file, line)| format!("{}:{line}", display(&file)))
-        .into_iter()
-        .collect()
-}
-
-/// `find_assignments`' line as the file and its 1-based line number.
 pub fn find_assignment(
     files: &[PathBuf],
     var: &str,
     in_effect: &str,
     read: impl Fn(&Path) -> Option<String>,
-) -> Option<(PathBuf, usize)> {
+) -> Option<Assignment> {
     let (mut exact, mut expanded) = (None, None);
     for file in files {
         let Some(text) = read(file) else {
             continue;
         };
         for (i, line) in text.lines().enumerate() {
+            let at = |exact| Assignment {
+                file: file.clone(),
+                line: i + 1,
+                exact,
+            };
             match line_sets(line, var) {
-                Some(LineSets::Value(v)) if v == in_effect => exact = Some((file.clone(), i + 1)),
-                Some(LineSets::Expansion) => expanded = Some((file.clone(), i + 1)),
+                Some(LineSets::Value(v)) if v == in_effect => exact = Some(at(true)),
+                Some(LineSets::Expansion) => expanded = Some(at(false)),
                 _ => {}
             }
         }
