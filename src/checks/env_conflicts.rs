@@ -73,6 +73,16 @@ pub fn run(ctx: &Context) -> Vec<Found> {
 /// 1.19, HF_TOKEN_PATH from 0.23, HF_TOKEN from 0.19. Said only where the difference changes
 /// what is read here.
 fn installed_client_differs(ctx: &Context, disc: &TokenDiscovery) -> Vec<Found> {
+    // (what the rule reads, from which version, its message): only the rules whose input is
+    // there can differ, and only then are the Pythons looked for.
+    let rules = [
+        (disc.oidc_resource.is_some(), "1.19", "resolve-no-oidc"),
+        (ctx.env.is_set("HF_TOKEN_PATH"), "0.23", "resolve-no-token-path"),
+        (disc.env_token("HF_TOKEN").is_some(), "0.19", "resolve-no-hf-token"),
+    ];
+    if !rules.iter().any(|(set, _, _)| *set) {
+        return Vec::new();
+    }
     let pythons = ctx.pythons();
     let Some(env) = ["hf", "python3", "python"]
         .into_iter()
@@ -81,19 +91,10 @@ fn installed_client_differs(ctx: &Context, disc: &TokenDiscovery) -> Vec<Found> 
         return Vec::new();
     };
     let version = env.version("huggingface_hub").unwrap_or_default();
-    let older = |floor: &str| !crate::local::python::at_least(version, floor);
-    let mut how = Vec::new();
-    if disc.oidc_resource.is_some() && older("1.19") {
-        how.push("resolve-no-oidc");
-    }
-    if ctx.env.is_set("HF_TOKEN_PATH") && older("0.23") {
-        how.push("resolve-no-token-path");
-    }
-    if disc.env_token("HF_TOKEN").is_some() && older("0.19") {
-        how.push("resolve-no-hf-token");
-    }
-    how.into_iter()
-        .map(|key| {
+    rules
+        .into_iter()
+        .filter(|(set, floor, _)| *set && !crate::local::python::at_least(version, floor))
+        .map(|(_, _, key)| {
             Found::new(Outcome::InstalledClientDiffers)
                 .with("version", version.to_string())
                 .with("python", ctx.display_path(std::path::Path::new(&env.executable)))

@@ -254,23 +254,24 @@ async fn verify_blobs(
                 dirs.insert(0, t.clone());
             }
         }
-        let blobs: Vec<(usize, verify::Blob)> = dirs
-            .iter()
-            .enumerate()
-            .flat_map(|(i, d)| verify::blobs_of(d).into_iter().map(move |b| (i, b)))
-            .collect();
-        let owner: std::collections::HashMap<std::path::PathBuf, usize> =
-            blobs.iter().map(|(i, b)| (b.path.clone(), *i)).collect();
-        let result = verify::verify(blobs.into_iter().map(|(_, b)| b).collect(), budget, deadline);
-        // Only the folders with a bad blob are walked for the files that link to it.
+        let blobs: Vec<verify::Blob> = dirs.iter().flat_map(|d| verify::blobs_of(d)).collect();
+        let result = verify::verify(blobs, budget, deadline);
+        // Only the folders with a bad blob are walked for the files that link to it, each once.
+        let mut links: std::collections::HashMap<std::path::PathBuf, Vec<(String, String)>> =
+            Default::default();
         let mut named = Vec::new();
         for (blob, verdict) in &result.read {
             if *verdict == verify::Verdict::Matches {
                 continue;
             }
-            let dir = &dirs[owner[&blob.path]];
-            let file = cache::links(dir)
-                .into_iter()
+            // `<repo folder>/blobs/<name>`.
+            let Some(dir) = blob.path.parent().and_then(|b| b.parent()) else {
+                continue;
+            };
+            let file = links
+                .entry(dir.to_path_buf())
+                .or_insert_with(|| cache::links(dir))
+                .iter()
                 .find(|(_, name)| *name == blob.name)
                 .map(|(rel, _)| rel.split_once('/').map_or(rel.clone(), |(_, p)| p.to_string()));
             let repo = dir

@@ -182,20 +182,11 @@ pub fn scan(hub: &Path, budget: usize) -> Scan {
         exists: hub.is_dir(),
         ..Scan::default()
     };
-    let Ok(entries) = std::fs::read_dir(hub) else {
+    if !s.exists {
         return s;
-    };
-    let mut repos = Vec::new();
-    let mut locks_dir = None;
-    for entry in entries.flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
-        if name == ".locks" {
-            locks_dir = Some(entry.path());
-        } else if name.contains("--") && is_dir {
-            repos.push(entry.path());
-        }
     }
+    let repos = repo_dirs(hub);
+    let locks_dir = Some(hub.join(".locks")).filter(|d| d.is_dir());
     s.repos = repos.len();
     // The repos are walked on a few threads (system calls, not computation, are the cost):
     // each gets its share of the budget.

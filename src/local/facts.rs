@@ -118,10 +118,7 @@ pub struct PyLine {
 
 /// One line per distinct environment.
 fn python_lines(p: &crate::local::python::Pythons, home: Option<&Path>) -> Vec<PyLine> {
-    let shown = |path: &str| match home.and_then(|h| Path::new(path).strip_prefix(h).ok()) {
-        Some(rest) => format!("~/{}", rest.display()),
-        None => path.to_string(),
-    };
+    let shown = |p: &Path| crate::world::paths::display_path(home, p);
     // One line per environment (its prefix): `python3` and `python` of a venv are one.
     let key = |i: usize| match &p.probed[i] {
         Some(e) => e.prefix.clone(),
@@ -150,7 +147,7 @@ fn python_lines(p: &crate::local::python::Pythons, home: Option<&Path>) -> Vec<P
         let Some(env) = &p.probed[i] else {
             lines.push(PyLine {
                 names,
-                at: shown(&p.distinct[i].to_string_lossy()),
+                at: shown(&p.distinct[i]),
                 ..PyLine::default()
             });
             continue;
@@ -161,7 +158,7 @@ fn python_lines(p: &crate::local::python::Pythons, home: Option<&Path>) -> Vec<P
             .collect();
         lines.push(PyLine {
             names,
-            at: shown(&env.executable),
+            at: shown(Path::new(&env.executable)),
             python: Some(env.python.clone()),
             packages: pkgs,
             install: env
